@@ -1,0 +1,2 @@
+//! The ECS control plane: placement, the cluster query language, the service scheduler.
+pub mod query;

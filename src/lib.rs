@@ -1,0 +1,9 @@
+//! ecsim: a deterministic discrete-event simulator of Amazon ECS.
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod ecs;
+pub mod engine;
+pub mod scenario;
+pub mod world;
+pub mod report;

@@ -1,0 +1,189 @@
+//! What a run recorded: plain rows, ready for the writers.
+//!
+//! The simulation pushes typed records into the recorder; at the end of a run the recorder hands this value
+//! to the writers (`report/<file>.rs`), which are pure functions from it to bytes. Nothing here knows about
+//! the control plane, and the writers never reach back into it.
+
+use crate::engine::SimTime;
+
+/// Everything one run produced, in the order each file needs.
+#[derive(Clone, Debug, Default)]
+pub struct Recorded {
+    /// The run's identity and bookkeeping (`manifest.json`).
+    pub manifest: Manifest,
+    /// Summary metrics sorted by name (`summary.json`, `summary.csv`).
+    pub summary: Vec<SummaryMetric>,
+    /// Timeseries rows sorted by (time, scope, id, metric) (`timeseries.csv`).
+    pub timeseries: Vec<SeriesPoint>,
+    /// The story of the run in order of occurrence (`events.csv`).
+    pub events: Vec<EventRow>,
+    /// One row per task, sorted by task id (`tasks.csv`).
+    pub tasks: Vec<TaskRow>,
+    /// One row per EC2 instance, in launch order (`instances.csv`).
+    pub instances: Vec<InstanceRow>,
+    /// Every event the engine processed, when `--trace` was given (`trace.csv`).
+    pub trace: Option<Vec<TraceRow>>,
+}
+
+/// `manifest.json`.
+#[derive(Clone, Debug, Default)]
+pub struct Manifest {
+    /// `CARGO_PKG_VERSION` of the ecsim that ran.
+    pub ecsim_version: String,
+    /// The scenario's `name`.
+    pub scenario_name: String,
+    /// Hex SHA-256 of the scenario file's bytes.
+    pub scenario_sha256: String,
+    /// The seed the run used.
+    pub seed: u64,
+    /// `--set` overrides as the user typed them, in order.
+    pub overrides: Vec<String>,
+    /// Simulated duration in seconds.
+    pub duration_s: f64,
+    /// Events the engine processed.
+    pub events_processed: u64,
+    /// Wall-clock seconds the run took (from an injected clock; tests fix it).
+    pub wall_seconds: f64,
+}
+
+/// One summary metric (SPEC §4 names).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryMetric {
+    /// e.g. `cluster.cpu_reservation_avg`, `service.web.tasks_started`.
+    pub name: String,
+    /// The value; integers are whole floats.
+    pub value: f64,
+}
+
+/// The `scope` column of `timeseries.csv` (and the scope of most event rows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// The cluster as a whole.
+    Cluster,
+    /// One ECS service.
+    Service,
+    /// One ALB target group.
+    TargetGroup,
+    /// One Auto Scaling group.
+    Asg,
+    /// One capacity provider.
+    CapacityProvider,
+    /// One task (events only).
+    Task,
+    /// One EC2 / container instance (events only).
+    Instance,
+}
+
+impl Scope {
+    /// The spelling used in the CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Cluster => "cluster",
+            Scope::Service => "service",
+            Scope::TargetGroup => "target_group",
+            Scope::Asg => "asg",
+            Scope::CapacityProvider => "capacity_provider",
+            Scope::Task => "task",
+            Scope::Instance => "instance",
+        }
+    }
+}
+
+/// One row of `timeseries.csv`: a metric's value over the period starting at `time`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesPoint {
+    /// Start of the metric period.
+    pub time: SimTime,
+    /// What the series describes.
+    pub scope: Scope,
+    /// The cluster, service, ASG ... name.
+    pub id: String,
+    /// CloudWatch metric name where one exists (`CPUReservation`, `RunningTaskCount`, `cost_usd`, ...).
+    pub metric: &'static str,
+    /// Time-weighted mean for gauges, sum for counts.
+    pub value: f64,
+}
+
+/// One row of `events.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    /// When it happened.
+    pub time: SimTime,
+    /// What it is about.
+    pub scope: Scope,
+    /// The service, instance, task ... identifier.
+    pub id: String,
+    /// A short machine-readable kind (`SERVICE_STEADY_STATE`, `TASK_STOPPED`, `INSTANCE_LAUNCHED`, ...).
+    pub kind: String,
+    /// The sentence, in ECS's own words where ECS has them.
+    pub message: String,
+}
+
+/// One row of `tasks.csv` (SPEC §4): `None` where it never happened.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaskRow {
+    /// The task id (32 lowercase hex digits, as AWS prints task ids).
+    pub task_id: String,
+    /// The service, empty for standalone tasks.
+    pub service: String,
+    /// `family:revision`.
+    pub task_definition: String,
+    /// `EC2` or `FARGATE`.
+    pub launch_type: String,
+    /// The capacity provider, empty when a launch type was used.
+    pub capacity_provider: String,
+    /// The EC2 instance id, empty on Fargate.
+    pub instance_id: String,
+    /// The zone the task ran in.
+    pub availability_zone: String,
+    /// The task exists (PROVISIONING or PENDING).
+    pub created: Option<SimTime>,
+    /// lastStatus became RUNNING.
+    pub running: Option<SimTime>,
+    /// First counted healthy for its service.
+    pub healthy: Option<SimTime>,
+    /// desiredStatus became STOPPED.
+    pub stop_requested: Option<SimTime>,
+    /// lastStatus became STOPPING.
+    pub stopping: Option<SimTime>,
+    /// lastStatus became STOPPED.
+    pub stopped: Option<SimTime>,
+    /// AWS `stopCode`, empty while running.
+    pub stop_code: String,
+    /// AWS `stoppedReason`, empty while running.
+    pub stopped_reason: String,
+}
+
+/// One row of `instances.csv` (SPEC §4).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstanceRow {
+    /// The EC2 instance id (`i-` and 17 hex digits).
+    pub instance_id: String,
+    /// The Auto Scaling group that launched it.
+    pub auto_scaling_group: String,
+    /// e.g. `m5.large`.
+    pub instance_type: String,
+    /// e.g. `us-east-1a`.
+    pub availability_zone: String,
+    /// `on-demand` or `spot`.
+    pub market: String,
+    /// Launch requested.
+    pub launched: Option<SimTime>,
+    /// Registered as an ACTIVE container instance.
+    pub registered: Option<SimTime>,
+    /// Terminated.
+    pub terminated: Option<SimTime>,
+    /// Why it was terminated, empty if it was not.
+    pub termination_reason: String,
+}
+
+/// One row of `trace.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceRow {
+    /// When the engine processed the event.
+    pub time: SimTime,
+    /// The event kind (`TaskTransition`, `ServiceReconcile`, ...).
+    pub kind: &'static str,
+    /// What it concerned (a task, service or instance id).
+    pub subject: String,
+}

@@ -1,0 +1,5 @@
+//! STAND-IN.
+#![allow(missing_docs)]
+pub mod model;
+pub mod schedule;
+pub use model::*;

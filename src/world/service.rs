@@ -1,0 +1,34 @@
+//! Service state kept by the scheduler: desired count, back-off, placement-failure bookkeeping, events.
+
+use crate::engine::SimTime;
+
+use super::ids::TaskDefIdx;
+
+/// One ECS service's runtime state.
+#[derive(Clone, Debug)]
+pub struct ServiceState {
+    /// The service's name.
+    pub name: String,
+    /// Index into the scenario's services (same as its own index).
+    pub spec: usize,
+    /// The task definition its PRIMARY deployment runs.
+    pub task_definition: TaskDefIdx,
+    /// `desiredCount` (REPLICA).
+    pub desired_count: u32,
+    /// Consecutive tasks that stopped without ever reaching RUNNING (ECS-SEMANTICS §3.2 throttling).
+    pub consecutive_start_failures: u32,
+    /// No new tasks are launched before this instant (throttling back-off).
+    pub launch_not_before: SimTime,
+    /// Whether "unable to consistently start tasks" has been written for the current failure streak.
+    pub throttle_event_written: bool,
+    /// The last placement-failure message written, and when (events are de-duplicated for 6 h).
+    pub last_placement_failure: Option<(String, SimTime)>,
+    /// Whether a placement retry timer is pending.
+    pub retry_scheduled: bool,
+    /// Whether the service is currently in steady state (the event is written on entry).
+    pub steady: bool,
+    /// Tasks started so far (summary `tasks_started`).
+    pub tasks_started: u64,
+    /// Tasks that failed (summary `tasks_failed`).
+    pub tasks_failed: u64,
+}

@@ -1,0 +1,204 @@
+//! A task: one instantiation of a task definition, and its lifecycle states (ECS-SEMANTICS §2).
+//!
+//! The world only stores the task and checks that every state change is a legal one; *when* a task moves
+//! is decided by the lifecycle controller in `ecs::task_lifecycle`.
+
+use crate::engine::SimTime;
+use crate::scenario::LaunchType;
+
+use super::ids::{InstanceIdx, ServiceIdx, TaskDefIdx};
+
+/// `lastStatus` of a task (ECS-SEMANTICS §2.1), in lifecycle order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaskStatus {
+    /// Resources are being allocated (ENI, Fargate capacity).
+    Provisioning,
+    /// Waiting for the agent; the image pull happens here.
+    Pending,
+    /// Containers are being created; load balancer registration happens here.
+    Activating,
+    /// `startedAt` is set.
+    Running,
+    /// Load balancer deregistration (the deregistration delay).
+    Deactivating,
+    /// SIGTERM sent; SIGKILL after `stopTimeout`.
+    Stopping,
+    /// The ENI is detached and deleted.
+    Deprovisioning,
+    /// `stoppedAt` is set.
+    Stopped,
+}
+
+impl TaskStatus {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Provisioning => "PROVISIONING",
+            TaskStatus::Pending => "PENDING",
+            TaskStatus::Activating => "ACTIVATING",
+            TaskStatus::Running => "RUNNING",
+            TaskStatus::Deactivating => "DEACTIVATING",
+            TaskStatus::Stopping => "STOPPING",
+            TaskStatus::Deprovisioning => "DEPROVISIONING",
+            TaskStatus::Stopped => "STOPPED",
+        }
+    }
+
+    /// Whether ECS may move a task from `self` to `to`.
+    ///
+    /// Forward along the lifecycle, skipping states is allowed (a task stopped while PENDING goes straight to
+    /// STOPPING, EC2 tasks in bridge mode have no DEACTIVATING work), and nothing leaves STOPPED.
+    pub fn can_become(self, to: TaskStatus) -> bool {
+        self != TaskStatus::Stopped && to > self
+    }
+}
+
+/// Why a task stopped: AWS `stopCode` (ECS-SEMANTICS §2.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopCode {
+    /// The task never reached RUNNING.
+    TaskFailedToStart,
+    /// An essential container exited.
+    EssentialContainerExited,
+    /// A user (StopTask, instance deregistration) stopped it.
+    UserInitiated,
+    /// The service scheduler stopped it (scale-in, replacement, draining, deployment).
+    ServiceSchedulerInitiated,
+    /// A Spot interruption.
+    SpotInterruption,
+    /// The instance was terminated.
+    TerminationNotice,
+}
+
+impl StopCode {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopCode::TaskFailedToStart => "TaskFailedToStart",
+            StopCode::EssentialContainerExited => "EssentialContainerExited",
+            StopCode::UserInitiated => "UserInitiated",
+            StopCode::ServiceSchedulerInitiated => "ServiceSchedulerInitiated",
+            StopCode::SpotInterruption => "SpotInterruption",
+            StopCode::TerminationNotice => "TerminationNotice",
+        }
+    }
+}
+
+/// Container health of a task as ECS aggregates it (ECS-SEMANTICS §2.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HealthStatus {
+    /// No health check, or no result yet.
+    Unknown,
+    /// Every essential container with a health check passes it.
+    Healthy,
+    /// An essential container failed its health check `retries` times in a row.
+    Unhealthy,
+}
+
+/// The instants of a task's life, `None` until they happen (the columns of `tasks.csv`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskTimes {
+    /// The task exists (PROVISIONING or PENDING).
+    pub created: Option<SimTime>,
+    /// The image pull started (`pullStartedAt`); Fargate billing starts here.
+    pub pull_started: Option<SimTime>,
+    /// lastStatus became RUNNING (`startedAt`).
+    pub running: Option<SimTime>,
+    /// The task first counted as healthy for its service (ECS-SEMANTICS §4.1).
+    pub healthy: Option<SimTime>,
+    /// desiredStatus became STOPPED.
+    pub stop_requested: Option<SimTime>,
+    /// lastStatus became STOPPING (`stoppingAt`).
+    pub stopping: Option<SimTime>,
+    /// lastStatus became STOPPED (`stoppedAt`).
+    pub stopped: Option<SimTime>,
+}
+
+/// One task.
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// 32 hex digits.
+    pub task_id: String,
+    /// Its task definition revision.
+    pub task_definition: TaskDefIdx,
+    /// The service that owns it; `None` for a standalone (RunTask) task.
+    pub service: Option<ServiceIdx>,
+    /// The task group (`service:<name>`, `family:<family>` or a custom group).
+    pub group: String,
+    /// `EC2` or `FARGATE`.
+    pub launch_type: LaunchType,
+    /// The capacity provider that placed it, if a strategy did.
+    pub capacity_provider: Option<String>,
+    /// The instance it runs on (EC2).
+    pub instance: Option<InstanceIdx>,
+    /// Its Availability Zone.
+    pub availability_zone: String,
+    /// `lastStatus`.
+    pub last_status: TaskStatus,
+    /// `desiredStatus` is RUNNING (true) or STOPPED (false).
+    pub desired_running: bool,
+    /// Container health.
+    pub health: HealthStatus,
+    /// Whether the app inside answers requests and health checks yet.
+    pub app_ready: bool,
+    /// Life instants.
+    pub times: TaskTimes,
+    /// `stopCode`, once stopping.
+    pub stop_code: Option<StopCode>,
+    /// `stoppedReason`, once stopping.
+    pub stopped_reason: String,
+    /// Bumped whenever a pending timer of this task becomes stale (lazy cancellation).
+    pub epoch: u32,
+    /// CPU units reserved on its instance.
+    pub cpu_units: u32,
+    /// MiB reserved on its instance.
+    pub memory_mib: u32,
+    /// CPU units the software uses.
+    pub used_cpu_units: u32,
+    /// MiB the software uses.
+    pub used_memory_mib: u32,
+}
+
+impl Task {
+    /// Moves the task to `to`, asserting the transition is legal (an illegal one is a bug: exit code 3).
+    pub fn set_status(&mut self, to: TaskStatus) {
+        assert!(
+            self.last_status.can_become(to),
+            "illegal task transition {} -> {} for task {}",
+            self.last_status.as_str(),
+            to.as_str(),
+            self.task_id
+        );
+        self.last_status = to;
+    }
+
+    /// Whether the task occupies resources and counts toward the service's running tasks: its desiredStatus
+    /// is RUNNING (PROVISIONING through RUNNING, ECS-SEMANTICS §4.1).
+    pub fn is_active(&self) -> bool {
+        self.desired_running && self.last_status != TaskStatus::Stopped
+    }
+
+    /// Whether the task counts in `max_running_tasks` (ACTIVATING, RUNNING or DEACTIVATING).
+    pub fn is_running_like(&self) -> bool {
+        matches!(
+            self.last_status,
+            TaskStatus::Activating | TaskStatus::Running | TaskStatus::Deactivating
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ECS-SEMANTICS §2.1: the lifecycle runs forward only and nothing leaves STOPPED.
+    #[test]
+    fn task_lifecycle_only_moves_forward() {
+        assert!(TaskStatus::Provisioning.can_become(TaskStatus::Pending));
+        assert!(TaskStatus::Pending.can_become(TaskStatus::Stopping));
+        assert!(TaskStatus::Running.can_become(TaskStatus::Deactivating));
+        assert!(!TaskStatus::Running.can_become(TaskStatus::Pending));
+        assert!(!TaskStatus::Running.can_become(TaskStatus::Running));
+        assert!(!TaskStatus::Stopped.can_become(TaskStatus::Stopped));
+    }
+}
