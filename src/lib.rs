@@ -7,3 +7,5 @@ pub mod engine;
 pub mod scenario;
 pub mod world;
 pub mod report;
+pub mod ec2;
+pub mod sim;

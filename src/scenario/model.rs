@@ -417,6 +417,9 @@ pub struct Image {
     pub fails_health_checks: bool,
     /// A batch job's run time; `None` runs until stopped.
     pub exits_after: Option<DurationDist>,
+    /// How long the app takes to exit after SIGTERM (simulator field, default 0 s); the container is killed
+    /// at `stopTimeout` if it takes longer, so STOPPING lasts min(shutdown_time, stopTimeout).
+    pub shutdown_time: SimDuration,
 }
 
 impl Default for Image {
@@ -430,6 +433,7 @@ impl Default for Image {
             crash_rate_per_hour: 0.0,
             fails_health_checks: false,
             exits_after: None,
+            shutdown_time: SimDuration::ZERO,
         }
     }
 }

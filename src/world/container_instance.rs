@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::ecs::placement::InstanceResources;
 use crate::engine::SimTime;
 use crate::scenario::Market;
 
@@ -62,10 +63,8 @@ pub struct ContainerInstance {
     pub terminated_at: Option<SimTime>,
     /// Why it was terminated.
     pub termination_reason: String,
-    /// Registered CPU units.
-    pub registered_cpu_units: u32,
-    /// Registered MiB.
-    pub registered_memory_mib: u32,
+    /// Registered and remaining CPU, memory, GPUs, ENI slots and host ports.
+    pub resources: InstanceResources,
     /// Built-in and custom attributes, by name (`ecs.availability-zone`, …).
     pub attributes: BTreeMap<String, String>,
     /// Images already pulled onto it.

@@ -13,6 +13,8 @@ mod task;
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{AsgIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, ec2_instance_id, task_id};
 pub use service::ServiceState;
+use crate::ecs::placement::TaskRequirements;
+
 pub use task::{HealthStatus, StopCode, Task, TaskStatus, TaskTimes};
 
 /// One Auto Scaling group's runtime state.
@@ -59,10 +61,62 @@ impl World {
 
     /// Tasks of `service` whose desiredStatus is RUNNING, in creation order.
     pub fn active_tasks_of(&self, service: ServiceIdx) -> impl Iterator<Item = TaskIdx> + '_ {
-        self.tasks
-            .iter()
-            .enumerate()
-            .filter(move |(_, t)| t.service == Some(service) && t.is_active())
-            .map(|(i, _)| TaskIdx(i as u32))
+        self.services[service.index()].tasks.iter().copied().filter(|t| self.task(*t).is_active())
+    }
+
+    /// Reserves `task`'s resources on `instance`. Placement chose an instance that fits, so a failure here
+    /// is a broken invariant (the fit is checked at placement *and* here, STYLE.md §15).
+    pub fn reserve(&mut self, task: TaskIdx, instance: InstanceIdx, requirements: &TaskRequirements) {
+        let inst = &mut self.instances[instance.index()];
+        assert!(
+            inst.status == InstanceStatus::Active,
+            "task placed on {} instance {}",
+            inst.status.as_str(),
+            inst.ec2_instance_id
+        );
+        let reservation = inst.resources.reserve(requirements).unwrap_or_else(|lacking| {
+            panic!("instance {} over-committed: no {lacking:?} for task {}", inst.ec2_instance_id, task.0)
+        });
+        inst.tasks.push(task);
+        self.tasks[task.index()].reservation = Some(reservation);
+    }
+
+    /// Returns what `task` held on its instance (at STOPPED).
+    pub fn release(&mut self, task: TaskIdx) {
+        let t = &mut self.tasks[task.index()];
+        if let (Some(instance), Some(r)) = (t.instance, t.reservation.take()) {
+            let inst = &mut self.instances[instance.index()];
+            inst.resources.release(&r);
+            inst.tasks.retain(|x| *x != task);
+        }
+    }
+
+    /// Checks the world's invariants (STYLE.md §15): no instance holds more than it registered, every task
+    /// holding resources sits on its instance's task list, and stopped tasks hold nothing. A violation is a
+    /// bug (exit code 3). Costs O(tasks) and runs only in debug builds and tests.
+    pub fn check_invariants(&self) {
+        if !cfg!(debug_assertions) {
+            return;
+        }
+        for (i, task) in self.tasks.iter().enumerate() {
+            if task.last_status == TaskStatus::Stopped {
+                assert!(task.reservation.is_none(), "stopped task {} still holds resources", task.task_id);
+            }
+            if let (Some(inst), Some(_)) = (task.instance, &task.reservation) {
+                assert!(
+                    self.instances[inst.index()].tasks.contains(&TaskIdx(i as u32)),
+                    "task {} holds resources on {} but is not listed there",
+                    task.task_id,
+                    self.instances[inst.index()].ec2_instance_id
+                );
+            }
+        }
+        for inst in &self.instances {
+            let held_cpu: u32 = inst.tasks.iter().map(|t| self.tasks[t.index()].reservation.as_ref().map_or(0, |r| r.cpu_units)).sum();
+            let held_mem: u32 = inst.tasks.iter().map(|t| self.tasks[t.index()].reservation.as_ref().map_or(0, |r| r.memory_mib)).sum();
+            let r = &inst.resources;
+            assert_eq!(held_cpu, r.registered_cpu_units() - r.remaining_cpu_units(), "CPU accounting of {}", inst.ec2_instance_id);
+            assert_eq!(held_mem, r.registered_memory_mib() - r.remaining_memory_mib(), "memory accounting of {}", inst.ec2_instance_id);
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::engine::SimTime;
 
-use super::ids::TaskDefIdx;
+use super::ids::{TaskDefIdx, TaskIdx};
 
 /// One ECS service's runtime state.
 #[derive(Clone, Debug)]
@@ -21,12 +21,23 @@ pub struct ServiceState {
     pub launch_not_before: SimTime,
     /// Whether "unable to consistently start tasks" has been written for the current failure streak.
     pub throttle_event_written: bool,
-    /// The last placement-failure message written, and when (events are de-duplicated for 6 h).
-    pub last_placement_failure: Option<(String, SimTime)>,
+    /// The last repeatable event written (placement failure, stuck deployment), and when: the same message
+    /// is suppressed for 6 h unless its cause cleared.
+    pub last_repeatable_event: Option<(String, SimTime)>,
+    /// The failure count at which the current throttling delay was set.
+    pub throttled_at_failures: u32,
+    /// The PRIMARY deployment's id (`ecs-svc/` and 19 digits).
+    pub deployment_id: String,
+    /// Whether the PRIMARY deployment has completed.
+    pub deployment_completed: bool,
+    /// Deployments that completed during the run.
+    pub deployments_completed: u64,
     /// Whether a placement retry timer is pending.
     pub retry_scheduled: bool,
     /// Whether the service is currently in steady state (the event is written on entry).
     pub steady: bool,
+    /// Its tasks that are not yet STOPPED, in creation order.
+    pub tasks: Vec<TaskIdx>,
     /// Tasks started so far (summary `tasks_started`).
     pub tasks_started: u64,
     /// Tasks that failed (summary `tasks_failed`).

@@ -3,6 +3,7 @@
 //! The world only stores the task and checks that every state change is a legal one; *when* a task moves
 //! is decided by the lifecycle controller in `ecs::task_lifecycle`.
 
+use crate::ecs::placement::TaskReservation;
 use crate::engine::SimTime;
 use crate::scenario::LaunchType;
 
@@ -157,6 +158,8 @@ pub struct Task {
     pub used_cpu_units: u32,
     /// MiB the software uses.
     pub used_memory_mib: u32,
+    /// What the task holds on its instance until it is STOPPED.
+    pub reservation: Option<TaskReservation>,
 }
 
 impl Task {

@@ -1,0 +1,166 @@
+//! EC2 capacity: Auto Scaling groups of fixed size, instance launch, registration, draining and termination.
+//!
+//! A group launches its instances balanced across its zones (each launch goes to the zone with the fewest
+//! of the group's live instances, ties in zone order, as EC2 Auto Scaling balances AZs), using the first
+//! instance type of its list (AWS `prioritized`). The agent registers the container instance `launch_time`
+//! after launch (default 90 s, a model: ECS-SEMANTICS §9). A terminated instance is replaced at once, so
+//! the group keeps its desired capacity.
+
+use std::collections::BTreeMap;
+
+use crate::ecs::placement::InstanceResources;
+use crate::ecs::task_lifecycle;
+use crate::engine::{Phase, SimTime};
+use crate::report::recorded::Scope;
+use crate::sim::{Cx, Event};
+use crate::world::{AsgIdx, ContainerInstance, InstanceIdx, InstanceStatus, StopCode, World, ec2_instance_id};
+
+/// The AMI every simulated container instance reports (`ecs.ami-id`).
+pub const SIMULATED_AMI_ID: &str = "ami-0ec5000000000000a";
+/// The VPC every simulated container instance reports (`ecs.vpc-id`).
+pub const SIMULATED_VPC_ID: &str = "vpc-0ec5000000000000a";
+
+/// Launches one instance for `asg`; with `warm` it is registered, ACTIVE and has every image cached at once.
+pub fn launch(now: SimTime, world: &mut World, cx: &mut Cx, asg: AsgIdx, warm: bool) -> InstanceIdx {
+    let spec = &cx.scenario.auto_scaling_groups[world.asgs[asg.index()].spec];
+    let zone = {
+        let live = |z: &String| {
+            world.asgs[asg.index()]
+                .instances
+                .iter()
+                .filter(|&&i| world.instance(i).status != InstanceStatus::Terminated && &world.instance(i).availability_zone == z)
+                .count()
+        };
+        spec.availability_zones
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, z)| (live(z), *i))
+            .map(|(_, z)| z.clone())
+            .expect("a group has zones")
+    };
+    let type_index = spec.instance_types[0];
+    let itype = &cx.scenario.instance_types[type_index];
+    let idx = InstanceIdx(world.instances.len() as u32);
+    let ec2_id = ec2_instance_id(idx.0 + 1);
+    let zone_index = cx.scenario.cluster.availability_zones.iter().position(|z| *z == zone).unwrap_or(0);
+    let mut attributes: BTreeMap<String, String> = spec.attributes.clone();
+    for (k, v) in [
+        ("ecs.availability-zone", zone.clone()),
+        ("ecs.instance-type", itype.name.clone()),
+        ("ecs.os-type", "linux".to_string()),
+        ("ecs.os-family", "LINUX".to_string()),
+        ("ecs.cpu-architecture", itype.cpu_architecture.as_str().to_string()),
+        ("ecs.ami-id", SIMULATED_AMI_ID.to_string()),
+        ("ecs.vpc-id", SIMULATED_VPC_ID.to_string()),
+        ("ecs.subnet-id", format!("subnet-0ec500000000000{zone_index:02x}")),
+    ] {
+        attributes.insert(k.to_string(), v);
+    }
+    let resources = InstanceResources::new(
+        itype.registered_cpu_units,
+        itype.registered_memory_mib,
+        itype.gpus,
+        itype.awsvpc_task_slots(),
+    );
+    world.instances.push(ContainerInstance {
+        ec2_instance_id: ec2_id.clone(),
+        asg,
+        instance_type: type_index,
+        availability_zone: zone.clone(),
+        market: spec.market,
+        status: InstanceStatus::Launching,
+        launched_at: now,
+        registered_at: None,
+        terminated_at: None,
+        termination_reason: String::new(),
+        resources,
+        attributes,
+        cached_images: Default::default(),
+        tasks: Vec::new(),
+    });
+    world.asgs[asg.index()].instances.push(idx);
+    let group = world.asgs[asg.index()].name.clone();
+    cx.rec.event(now, Scope::Asg, &group, "INSTANCE_LAUNCHED", format!("Launching a new EC2 instance: {ec2_id} ({}, {zone})", itype.name));
+    if warm {
+        let images: Vec<String> = cx.taskdefs.iter().flat_map(|t| t.images.iter().cloned()).collect();
+        world.instances[idx.index()].cached_images.extend(images);
+        register(now, world, cx, idx);
+    } else {
+        let stream = format!("asg/{group}/launch_time");
+        let after = cx.draw(&stream, spec.launch_time);
+        cx.schedule(now + after, Phase::Transition, Event::InstanceRegistered(idx));
+    }
+    idx
+}
+
+/// The agent registered the container instance: it is ACTIVE and can take tasks.
+pub fn register(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
+    let inst = &mut world.instances[idx.index()];
+    if inst.status != InstanceStatus::Launching {
+        return;
+    }
+    inst.status = InstanceStatus::Active;
+    inst.registered_at = Some(now);
+    let id = inst.ec2_instance_id.clone();
+    cx.rec.event(now, Scope::Instance, &id, "CONTAINER_INSTANCE_REGISTERED", format!("Container instance {id} registered with cluster {} (ACTIVE).", cx.scenario.cluster.name));
+    cx.request_reconcile_all(now);
+}
+
+/// Sets a container instance to DRAINING (ECS-SEMANTICS §3.3): no new tasks; services replace theirs.
+pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
+    let inst = &mut world.instances[idx.index()];
+    if inst.status != InstanceStatus::Active {
+        return;
+    }
+    inst.status = InstanceStatus::Draining;
+    let id = inst.ec2_instance_id.clone();
+    cx.rec.event(now, Scope::Instance, &id, "CONTAINER_INSTANCE_DRAINING", format!("Container instance {id} set to DRAINING."));
+    cx.request_reconcile_all(now);
+}
+
+/// Terminates an instance: its tasks stop at once, and its group launches a replacement.
+pub fn terminate(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx, reason: &str) {
+    let inst = &world.instances[idx.index()];
+    if inst.status == InstanceStatus::Terminated {
+        return;
+    }
+    let id = inst.ec2_instance_id.clone();
+    let tasks = inst.tasks.clone();
+    for t in tasks {
+        task_lifecycle::kill(now, world, cx, t, StopCode::TerminationNotice, format!("Host EC2 (instance {id}) stopped/terminated."));
+    }
+    let inst = &mut world.instances[idx.index()];
+    inst.status = InstanceStatus::Terminated;
+    inst.terminated_at = Some(now);
+    inst.termination_reason = reason.to_string();
+    let asg = inst.asg;
+    let group = world.asgs[asg.index()].name.clone();
+    cx.rec.event(now, Scope::Asg, &group, "INSTANCE_TERMINATED", format!("Terminating EC2 instance: {id} ({reason})"));
+    cx.request_reconcile_all(now);
+    // Keep the desired capacity.
+    let live = world.asgs[asg.index()]
+        .instances
+        .iter()
+        .filter(|&&i| world.instance(i).status != InstanceStatus::Terminated)
+        .count() as u32;
+    for _ in live..world.asgs[asg.index()].desired_capacity {
+        launch(now, world, cx, asg, false);
+    }
+}
+
+/// Draws `count` instances uniformly, without replacement, from the ACTIVE instances of `asg` (or of every
+/// group), sorted by id, on the RNG stream `stream` (SPEC §3.11).
+pub fn pick_active(world: &World, cx: &mut Cx, asg: Option<AsgIdx>, count: u32, stream: &str) -> Vec<InstanceIdx> {
+    let mut pool: Vec<InstanceIdx> = (0..world.instances.len() as u32)
+        .map(InstanceIdx)
+        .filter(|&i| world.instance(i).status == InstanceStatus::Active && asg.is_none_or(|a| world.instance(i).asg == a))
+        .collect();
+    pool.sort_by(|a, b| world.instance(*a).ec2_instance_id.cmp(&world.instance(*b).ec2_instance_id));
+    let rng = cx.rng.stream(stream);
+    let mut out = Vec::new();
+    for _ in 0..count.min(pool.len() as u32) {
+        let k = crate::engine::uniform_ms(rng, 0, pool.len() as u64 - 1) as usize;
+        out.push(pool.remove(k));
+    }
+    out
+}

@@ -1,0 +1,414 @@
+//! The service scheduler (ECS-SEMANTICS §3, §4.1): keeps each service at its desired count.
+//!
+//! REPLICA services follow the reconcile rule of §4.1 (DECIDED), with the tasks to be replaced — those on
+//! DRAINING instances (§3.3) — in the role of an older deployment's tasks:
+//! 1. start min(floor(d·max/100) − A, d − N_keep) tasks;
+//! 2. stop min(H − ceil(d·min/100), N_replace) tasks to be replaced, not-yet-healthy ones first;
+//! 3. stop surplus kept tasks above d (scale-in), not-yet-running first, then by the placement strategy's
+//!    scale-in rule.
+//!
+//! Here A counts tasks whose desiredStatus is RUNNING, N_keep those not to be replaced, and H those counted
+//! healthy. UNHEALTHY tasks are stopped at once (they count as neither healthy nor wanted) and replaced
+//! within `maximumPercent`. DAEMON services run one task on every ACTIVE instance that satisfies their
+//! constraints, are placed first and stopped last on DRAINING instances (§3.1).
+//!
+//! Unplaced tasks are not created; the service retries on every capacity change and every
+//! `placement_retry_interval`, writing its placement-failure event once per cause (again after 6 h or after
+//! the cause cleared) (§1.7, DECIDED). Tasks that never reach RUNNING throttle launches: after the third
+//! consecutive failure the scheduler waits 1 min, doubling per further failure up to 27 min (§3.2, DECIDED
+//! model).
+
+use crate::engine::{Phase, SimDuration, SimTime};
+use crate::report::recorded::Scope;
+use crate::scenario::{LaunchTarget, LaunchType, SchedulingStrategy};
+use crate::sim::placement::{self, DefaultPlacement};
+use crate::sim::{Cx, Event};
+use crate::world::{HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskIdx, TaskStatus, World};
+
+use super::task_lifecycle::{self, NewTask};
+
+/// Longest wait between launch attempts of a service whose tasks keep failing to start (ECS-SEMANTICS §3.2,
+/// *current* developer guide: 27 minutes).
+pub const THROTTLE_MAX_DELAY: SimDuration = SimDuration::from_mins(27);
+/// First wait, after the third consecutive start failure (DECIDED model, §3.2).
+pub const THROTTLE_FIRST_DELAY: SimDuration = SimDuration::from_mins(1);
+/// Consecutive start failures before throttling begins (DECIDED model, §3.2).
+pub const THROTTLE_AFTER_FAILURES: u32 = 3;
+/// A repeated service event is suppressed for 6 h unless its cause cleared (ECS-SEMANTICS §1.7).
+pub const EVENT_REPEAT_AFTER: SimDuration = SimDuration::from_secs(6 * 3600);
+
+/// The throttling delay after `failures` consecutive start failures.
+pub fn throttle_delay(failures: u32) -> SimDuration {
+    if failures < THROTTLE_AFTER_FAILURES {
+        return SimDuration::ZERO;
+    }
+    let doublings = (failures - THROTTLE_AFTER_FAILURES).min(16);
+    THROTTLE_FIRST_DELAY.saturating_mul(1 << doublings).min(THROTTLE_MAX_DELAY)
+}
+
+/// `ceil(d × pct / 100)`: the healthy floor during deployments and draining (§4.1).
+pub fn minimum_healthy_tasks(desired: u32, minimum_healthy_percent: u32) -> u32 {
+    (u64::from(desired) * u64::from(minimum_healthy_percent)).div_ceil(100) as u32
+}
+
+/// `floor(d × pct / 100)`: the ceiling on tasks whose desiredStatus is RUNNING (§4.1).
+pub fn maximum_tasks(desired: u32, maximum_percent: u32) -> u32 {
+    (u64::from(desired) * u64::from(maximum_percent) / 100) as u32
+}
+
+/// Reconciles `service` (phase 7).
+pub fn on_reconcile(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
+    cx.reconcile_queued[s.index()] = false;
+    let settled = match cx.scenario.services[s.index()].scheduling_strategy {
+        SchedulingStrategy::Replica => reconcile_replica(now, world, cx, s),
+        SchedulingStrategy::Daemon => reconcile_daemon(now, world, cx, s),
+    };
+    update_steady_state(now, world, cx, s, settled);
+}
+
+fn is_healthy(world: &World, t: TaskIdx) -> bool {
+    let task = world.task(t);
+    task.times.healthy.is_some() && task.health != HealthStatus::Unhealthy
+}
+
+fn on_draining_instance(world: &World, t: TaskIdx) -> bool {
+    world.task(t).instance.is_some_and(|i| world.instance(i).status == InstanceStatus::Draining)
+}
+
+fn scaling_reason(world: &World, s: ServiceIdx) -> String {
+    format!("Scaling activity initiated by (deployment {})", world.services[s.index()].deployment_id)
+}
+
+/// Returns whether the service has nothing left to do (for the steady-state event).
+fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) -> bool {
+    let spec = &cx.scenario.services[s.index()];
+    let name = spec.name.clone();
+    let (min_pct, max_pct) =
+        (spec.deployment_configuration.minimum_healthy_percent, spec.deployment_configuration.maximum_percent);
+    let mut stopped: Vec<TaskIdx> = Vec::new();
+
+    // UNHEALTHY tasks are stopped and replaced; PENDING tasks on DRAINING instances are stopped at once (§3.3).
+    let active: Vec<TaskIdx> = world.active_tasks_of(s).collect();
+    for &t in &active {
+        let task = world.task(t);
+        if task.health == HealthStatus::Unhealthy {
+            task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, "Task failed container health checks".into());
+            stopped.push(t);
+        } else if on_draining_instance(world, t) && task.last_status < TaskStatus::Running {
+            let reason = scaling_reason(world, s);
+            task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, reason);
+            stopped.push(t);
+        }
+    }
+
+    let active: Vec<TaskIdx> = world.active_tasks_of(s).collect();
+    let (replace, keep): (Vec<TaskIdx>, Vec<TaskIdx>) = active.iter().partition(|&&t| on_draining_instance(world, t));
+    let d = world.services[s.index()].desired_count;
+    let a = active.len() as u32;
+    let healthy = active.iter().filter(|&&t| is_healthy(world, t)).count() as u32;
+
+    // 1. Start.
+    let want = maximum_tasks(d, max_pct).saturating_sub(a).min(d.saturating_sub(keep.len() as u32));
+    let mut unplaced = 0;
+    if want > 0 {
+        unplaced = launch(now, world, cx, s, want);
+    }
+
+    // 2. Replace tasks on DRAINING instances within minimumHealthyPercent.
+    let may_stop = healthy.saturating_sub(minimum_healthy_tasks(d, min_pct)).min(replace.len() as u32);
+    let mut order = replace.clone();
+    order.sort_by_key(|&t| (is_healthy(world, t), t));
+    for &t in order.iter().take(may_stop as usize) {
+        let reason = scaling_reason(world, s);
+        task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, reason);
+        stopped.push(t);
+    }
+
+    // 3. Scale in.
+    let surplus = (keep.len() as u32).saturating_sub(d);
+    if surplus > 0 {
+        let victims = placement::choose_tasks_to_stop(world, cx, s, &keep, surplus);
+        for t in victims {
+            let reason = scaling_reason(world, s);
+            task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, reason);
+            stopped.push(t);
+        }
+    }
+    write_stopped_event(now, world, cx, &name, &stopped);
+    let stuck = want == 0 && may_stop == 0 && !replace.is_empty() && healthy <= minimum_healthy_tasks(d, min_pct)
+        && a >= maximum_tasks(d, max_pct);
+    if stuck {
+        service_event_once(
+            now,
+            world,
+            cx,
+            s,
+            "SERVICE_DEPLOYMENT_STUCK",
+            format!("service {name} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."),
+        );
+    }
+    unplaced == 0 && replace.is_empty() && stopped.is_empty() && keep.len() as u32 == d && want == 0
+}
+
+fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) -> bool {
+    let name = cx.scenario.services[s.index()].name.clone();
+    let mut stopped = Vec::new();
+    let mut settled = true;
+    let mut eligible = 0;
+    for i in 0..world.instances.len() {
+        let inst = InstanceIdx(i as u32);
+        let status = world.instance(inst).status;
+        let mine: Vec<TaskIdx> = world
+            .instance(inst)
+            .tasks
+            .iter()
+            .copied()
+            .filter(|&t| world.task(t).service == Some(s) && world.task(t).is_active())
+            .collect();
+        match status {
+            InstanceStatus::Active => {
+                if !placement::daemon_eligible(world, cx, s, inst) {
+                    continue;
+                }
+                eligible += 1;
+                if mine.is_empty() {
+                    match placement::daemon_fits(world, cx, s, inst) {
+                        Ok(()) => start_tasks(now, world, cx, s, &[inst]),
+                        Err(unplaced) => {
+                            settled = false;
+                            cx.placement_failures += 1;
+                            let msg = format!("service {name} was unable to place a task because {}", unplaced.service_message);
+                            service_event_once(now, world, cx, s, "SERVICE_TASK_PLACEMENT_FAILURE", msg);
+                        }
+                    }
+                }
+            }
+            InstanceStatus::Draining => {
+                // Daemon tasks are stopped last: once no other service task remains on the instance.
+                let others = world.instance(inst).tasks.iter().any(|&t| {
+                    let task = world.task(t);
+                    task.service.is_some() && task.service != Some(s) && task.is_active()
+                });
+                if !others {
+                    for t in mine {
+                        let reason = scaling_reason(world, s);
+                        task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, reason);
+                        stopped.push(t);
+                    }
+                } else {
+                    settled = false;
+                }
+            }
+            InstanceStatus::Launching | InstanceStatus::Terminated => {}
+        }
+    }
+    world.services[s.index()].desired_count = eligible;
+    write_stopped_event(now, world, cx, &name, &stopped);
+    settled && stopped.is_empty()
+}
+
+/// Launches up to `n` tasks of a REPLICA service; returns how many could not be placed.
+fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -> u32 {
+    let svc = &world.services[s.index()];
+    let failures = svc.consecutive_start_failures;
+    if failures >= THROTTLE_AFTER_FAILURES && svc.throttled_at_failures != failures {
+        let name = svc.name.clone();
+        let svc = &mut world.services[s.index()];
+        svc.throttled_at_failures = failures;
+        svc.launch_not_before = now + throttle_delay(failures);
+        if !svc.throttle_event_written {
+            svc.throttle_event_written = true;
+            cx.rec.event(now, Scope::Service, &name, "SERVICE_TASK_START_IMPAIRED", format!("service {name} is unable to consistently start tasks successfully."));
+        }
+    }
+    let not_before = world.services[s.index()].launch_not_before;
+    if now < not_before {
+        cx.schedule(not_before, Phase::Reconcile, Event::PlacementRetry(s));
+        return 0;
+    }
+    let spec = &cx.scenario.services[s.index()];
+    match launch_type_of(&spec.launch) {
+        LaunchType::Fargate => {
+            let azs = fargate_zones(world, cx, s, n);
+            start_fargate(now, world, cx, s, &azs);
+            0
+        }
+        LaunchType::Ec2 => {
+            let group = format!("service:{}", spec.name);
+            let td = world.services[s.index()].task_definition;
+            let (chosen, failure) =
+                placement::place_batch(now, world, cx, td, &group, &spec.placement, DefaultPlacement::Service, n);
+            start_tasks(now, world, cx, s, &chosen);
+            let missing = n - chosen.len() as u32;
+            if let Some(unplaced) = failure {
+                cx.placement_failures += u64::from(missing);
+                let name = world.services[s.index()].name.clone();
+                let msg = format!("service {name} was unable to place a task because {}", unplaced.service_message);
+                service_event_once(now, world, cx, s, "SERVICE_TASK_PLACEMENT_FAILURE", msg);
+                schedule_retry(now, world, cx, s);
+            }
+            missing
+        }
+    }
+}
+
+/// The launch type a launch target resolves to in this milestone: capacity provider strategies that name
+/// only FARGATE / FARGATE_SPOT run on Fargate, others on the cluster's EC2 instances.
+pub fn launch_type_of(target: &LaunchTarget) -> LaunchType {
+    match target {
+        LaunchTarget::LaunchType(lt) => *lt,
+        LaunchTarget::CapacityProviderStrategy(items) => {
+            if items.iter().all(|i| i.capacity_provider.starts_with("FARGATE")) {
+                LaunchType::Fargate
+            } else {
+                LaunchType::Ec2
+            }
+        }
+    }
+}
+
+/// Fargate spreads a service's tasks across the cluster's zones (ECS-SEMANTICS §1.2): each new task goes to
+/// the zone with the fewest tasks of the service, ties in zone order.
+fn fargate_zones(world: &World, cx: &Cx, s: ServiceIdx, n: u32) -> Vec<String> {
+    let zones = &cx.scenario.cluster.availability_zones;
+    let mut counts: Vec<u32> = zones
+        .iter()
+        .map(|z| world.active_tasks_of(s).filter(|&t| &world.task(t).availability_zone == z).count() as u32)
+        .collect();
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let (i, _) = counts.iter().enumerate().min_by_key(|(i, c)| (**c, *i)).expect("a cluster has zones");
+        counts[i] += 1;
+        out.push(zones[i].clone());
+    }
+    out
+}
+
+fn start_fargate(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, zones: &[String]) {
+    let spec = &cx.scenario.services[s.index()];
+    let provider = match &spec.launch {
+        LaunchTarget::CapacityProviderStrategy(items) => items.first().map(|i| i.capacity_provider.clone()),
+        LaunchTarget::LaunchType(_) => None,
+    };
+    let group = format!("service:{}", spec.name);
+    let td = world.services[s.index()].task_definition;
+    let mut started = Vec::new();
+    for az in zones {
+        let t = task_lifecycle::create(
+            now,
+            world,
+            cx,
+            NewTask {
+                task_definition: td,
+                service: Some(s),
+                group: group.clone(),
+                launch_type: LaunchType::Fargate,
+                capacity_provider: provider.clone(),
+                instance: None,
+                availability_zone: az.clone(),
+            },
+        );
+        started.push(t);
+    }
+    world.services[s.index()].tasks_started += started.len() as u64;
+    write_started_event(now, world, cx, s, &started);
+}
+
+fn start_tasks(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, instances: &[InstanceIdx]) {
+    let group = format!("service:{}", cx.scenario.services[s.index()].name);
+    let td = world.services[s.index()].task_definition;
+    let mut started = Vec::new();
+    for &inst in instances {
+        let az = world.instance(inst).availability_zone.clone();
+        let t = task_lifecycle::create(
+            now,
+            world,
+            cx,
+            NewTask {
+                task_definition: td,
+                service: Some(s),
+                group: group.clone(),
+                launch_type: LaunchType::Ec2,
+                capacity_provider: None,
+                instance: Some(inst),
+                availability_zone: az,
+            },
+        );
+        started.push(t);
+    }
+    world.services[s.index()].tasks_started += started.len() as u64;
+    write_started_event(now, world, cx, s, &started);
+}
+
+fn schedule_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
+    let svc = &mut world.services[s.index()];
+    if !svc.retry_scheduled {
+        svc.retry_scheduled = true;
+        let at = now + cx.scenario.services[s.index()].placement_retry_interval;
+        cx.schedule(at, Phase::Reconcile, Event::PlacementRetry(s));
+    }
+}
+
+/// The placement retry timer fired.
+pub fn on_placement_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
+    world.services[s.index()].retry_scheduled = false;
+    cx.request_reconcile(now, s);
+}
+
+fn task_list(world: &World, tasks: &[TaskIdx]) -> String {
+    tasks.iter().map(|&t| format!("(task {})", world.task(t).task_id)).collect::<Vec<_>>().join(" ")
+}
+
+fn write_started_event(now: SimTime, world: &World, cx: &mut Cx, s: ServiceIdx, started: &[TaskIdx]) {
+    if started.is_empty() {
+        return;
+    }
+    let name = &world.services[s.index()].name;
+    let msg = format!("(service {name}) has started {} tasks: {}.", started.len(), task_list(world, started));
+    cx.rec.event(now, Scope::Service, name, "TASKS_STARTED", msg);
+}
+
+fn write_stopped_event(now: SimTime, world: &World, cx: &mut Cx, name: &str, stopped: &[TaskIdx]) {
+    if stopped.is_empty() {
+        return;
+    }
+    let msg = format!("(service {name}) has stopped {} running tasks: {}.", stopped.len(), task_list(world, stopped));
+    cx.rec.event(now, Scope::Service, name, "TASKS_STOPPED", msg);
+}
+
+/// Writes a service event unless the same message was written less than 6 h ago and its cause has not
+/// cleared since (ECS-SEMANTICS §1.7).
+fn service_event_once(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, kind: &str, message: String) {
+    let svc = &mut world.services[s.index()];
+    if let Some((last, at)) = &svc.last_repeatable_event
+        && *last == message
+        && now < *at + EVENT_REPEAT_AFTER
+    {
+        return;
+    }
+    svc.last_repeatable_event = Some((message.clone(), now));
+    let name = svc.name.clone();
+    cx.rec.event(now, Scope::Service, &name, kind, message);
+}
+
+fn update_steady_state(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, settled: bool) {
+    let all_healthy = world.active_tasks_of(s).all(|t| {
+        let task = world.task(t);
+        task.last_status == TaskStatus::Running && is_healthy(world, t)
+    });
+    let steady = settled && all_healthy;
+    let svc = &mut world.services[s.index()];
+    if steady && !svc.steady {
+        // The cause of any repeated event has cleared.
+        svc.last_repeatable_event = None;
+        let name = svc.name.clone();
+        let deployment = svc.deployment_id.clone();
+        if !svc.deployment_completed {
+            svc.deployment_completed = true;
+            svc.deployments_completed += 1;
+            cx.rec.event(now, Scope::Service, &name, "SERVICE_DEPLOYMENT_COMPLETED", format!("(service {name}) (deployment {deployment}) deployment completed."));
+        }
+        cx.rec.event(now, Scope::Service, &name, "SERVICE_STEADY_STATE", format!("(service {name}) has reached a steady state."));
+    }
+    world.services[s.index()].steady = steady;
+}

@@ -1,0 +1,79 @@
+//! `Cx`: what every controller receives besides the world — the scenario, the event queue, the RNG streams,
+//! the recorder, and what was derived once from the scenario.
+
+use crate::engine::{EventQueue, Phase, RngStreams, SimDuration, SimTime};
+use crate::report::recorder::Recorder;
+use crate::scenario::{DurationDist, Scenario};
+use crate::world::ServiceIdx;
+
+use super::Event;
+use super::taskdef::TaskDefRuntime;
+
+/// The controllers' context.
+pub struct Cx<'s> {
+    /// The validated scenario (read-only).
+    pub scenario: &'s Scenario,
+    /// The event queue.
+    pub queue: EventQueue<Event>,
+    /// Named RNG streams.
+    pub rng: RngStreams,
+    /// The sink for events, metrics, narration and trace.
+    pub rec: Recorder,
+    /// Per task definition: what placement and the lifecycle need, computed once.
+    pub taskdefs: Vec<TaskDefRuntime>,
+    /// Whether a reconcile is already queued for each service.
+    pub reconcile_queued: Vec<bool>,
+    /// Tasks left unplaced in every placement attempt (`cluster.placement_failures`).
+    pub placement_failures: u64,
+    /// End of the run.
+    pub end: SimTime,
+}
+
+impl Cx<'_> {
+    /// Queues a reconcile of `service` at `now` (phase 7), once per instant.
+    pub fn request_reconcile(&mut self, now: SimTime, service: ServiceIdx) {
+        if !self.reconcile_queued[service.index()] {
+            self.reconcile_queued[service.index()] = true;
+            self.queue.schedule(now, Phase::Reconcile, Event::ServiceReconcile(service));
+        }
+    }
+
+    /// Queues a reconcile of every service, DAEMON services first (they are placed first, §3.1).
+    pub fn request_reconcile_all(&mut self, now: SimTime) {
+        let scenario = self.scenario;
+        let daemon_first = scenario
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.scheduling_strategy == crate::scenario::SchedulingStrategy::Daemon)
+            .chain(
+                scenario
+                    .services
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.scheduling_strategy == crate::scenario::SchedulingStrategy::Replica),
+            )
+            .map(|(i, _)| ServiceIdx(i as u32))
+            .collect::<Vec<_>>();
+        for s in daemon_first {
+            self.request_reconcile(now, s);
+        }
+    }
+
+    /// Draws a duration from `dist` on the RNG stream `stream`.
+    pub fn draw(&mut self, stream: &str, dist: DurationDist) -> SimDuration {
+        match dist {
+            DurationDist::Fixed(d) => d,
+            DurationDist::Uniform { min, max } => {
+                SimDuration::from_ms(crate::engine::uniform_ms(self.rng.stream(stream), min.as_ms(), max.as_ms()))
+            }
+        }
+    }
+
+    /// Schedules `event` at `at` if it falls within the run (events after the end would never be processed).
+    pub fn schedule(&mut self, at: SimTime, phase: Phase, event: Event) {
+        if at <= self.end {
+            self.queue.schedule(at, phase, event);
+        }
+    }
+}

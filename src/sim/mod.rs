@@ -1,0 +1,267 @@
+//! Wiring: builds the world from a scenario, runs the event loop, dispatches every event to its controller
+//! and hands what was recorded to the caller.
+//!
+//! A run is single-threaded and deterministic: the same scenario and seed give the same bytes. Nothing
+//! here reads the wall clock; the caller measures wall time and puts it in the manifest.
+
+mod build;
+pub mod cx;
+pub mod event;
+mod observe;
+pub mod placement;
+mod summary;
+pub mod taskdef;
+
+pub use cx::Cx;
+pub use event::Event;
+
+use crate::ec2;
+use crate::ecs::{run_task, service_scheduler, task_lifecycle};
+use crate::engine::{Phase, SimDuration, SimTime};
+use crate::report::recorded::{Manifest, Recorded, Scope, TaskRow, InstanceRow};
+use crate::scenario::{EventAction, Scenario};
+use crate::world::{AsgIdx, ServiceIdx, World};
+
+/// How to run (everything the command line decides; no clap types, STYLE.md §6).
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Overrides `simulation.seed`.
+    pub seed: Option<u64>,
+    /// Record every processed event (`trace.csv`).
+    pub trace: bool,
+    /// Keep `explain` narration.
+    pub narrate: bool,
+    /// Stop the run early at this simulated time (`explain --until`).
+    pub until: Option<SimDuration>,
+    /// `--set` overrides as typed (for the manifest).
+    pub overrides: Vec<String>,
+    /// SHA-256 of the scenario file (for the manifest).
+    pub scenario_sha256: String,
+}
+
+/// What a run produced.
+#[derive(Clone, Debug)]
+pub struct RunOutput {
+    /// Everything the writers need.
+    pub recorded: Recorded,
+    /// `explain` sentences with their instants (empty unless narrating).
+    pub narration: Vec<(SimTime, String)>,
+}
+
+/// Runs `scenario` to its end and returns what was recorded.
+pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
+    let seed = opts.seed.unwrap_or(scenario.simulation.seed);
+    let mut end = SimTime::ZERO + scenario.simulation.duration;
+    if let Some(until) = opts.until {
+        end = end.min(SimTime::ZERO + until);
+    }
+    let (mut world, mut cx) = build::build(scenario, seed, end, opts);
+    let mut obs = observe::Observer::new(scenario, &world, &mut cx);
+    build::start(&mut world, &mut cx);
+
+    let mut instant = SimTime::ZERO;
+    while let Some((now, _phase, event)) = cx.queue.pop() {
+        if now > instant {
+            obs.observe(instant, &world, &mut cx);
+            instant = now;
+        }
+        if cx.rec.tracing() {
+            let subject = subject_of(&world, &cx, event);
+            cx.rec.trace(now, event.kind(), subject);
+        }
+        match event {
+            Event::EndOfRun => {
+                obs.observe(now, &world, &mut cx);
+                obs.close_period(now, &world, &mut cx);
+                break;
+            }
+            Event::MetricPeriod => {
+                obs.observe(now, &world, &mut cx);
+                obs.close_period(now, &world, &mut cx);
+                let next = now + cx.rec.period();
+                if next < end {
+                    cx.queue.schedule(next, Phase::Recorder, Event::MetricPeriod);
+                }
+            }
+            other => dispatch(now, &mut world, &mut cx, other),
+        }
+        world.check_invariants();
+    }
+    let events_processed = cx.queue.events_processed();
+    let summary = summary::compute(scenario, &world, &cx, &obs, end);
+    let tasks = task_rows(&world, &cx);
+    let instances = instance_rows(&world, scenario);
+    let (timeseries, events, narration, trace) = std::mem::replace(
+        &mut cx.rec,
+        crate::report::recorder::Recorder::new(SimDuration::from_secs(60), false, false),
+    )
+    .finish();
+    let recorded = Recorded {
+        manifest: Manifest {
+            ecsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario_name: scenario.name.clone(),
+            scenario_sha256: opts.scenario_sha256.clone(),
+            seed,
+            overrides: opts.overrides.clone(),
+            duration_s: end.as_secs_f64(),
+            events_processed,
+            wall_seconds: 0.0,
+        },
+        summary,
+        timeseries,
+        events,
+        tasks,
+        instances,
+        trace,
+    };
+    RunOutput { recorded, narration }
+}
+
+fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, event: Event) {
+    match event {
+        Event::Scenario(i) => on_scenario_event(now, world, cx, i as usize),
+        Event::ScheduledTask(i) => on_scheduled_task(now, world, cx, i as usize),
+        Event::InstanceRegistered(inst) => ec2::register(now, world, cx, inst),
+        Event::TaskAdvance { task, epoch } => {
+            if task_lifecycle::is_current(world, task, epoch) {
+                task_lifecycle::on_advance(now, world, cx, task);
+            }
+        }
+        Event::TaskAppReady { task, epoch } => {
+            if task_lifecycle::is_current(world, task, epoch) {
+                task_lifecycle::on_app_ready(world, task);
+            }
+        }
+        Event::TaskHealthy { task, epoch } => {
+            if task_lifecycle::is_current(world, task, epoch) {
+                task_lifecycle::on_healthy(now, world, cx, task);
+            }
+        }
+        Event::TaskUnhealthy { task, epoch } => {
+            if task_lifecycle::is_current(world, task, epoch) {
+                task_lifecycle::on_unhealthy(now, world, cx, task);
+            }
+        }
+        Event::TaskExit { task, epoch, crashed } => {
+            if task_lifecycle::is_current(world, task, epoch) {
+                task_lifecycle::on_exit(now, world, cx, task, crashed);
+            }
+        }
+        Event::ServiceReconcile(s) => service_scheduler::on_reconcile(now, world, cx, s),
+        Event::PlacementRetry(s) => service_scheduler::on_placement_retry(now, world, cx, s),
+        Event::MetricPeriod | Event::EndOfRun => unreachable!("handled by the run loop"),
+    }
+}
+
+fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
+    let scenario = cx.scenario;
+    let event = &scenario.events[i];
+    let cluster = scenario.cluster.name.clone();
+    match &event.action {
+        EventAction::UpdateService { service, desired_count, .. } => {
+            let s = ServiceIdx(*service as u32);
+            if let Some(d) = desired_count {
+                let svc = &mut world.services[s.index()];
+                let before = svc.desired_count;
+                svc.desired_count = *d;
+                let name = svc.name.clone();
+                cx.rec.event(now, Scope::Service, &name, "SERVICE_DESIRED_COUNT_UPDATED", format!("UpdateService {name}: desiredCount {before} -> {d}."));
+            }
+            cx.request_reconcile(now, s);
+        }
+        EventAction::RunTask(call) => {
+            run_task::run_task(now, world, cx, call, &format!("events.{i}"));
+        }
+        EventAction::DrainInstances { count, auto_scaling_group } => {
+            let picked = ec2::pick_active(world, cx, auto_scaling_group.map(|a| AsgIdx(a as u32)), *count, &format!("events/{i}"));
+            if (picked.len() as u32) < *count {
+                cx.rec.event(now, Scope::Cluster, &cluster, "EVENT_SHORT", format!("drain_instances (events.{i}) asked for {count} instances; only {} were ACTIVE.", picked.len()));
+            }
+            for inst in picked {
+                ec2::drain(now, world, cx, inst);
+            }
+        }
+        EventAction::TerminateInstances { count, auto_scaling_group } => {
+            let picked = ec2::pick_active(world, cx, auto_scaling_group.map(|a| AsgIdx(a as u32)), *count, &format!("events/{i}"));
+            if (picked.len() as u32) < *count {
+                cx.rec.event(now, Scope::Cluster, &cluster, "EVENT_SHORT", format!("terminate_instances (events.{i}) asked for {count} instances; only {} were ACTIVE.", picked.len()));
+            }
+            for inst in picked {
+                ec2::terminate(now, world, cx, inst, "terminate_instances event");
+            }
+        }
+        EventAction::AzOutage { .. } | EventAction::SpotInterruption { .. } | EventAction::FargateCapacityShortage { .. } => {
+            // Validated and noted as not simulated yet (scenario layer); nothing happens in this milestone.
+        }
+    }
+}
+
+fn on_scheduled_task(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
+    let scenario = cx.scenario;
+    let st = &scenario.scheduled_tasks[i];
+    run_task::run_task(now, world, cx, &st.run_task, &format!("scheduled task {}", st.name));
+    if let Some(next) = build::next_fire(scenario, &st.schedule, now)
+        && next > now
+    {
+        cx.schedule(next, Phase::ScenarioEvent, Event::ScheduledTask(i as u32));
+    }
+}
+
+fn subject_of(world: &World, cx: &Cx, event: Event) -> String {
+    match event {
+        Event::Scenario(i) => format!("events.{i}"),
+        Event::ScheduledTask(i) => cx.scenario.scheduled_tasks[i as usize].name.clone(),
+        Event::InstanceRegistered(inst) => world.instance(inst).ec2_instance_id.clone(),
+        Event::TaskAdvance { task, .. }
+        | Event::TaskAppReady { task, .. }
+        | Event::TaskHealthy { task, .. }
+        | Event::TaskUnhealthy { task, .. }
+        | Event::TaskExit { task, .. } => world.task(task).task_id.clone(),
+        Event::ServiceReconcile(s) | Event::PlacementRetry(s) => world.services[s.index()].name.clone(),
+        Event::MetricPeriod | Event::EndOfRun => cx.scenario.cluster.name.clone(),
+    }
+}
+
+fn task_rows(world: &World, cx: &Cx) -> Vec<TaskRow> {
+    let mut rows: Vec<TaskRow> = world
+        .tasks
+        .iter()
+        .map(|t| TaskRow {
+            task_id: t.task_id.clone(),
+            service: t.service.map(|s| world.services[s.index()].name.clone()).unwrap_or_default(),
+            task_definition: cx.taskdefs[t.task_definition.index()].name.clone(),
+            launch_type: t.launch_type.as_str().to_string(),
+            capacity_provider: t.capacity_provider.clone().unwrap_or_default(),
+            instance_id: t.instance.map(|i| world.instance(i).ec2_instance_id.clone()).unwrap_or_default(),
+            availability_zone: t.availability_zone.clone(),
+            created: t.times.created,
+            running: t.times.running,
+            healthy: t.times.healthy,
+            stop_requested: t.times.stop_requested,
+            stopping: t.times.stopping,
+            stopped: t.times.stopped,
+            stop_code: t.stop_code.map(|c| c.as_str().to_string()).unwrap_or_default(),
+            stopped_reason: t.stopped_reason.clone(),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.task_id.cmp(&b.task_id));
+    rows
+}
+
+fn instance_rows(world: &World, scenario: &Scenario) -> Vec<InstanceRow> {
+    world
+        .instances
+        .iter()
+        .map(|i| InstanceRow {
+            instance_id: i.ec2_instance_id.clone(),
+            auto_scaling_group: world.asgs[i.asg.index()].name.clone(),
+            instance_type: scenario.instance_types[i.instance_type].name.clone(),
+            availability_zone: i.availability_zone.clone(),
+            market: i.market.as_str().to_string(),
+            launched: Some(i.launched_at),
+            registered: i.registered_at,
+            terminated: i.terminated_at,
+            termination_reason: i.termination_reason.clone(),
+        })
+        .collect()
+}
