@@ -131,7 +131,7 @@ impl fmt::Display for SimDuration {
     /// Human form: `90s`, `5m`, `1h30m`, `1.5s`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
-        if ms % 1000 != 0 {
+        if !ms.is_multiple_of(1000) {
             return write!(f, "{}.{:03}s", ms / 1000, ms % 1000);
         }
         let mut s = ms / 1000;

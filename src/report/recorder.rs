@@ -170,6 +170,9 @@ impl Recorder {
 
     /// Writes one row of the run's story.
     pub fn event(&mut self, now: SimTime, scope: Scope, id: &str, kind: &str, message: String) {
+        if let Some(n) = &mut self.narration {
+            n.push((now, format!("{kind}: {message}")));
+        }
         self.events.push(EventRow { time: now, scope, id: id.to_string(), kind: kind.to_string(), message });
     }
 

@@ -7,6 +7,7 @@
 mod build;
 pub mod cx;
 pub mod event;
+pub mod explain;
 mod observe;
 pub mod placement;
 mod summary;
@@ -22,8 +23,14 @@ use crate::report::recorded::{Manifest, Recorded, Scope, TaskRow, InstanceRow};
 use crate::scenario::{EventAction, Scenario};
 use crate::world::{AsgIdx, ServiceIdx, World};
 
+/// Called now and then with the fraction of simulated time done (for a progress bar).
+pub type ProgressFn = std::sync::Arc<dyn Fn(f64) + Send + Sync>;
+
+/// How often (in events) the progress callback is called.
+const PROGRESS_EVERY_EVENTS: u64 = 1 << 14;
+
 /// How to run (everything the command line decides; no clap types, STYLE.md §6).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RunOptions {
     /// Overrides `simulation.seed`.
     pub seed: Option<u64>,
@@ -37,6 +44,21 @@ pub struct RunOptions {
     pub overrides: Vec<String>,
     /// SHA-256 of the scenario file (for the manifest).
     pub scenario_sha256: String,
+    /// Progress callback; it never influences the run.
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("seed", &self.seed)
+            .field("trace", &self.trace)
+            .field("narrate", &self.narrate)
+            .field("until", &self.until)
+            .field("overrides", &self.overrides)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 /// What a run produced.
@@ -60,7 +82,14 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
     build::start(&mut world, &mut cx);
 
     let mut instant = SimTime::ZERO;
+    let mut popped: u64 = 0;
     while let Some((now, _phase, event)) = cx.queue.pop() {
+        popped += 1;
+        if popped % PROGRESS_EVERY_EVENTS == 0
+            && let Some(progress) = &opts.progress
+        {
+            progress(now.as_secs_f64() / end.as_secs_f64().max(1e-9));
+        }
         if now > instant {
             obs.observe(instant, &world, &mut cx);
             instant = now;

@@ -1,0 +1,549 @@
+//! `plots/*.svg`: the charts SPEC §4 asks for, drawn from `timeseries.csv`'s rows with plotters.
+//!
+//! Only plotters' SVG backend is used, with plotters' default features off: no `ttf`, no font-kit, no
+//! fontconfig. Text still works: without a font feature plotters falls back to its built-in "naive" font,
+//! which estimates text extents from the character count for layout, and the SVG backend writes every label
+//! as a `<text>` element (escaped) that the viewer's browser renders. So axis labels, captions and legends are
+//! all present and the machine needs nothing but the Rust toolchain.
+//!
+//! The plots, in this order (the order of [`render_all`]):
+//!
+//! 1. `tasks_<service>.svg`, one per service (by name): `DesiredTaskCount`, `RunningTaskCount`,
+//!    `HealthyTaskCount` of scope `service`.
+//! 2. `instances.svg`: `GroupInServiceInstances` of every ASG, one line each.
+//! 3. `cluster.svg`: two panels, CPU and memory, each with `*Reservation` and `*Utilization` (percent) of scope
+//!    `cluster`.
+//! 4. `traffic.svg`: two panels, `RequestCount` and the 5XX counts (`HTTPCode_ELB_5XX_Count`,
+//!    `HTTPCode_Target_5XX_Count`) of every series that has them, as counts per metric period (the period is
+//!    not in the rows, so no per-second rate is derived).
+//! 5. `cost.svg`: `cost_usd` of every series that has it, shown as the cumulative sum.
+//!
+//! A plot whose data is absent is still drawn, with a sentence saying why it is empty ("no traffic
+//! simulated"), so that a missing chart never looks like a bug. Non-finite values are skipped. The time axis
+//! is shared by all plots and uses seconds, minutes or hours depending on the run's length.
+//!
+//! Determinism: the output depends only on the rows. Series are collected in a `BTreeMap`, colours come from a
+//! fixed palette by position, and the SVG backend writes no ids, timestamps or random values, so two renders
+//! of the same `Recorded` are byte-identical.
+
+use std::collections::BTreeMap;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::recorded::{Recorded, Scope, SeriesPoint};
+use super::text::in_order;
+use super::timeseries::row_order;
+
+/// Width of every plot, in SVG pixels.
+pub const WIDTH_PX: u32 = 1000;
+/// Height of one panel, in SVG pixels (a plot with two panels is twice as high).
+pub const PANEL_HEIGHT_PX: u32 = 380;
+
+/// Series with at most this many points also mark each point with a dot; longer ones are lines only, so a
+/// week of minute periods does not become ten thousand `<circle>` elements.
+const MARKERS_MAX_POINTS: usize = 120;
+
+/// Room kept right of each chart for its legend, in SVG pixels.
+const LEGEND_WIDTH_PX: u32 = 240;
+
+/// Colours by series position: the Tableau 10 palette, readable on white and for most colour-blind readers.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+/// Plotters failed to draw a plot. With the SVG backend writing to a `String` this should not happen; it
+/// would be a bug in ecsim (a layout plotters rejects), so callers treat it as an internal error.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw plot {file}: {message}")]
+pub struct PlotError {
+    /// The plot's file name (`cluster.svg`).
+    pub file: String,
+    /// What plotters reported.
+    pub message: String,
+}
+
+/// Every plot as (file name under `plots/`, SVG text), in the documented order.
+pub fn render_all(rec: &Recorded) -> Result<Vec<(String, String)>, PlotError> {
+    let data = Data::collect(rec);
+    let mut plots = Vec::new();
+    for (file, title, panels) in data.plan() {
+        let svg = draw(&title, &panels, &data.axis).map_err(|e| PlotError {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        plots.push((file, svg));
+    }
+    Ok(plots)
+}
+
+/// One line of a panel.
+struct Line {
+    label: String,
+    /// (time in axis units, value), in time order, finite values only.
+    points: Vec<Point>,
+}
+
+/// One chart area: a title, a y-axis description, lines, and what to say if it has none.
+struct Panel {
+    title: String,
+    y_desc: &'static str,
+    /// The y axis always reaches at least this (100 for percentages), so small values keep their scale.
+    y_max_at_least: f64,
+    lines: Vec<Line>,
+    empty_note: &'static str,
+}
+
+/// The shared time axis.
+struct TimeAxis {
+    /// Seconds per axis unit (1, 60 or 3600).
+    unit_s: f64,
+    /// `simulated time (min)` etc.
+    desc: &'static str,
+    /// The axis' end in axis units.
+    end: f64,
+}
+
+impl TimeAxis {
+    fn for_span(last_s: f64) -> TimeAxis {
+        let (unit_s, desc) = if last_s <= 600.0 {
+            (1.0, "simulated time (s)")
+        } else if last_s <= 3.0 * 3600.0 {
+            (60.0, "simulated time (min)")
+        } else {
+            (3600.0, "simulated time (h)")
+        };
+        let end = last_s / unit_s;
+        TimeAxis {
+            unit_s,
+            desc,
+            end: if end > 0.0 { end } else { 1.0 },
+        }
+    }
+}
+
+/// A series: (scope, id, metric).
+type SeriesKey = (Scope, String, &'static str);
+/// (time in axis units, value).
+type Point = (f64, f64);
+
+/// The timeseries rows grouped by series: (scope, id, metric) → points in time order.
+struct Data {
+    series: BTreeMap<SeriesKey, Vec<Point>>,
+    axis: TimeAxis,
+}
+
+impl Data {
+    fn collect(rec: &Recorded) -> Data {
+        let last_s = rec
+            .timeseries
+            .iter()
+            .map(|p| p.time.as_secs_f64())
+            .fold(rec.manifest.duration_s.max(0.0), f64::max);
+        let axis = TimeAxis::for_span(if last_s.is_finite() { last_s } else { 0.0 });
+        let mut series: BTreeMap<SeriesKey, Vec<Point>> = BTreeMap::new();
+        for p in in_order(&rec.timeseries, row_order) {
+            let SeriesPoint {
+                time,
+                scope,
+                id,
+                metric,
+                value,
+            } = p;
+            if value.is_finite() {
+                let x = time.as_secs_f64() / axis.unit_s;
+                series
+                    .entry((*scope, id.clone(), *metric))
+                    .or_default()
+                    .push((x, *value));
+            }
+        }
+        Data { series, axis }
+    }
+
+    /// The ids (sorted) of a scope that have any of `metrics`.
+    fn ids(&self, scope: Scope, metrics: &[&str]) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .series
+            .keys()
+            .filter(|(s, _, m)| *s == scope && metrics.contains(m))
+            .map(|(_, id, _)| id.clone())
+            .collect();
+        ids.dedup();
+        ids
+    }
+
+    fn points(&self, scope: Scope, id: &str, metric: &'static str) -> Option<&Vec<Point>> {
+        self.series.get(&(scope, id.to_owned(), metric))
+    }
+
+    /// Every series of `metric` in any scope, labelled by its id (by `scope id` if the series span scopes).
+    fn every(&self, metric: &str) -> Vec<(String, &Vec<Point>)> {
+        let found: Vec<(&Scope, &String, &Vec<Point>)> = self
+            .series
+            .iter()
+            .filter(|((_, _, m), _)| *m == metric)
+            .map(|((scope, id, _), points)| (scope, id, points))
+            .collect();
+        let one_scope = found.windows(2).all(|w| w[0].0 == w[1].0);
+        found
+            .into_iter()
+            .map(|(scope, id, points)| {
+                let label = if one_scope {
+                    id.clone()
+                } else {
+                    format!("{} {id}", scope.as_str())
+                };
+                (label, points)
+            })
+            .collect()
+    }
+
+    /// (file name, title, panels) for every plot, in the documented order.
+    fn plan(&self) -> Vec<(String, String, Vec<Panel>)> {
+        let mut plan = Vec::new();
+        let mut names = FileNames::default();
+        self.plan_tasks(&mut plan, &mut names);
+        plan.push(self.plan_instances());
+        plan.push(self.plan_cluster());
+        plan.push(self.plan_traffic());
+        plan.push(self.plan_cost());
+        plan
+    }
+
+    fn plan_tasks(&self, plan: &mut Vec<(String, String, Vec<Panel>)>, names: &mut FileNames) {
+        const METRICS: [&str; 3] = ["DesiredTaskCount", "RunningTaskCount", "HealthyTaskCount"];
+        let services = self.ids(Scope::Service, &METRICS);
+        if services.is_empty() {
+            let panel = count_panel("Tasks", "tasks", vec![], "no services simulated");
+            plan.push((
+                "tasks.svg".to_owned(),
+                "Tasks per service".to_owned(),
+                vec![panel],
+            ));
+        }
+        for service in services {
+            let lines = METRICS
+                .iter()
+                .filter_map(|m| {
+                    self.points(Scope::Service, &service, m)
+                        .map(|p| line(m, p.clone()))
+                })
+                .collect();
+            let title = format!("Service {service}: desired, running and healthy tasks");
+            let panel = count_panel(&title, "tasks", lines, "no task counts recorded");
+            plan.push((names.unique("tasks", &service), title, vec![panel]));
+        }
+    }
+
+    fn plan_instances(&self) -> (String, String, Vec<Panel>) {
+        let lines = self
+            .ids(Scope::Asg, &["GroupInServiceInstances"])
+            .into_iter()
+            .filter_map(|asg| {
+                let points = self.points(Scope::Asg, &asg, "GroupInServiceInstances")?;
+                Some(line(&asg, points.clone()))
+            })
+            .collect();
+        let title = "In-service instances per Auto Scaling group";
+        let panel = count_panel(
+            title,
+            "instances (GroupInServiceInstances)",
+            lines,
+            "no Auto Scaling groups simulated",
+        );
+        ("instances.svg".to_owned(), title.to_owned(), vec![panel])
+    }
+
+    fn plan_cluster(&self) -> (String, String, Vec<Panel>) {
+        let resource_panel = |resource: &str, metrics: [&'static str; 2]| {
+            let clusters = self.ids(Scope::Cluster, &metrics);
+            let mut lines = Vec::new();
+            for cluster in &clusters {
+                for metric in metrics {
+                    if let Some(points) = self.points(Scope::Cluster, cluster, metric) {
+                        let label = if clusters.len() > 1 {
+                            format!("{cluster} {metric}")
+                        } else {
+                            metric.to_owned()
+                        };
+                        lines.push(line(&label, points.clone()));
+                    }
+                }
+            }
+            Panel {
+                title: format!("Cluster {resource}: reservation and utilization"),
+                y_desc: "percent",
+                y_max_at_least: 100.0,
+                lines,
+                empty_note: "no registered capacity recorded",
+            }
+        };
+        let cpu = resource_panel("CPU", ["CPUReservation", "CPUUtilization"]);
+        let memory = resource_panel("memory", ["MemoryReservation", "MemoryUtilization"]);
+        (
+            "cluster.svg".to_owned(),
+            "Cluster CPU and memory".to_owned(),
+            vec![cpu, memory],
+        )
+    }
+
+    fn plan_traffic(&self) -> (String, String, Vec<Panel>) {
+        // (metric, what the legend calls it after the series' id)
+        let lines_of = |metrics: &[(&str, &str)]| -> Vec<Line> {
+            let mut lines = Vec::new();
+            for (metric, short) in metrics {
+                for (label, points) in self.every(metric) {
+                    let label = if short.is_empty() {
+                        label
+                    } else {
+                        format!("{label} {short}")
+                    };
+                    lines.push(line(&label, points.clone()));
+                }
+            }
+            lines
+        };
+        let requests = lines_of(&[("RequestCount", "")]);
+        let errors = lines_of(&[
+            ("HTTPCode_ELB_5XX_Count", "ELB 5XX"),
+            ("HTTPCode_Target_5XX_Count", "target 5XX"),
+        ]);
+        let no_traffic = requests.is_empty() && errors.is_empty();
+        let note = if no_traffic {
+            "no traffic simulated"
+        } else {
+            "no 5XX errors recorded"
+        };
+        let requests = count_panel(
+            "Requests per metric period",
+            "requests (RequestCount)",
+            requests,
+            "no traffic simulated",
+        );
+        let errors = count_panel(
+            "5XX errors per metric period",
+            "5XX responses",
+            errors,
+            note,
+        );
+        (
+            "traffic.svg".to_owned(),
+            "Request rate and error rate".to_owned(),
+            vec![requests, errors],
+        )
+    }
+
+    fn plan_cost(&self) -> (String, String, Vec<Panel>) {
+        let lines = self
+            .every("cost_usd")
+            .into_iter()
+            .map(|(label, points)| line(&label, cumulative_at_period_ends(points, self.axis.end)))
+            .collect();
+        let title = "Cumulative cost";
+        let panel = Panel {
+            title: title.to_owned(),
+            y_desc: "USD",
+            y_max_at_least: 0.01,
+            lines,
+            empty_note: "no cost recorded",
+        };
+        ("cost.svg".to_owned(), title.to_owned(), vec![panel])
+    }
+}
+
+/// The running total of per-period amounts stamped at period starts, as (time, total so far): it starts at 0
+/// at the first period's start and reaches each period's total at that period's end, which is the next
+/// period's start; the last period is as long as the one before it (or runs to the axis end if it is alone),
+/// but never past the axis end when it starts before it.
+fn cumulative_at_period_ends(points: &[Point], axis_end: f64) -> Vec<Point> {
+    let Some(&(first, _)) = points.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(points.len() + 1);
+    out.push((first, 0.0));
+    let mut total = 0.0;
+    for (i, &(start, amount)) in points.iter().enumerate() {
+        total += amount;
+        let end = match (points.get(i + 1), i.checked_sub(1).map(|j| points[j].0)) {
+            (Some(&(next, _)), _) => next,
+            (None, Some(previous)) => start + (start - previous),
+            (None, None) => axis_end,
+        };
+        let end = if start < axis_end {
+            end.min(axis_end)
+        } else {
+            end
+        };
+        out.push((end.max(start), total));
+    }
+    out
+}
+
+fn line(label: &str, points: Vec<Point>) -> Line {
+    Line {
+        label: label.to_owned(),
+        points,
+    }
+}
+
+fn count_panel(
+    title: &str,
+    y_desc: &'static str,
+    lines: Vec<Line>,
+    empty_note: &'static str,
+) -> Panel {
+    Panel {
+        title: title.to_owned(),
+        y_desc,
+        y_max_at_least: 1.0,
+        lines,
+        empty_note,
+    }
+}
+
+/// Unique, file-system-safe plot file names: `<prefix>_<id>.svg`, with characters outside `[A-Za-z0-9._-]`
+/// replaced by `_` and `-2`, `-3` ... appended if two ids map to the same name.
+#[derive(Default)]
+struct FileNames {
+    used: std::collections::BTreeSet<String>,
+}
+
+impl FileNames {
+    fn unique(&mut self, prefix: &str, id: &str) -> String {
+        let safe: String = id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut stem = format!("{prefix}_{safe}");
+        let mut n = 1;
+        while self.used.contains(&stem) {
+            n += 1;
+            stem = format!("{prefix}_{safe}-{n}");
+        }
+        self.used.insert(stem.clone());
+        format!("{stem}.svg")
+    }
+}
+
+type DrawResult<T> = Result<T, DrawingAreaErrorKind<std::io::Error>>;
+
+/// Draws the panels stacked vertically into one SVG document.
+fn draw(title: &str, panels: &[Panel], axis: &TimeAxis) -> DrawResult<String> {
+    let mut svg = String::new();
+    {
+        let rows = panels.len().max(1);
+        let height = PANEL_HEIGHT_PX * rows as u32;
+        let root = SVGBackend::with_string(&mut svg, (WIDTH_PX, height)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let root = if panels.len() > 1 {
+            root.titled(title, ("sans-serif", 22))?
+        } else {
+            root
+        };
+        for (area, panel) in root.split_evenly((rows, 1)).iter().zip(panels) {
+            draw_panel(area, panel, axis)?;
+        }
+        root.present()?;
+    }
+    Ok(svg)
+}
+
+fn draw_panel(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    panel: &Panel,
+    axis: &TimeAxis,
+) -> DrawResult<()> {
+    let y_max_seen = panel
+        .lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    let y_min = panel
+        .lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(0.0, f64::min);
+    let y_max = (y_max_seen * 1.05).max(panel.y_max_at_least);
+    let mut chart = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", 18))
+        .margin(12)
+        .margin_right(LEGEND_WIDTH_PX)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..axis.end, y_min..y_max)?;
+    chart
+        .configure_mesh()
+        .x_desc(axis.desc)
+        .y_desc(panel.y_desc)
+        .draw()?;
+    if panel.lines.iter().all(|l| l.points.is_empty()) {
+        let style = ("sans-serif", 20)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        let centre = (axis.end / 2.0, (y_min + y_max) / 2.0);
+        chart
+            .plotting_area()
+            .draw(&Text::new(panel.empty_note, centre, style))?;
+        return Ok(());
+    }
+    for (i, l) in panel.lines.iter().enumerate() {
+        let colour = PALETTE[i % PALETTE.len()];
+        let marker_px = if l.points.len() <= MARKERS_MAX_POINTS {
+            2
+        } else {
+            0
+        };
+        chart.draw_series(
+            LineSeries::new(l.points.iter().copied(), colour.stroke_width(2)).point_size(marker_px),
+        )?;
+    }
+    draw_legend(area, chart.plotting_area(), &panel.lines)
+}
+
+/// The legend, drawn on the panel in the right margin beside the plotting area, so it never hides a line.
+/// (plotters' own legend is clipped to the plotting area, and inside it would cover data.)
+fn draw_legend<C: CoordTranslate>(
+    panel: &DrawingArea<SVGBackend<'_>, Shift>,
+    plot: &DrawingArea<SVGBackend<'_>, C>,
+    lines: &[Line],
+) -> DrawResult<()> {
+    let (panel_x, panel_y) = panel.get_base_pixel();
+    let (plot_x, plot_y) = plot.get_base_pixel();
+    let plot_width = i32::try_from(plot.dim_in_pixel().0).unwrap_or(i32::MAX);
+    let x = (plot_x - panel_x)
+        .saturating_add(plot_width)
+        .saturating_add(14);
+    let style = ("sans-serif", 15)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, l) in lines.iter().enumerate() {
+        let colour = PALETTE[i % PALETTE.len()];
+        let y = plot_y - panel_y + 8 + 20 * i32::try_from(i).unwrap_or(i32::MAX / 40);
+        panel.draw(&PathElement::new(
+            vec![(x, y), (x + 22, y)],
+            colour.stroke_width(3),
+        ))?;
+        panel.draw(&Text::new(l.label.as_str(), (x + 28, y), style.clone()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
