@@ -130,7 +130,7 @@ impl TaskDefRuntime {
             used_cpu_units: used_cpu,
             used_memory_mib: used_mem,
             fargate_compatible: td.requires_compatibilities.contains(&LaunchType::Fargate),
-            fargate_price_per_hour_usd: crate::catalog::fargate::price_per_hour_usd(
+            fargate_price_per_hour_usd: crate::catalog::price_per_hour_usd(
                 td.cpu.unwrap_or(cpu_units),
                 td.memory.unwrap_or(memory_mib),
                 td.runtime_platform.cpu_architecture,
