@@ -103,7 +103,7 @@ pub fn register(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) 
     inst.registered_at = Some(now);
     let id = inst.ec2_instance_id.clone();
     cx.rec.event(now, Scope::Instance, &id, "CONTAINER_INSTANCE_REGISTERED", format!("Container instance {id} registered with cluster {} (ACTIVE).", cx.scenario.cluster.name));
-    cx.request_reconcile_all(now);
+    cx.capacity_changed(now, world);
 }
 
 /// Sets a container instance to DRAINING (ECS-SEMANTICS §3.3): no new tasks; services replace theirs.
@@ -115,7 +115,7 @@ pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
     inst.status = InstanceStatus::Draining;
     let id = inst.ec2_instance_id.clone();
     cx.rec.event(now, Scope::Instance, &id, "CONTAINER_INSTANCE_DRAINING", format!("Container instance {id} set to DRAINING."));
-    cx.request_reconcile_all(now);
+    cx.capacity_changed(now, world);
 }
 
 /// Terminates an instance: its tasks stop at once, and its group launches a replacement.
@@ -136,7 +136,7 @@ pub fn terminate(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx,
     let asg = inst.asg;
     let group = world.asgs[asg.index()].name.clone();
     cx.rec.event(now, Scope::Asg, &group, "INSTANCE_TERMINATED", format!("Terminating EC2 instance: {id} ({reason})"));
-    cx.request_reconcile_all(now);
+    cx.capacity_changed(now, world);
     // Keep the desired capacity.
     let live = world.asgs[asg.index()]
         .instances

@@ -111,7 +111,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     let want = maximum_tasks(d, max_pct).saturating_sub(a).min(d.saturating_sub(keep.len() as u32));
     let mut unplaced = 0;
     if want > 0 {
-        unplaced = launch(now, world, cx, s, want);
+        unplaced = if world.services[s.index()].placement_blocked { want } else { launch(now, world, cx, s, want) };
     }
 
     // 2. Replace tasks on DRAINING instances within minimumHealthyPercent.
@@ -245,6 +245,7 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
                 let name = world.services[s.index()].name.clone();
                 let msg = format!("service {name} was unable to place a task because {}", unplaced.service_message);
                 service_event_once(now, world, cx, s, "SERVICE_TASK_PLACEMENT_FAILURE", msg);
+                world.services[s.index()].placement_blocked = true;
                 schedule_retry(now, world, cx, s);
             }
             missing
@@ -351,7 +352,9 @@ fn schedule_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
 
 /// The placement retry timer fired.
 pub fn on_placement_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
-    world.services[s.index()].retry_scheduled = false;
+    let svc = &mut world.services[s.index()];
+    svc.retry_scheduled = false;
+    svc.placement_blocked = false;
     cx.request_reconcile(now, s);
 }
 

@@ -318,7 +318,7 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         }
     }
     // Freed capacity may let any service place what it could not.
-    cx.request_reconcile_all(now);
+    cx.capacity_changed(now, world);
 }
 
 /// Terminates a task at once, without a graceful stop (its instance is gone).

@@ -31,6 +31,7 @@ pub fn build<'s>(scenario: &'s Scenario, seed: u64, end: SimTime, opts: &RunOpti
             deployment_completed: false,
             deployments_completed: 0,
             retry_scheduled: false,
+            placement_blocked: false,
             steady: false,
             tasks: Vec::new(),
             tasks_started: 0,

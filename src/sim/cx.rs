@@ -60,6 +60,15 @@ impl Cx<'_> {
         }
     }
 
+    /// Capacity changed (an instance registered or was drained or terminated, a task stopped): every service
+    /// may retry what it could not place, and reconciles.
+    pub fn capacity_changed(&mut self, now: SimTime, world: &mut crate::world::World) {
+        for s in &mut world.services {
+            s.placement_blocked = false;
+        }
+        self.request_reconcile_all(now);
+    }
+
     /// Draws a duration from `dist` on the RNG stream `stream`.
     pub fn draw(&mut self, stream: &str, dist: DurationDist) -> SimDuration {
         match dist {

@@ -193,6 +193,7 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
                 let svc = &mut world.services[s.index()];
                 let before = svc.desired_count;
                 svc.desired_count = *d;
+                svc.placement_blocked = false;
                 let name = svc.name.clone();
                 cx.rec.event(now, Scope::Service, &name, "SERVICE_DESIRED_COUNT_UPDATED", format!("UpdateService {name}: desiredCount {before} -> {d}."));
             }

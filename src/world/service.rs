@@ -32,6 +32,9 @@ pub struct ServiceState {
     pub deployment_completed: bool,
     /// Deployments that completed during the run.
     pub deployments_completed: u64,
+    /// The last placement attempt left tasks unplaced and nothing has changed since: the next attempt waits
+    /// for a capacity change, a service update or the retry timer (ECS-SEMANTICS §1.7, DECIDED).
+    pub placement_blocked: bool,
     /// Whether a placement retry timer is pending.
     pub retry_scheduled: bool,
     /// Whether the service is currently in steady state (the event is written on entry).

@@ -1,1 +1,12 @@
-fn main() {}
+//! ecsim's integration tests: one binary, a module per area (STYLE.md §16). Each test is named after the
+//! rule it checks, with the ECS-SEMANTICS section above it and the arithmetic in comments.
+
+mod capacity;
+mod cli;
+mod determinism;
+mod lifecycle;
+mod placement;
+mod properties;
+mod scenarios;
+mod service;
+mod support;

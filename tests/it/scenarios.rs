@@ -1,0 +1,27 @@
+//! Every reference scenario validates, says what it demonstrates, runs, and passes its own checks.
+
+use crate::support::*;
+
+#[test]
+fn every_reference_scenario_starts_with_demonstrates_runs_and_passes_its_checks() {
+    let dir = root().join("scenarios");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml" || e == "json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 9, "reference scenarios: {names:?}");
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        if path.extension().is_some_and(|e| e == "toml") {
+            assert!(text.starts_with("# Demonstrates:"), "{} must start with '# Demonstrates:'", path.display());
+        }
+        let loaded = ecsim::scenario::load(&path, &[])
+            .unwrap_or_else(|d| panic!("{} is invalid:\n{}", path.display(), d.render(false)));
+        let out = ecsim::sim::run(&loaded.scenario, &ecsim::sim::RunOptions::default());
+        for outcome in ecsim::checks::evaluate(&loaded.scenario.checks, &out.recorded.summary) {
+            assert!(outcome.passed, "{}: {}", path.display(), outcome.message);
+        }
+    }
+}
