@@ -159,7 +159,7 @@ pub fn pick_active(world: &World, cx: &mut Cx, asg: Option<AsgIdx>, count: u32, 
     let rng = cx.rng.stream(stream);
     let mut out = Vec::new();
     for _ in 0..count.min(pool.len() as u32) {
-        let k = crate::engine::uniform_ms(rng, 0, pool.len() as u64 - 1) as usize;
+        let k = crate::engine::rng::uniform_ms(rng, 0, pool.len() as u64 - 1) as usize;
         out.push(pool.remove(k));
     }
     out

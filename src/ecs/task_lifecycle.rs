@@ -105,7 +105,7 @@ pub fn on_advance(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         TaskStatus::Provisioning => enter_pending(now, world, cx, task),
         TaskStatus::Pending => {
             world.task_mut(task).set_status(TaskStatus::Activating);
-            let ms = crate::engine::uniform_ms(cx.rng.stream("task/activating"), ACTIVATING_MS_MIN, ACTIVATING_MS_MAX);
+            let ms = crate::engine::rng::uniform_ms(cx.rng.stream("task/activating"), ACTIVATING_MS_MIN, ACTIVATING_MS_MAX);
             schedule_advance(now + SimDuration::from_ms(ms), world, cx, task);
         }
         TaskStatus::Activating => enter_running(now, world, cx, task),
@@ -210,7 +210,7 @@ pub fn schedule_running_timers(now: SimTime, world: &mut World, cx: &mut Cx, tas
     }
     if crash_rate > 0.0 {
         let mean_ms = 3_600_000.0 / crash_rate;
-        let at = SimDuration::from_ms(crate::engine::exponential_ms(cx.rng.stream("task/crash"), mean_ms));
+        let at = SimDuration::from_ms(crate::engine::rng::exponential_ms(cx.rng.stream("task/crash"), mean_ms));
         if exit.is_none_or(|(e, _)| at < e) {
             exit = Some((at, true));
         }

@@ -74,7 +74,7 @@ impl Cx<'_> {
         match dist {
             DurationDist::Fixed(d) => d,
             DurationDist::Uniform { min, max } => {
-                SimDuration::from_ms(crate::engine::uniform_ms(self.rng.stream(stream), min.as_ms(), max.as_ms()))
+                SimDuration::from_ms(crate::engine::rng::uniform_ms(self.rng.stream(stream), min.as_ms(), max.as_ms()))
             }
         }
     }
