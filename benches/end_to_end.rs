@@ -1,1 +1,46 @@
-fn main() {}
+//! End-to-end: whole runs of reference scenarios, reported as events per second (criterion throughput) and
+//! simulated seconds per wall second (printed once per scenario).
+//!
+//! Run: `cargo bench --bench end_to_end`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn scenario(name: &str, overrides: &[String]) -> ecsim::scenario::Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    ecsim::scenario::load(&path, overrides).unwrap_or_else(|d| panic!("{}", d.render(false))).scenario
+}
+
+fn bench(c: &mut Criterion) {
+    let cases: Vec<(&str, &str, Vec<String>)> = vec![
+        ("daemon_and_replica_30m", "daemon-and-replica.toml", vec![]),
+        ("crashing_service_7d", "binpack-vs-spread.toml", vec![
+            "simulation.duration=\"7d\"".to_string(),
+            "services.web.desired_count=6".to_string(),
+            "images.\"nginx:1.25\".crash_rate_per_hour=2".to_string(),
+        ]),
+    ];
+    let mut group = c.benchmark_group("end_to_end");
+    group.sample_size(10);
+    for (id, file, overrides) in cases {
+        let s = scenario(file, &overrides);
+        let opts = ecsim::sim::RunOptions::default();
+        let started = Instant::now();
+        let out = ecsim::sim::run(&s, &opts);
+        let wall = started.elapsed().as_secs_f64();
+        let events = out.recorded.manifest.events_processed;
+        println!(
+            "{id}: {events} events, {:.0} events/s, {:.0} simulated s per wall s",
+            events as f64 / wall,
+            s.simulation.duration.as_secs_f64() / wall
+        );
+        group.throughput(Throughput::Elements(events));
+        group.bench_function(id, |b| b.iter(|| ecsim::sim::run(&s, &opts)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

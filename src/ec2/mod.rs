@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ecs::placement::InstanceResources;
+use crate::ecs::placement::{self, Candidate, InstanceResources};
 use crate::ecs::task_lifecycle;
 use crate::engine::{Phase, SimTime};
 use crate::report::recorded::Scope;
@@ -17,6 +17,8 @@ use crate::world::{AsgIdx, ContainerInstance, InstanceIdx, InstanceStatus, StopC
 
 /// The AMI every simulated container instance reports (`ecs.ami-id`).
 pub const SIMULATED_AMI_ID: &str = "ami-0ec5000000000000a";
+/// The ECS agent version every simulated container instance reports (`agentVersion`).
+pub const SIMULATED_AGENT_VERSION: &str = "1.86.2";
 /// The VPC every simulated container instance reports (`ecs.vpc-id`).
 pub const SIMULATED_VPC_ID: &str = "vpc-0ec5000000000000a";
 
@@ -102,6 +104,11 @@ pub fn register(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) 
     inst.status = InstanceStatus::Active;
     inst.registered_at = Some(now);
     let id = inst.ec2_instance_id.clone();
+    let mut candidate = Candidate::new(&id, &id, &inst.availability_zone, inst.resources.clone());
+    candidate.attributes = inst.attributes.clone();
+    candidate.agent_version = SIMULATED_AGENT_VERSION.to_string();
+    candidate.registered_at_unix_ms = cx.scenario.simulation.start_time_unix_ms + now.as_ms() as i64;
+    world.placement.insert(World::slot(idx), candidate).expect("an instance registers once");
     cx.rec.event(now, Scope::Instance, &id, "CONTAINER_INSTANCE_REGISTERED", format!("Container instance {id} registered with cluster {} (ACTIVE).", cx.scenario.cluster.name));
     cx.capacity_changed(now, world);
 }
@@ -114,6 +121,7 @@ pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
     }
     inst.status = InstanceStatus::Draining;
     let id = inst.ec2_instance_id.clone();
+    world.placement.set_status(World::slot(idx), placement::InstanceStatus::Draining).expect("registered instance");
     cx.rec.event(now, Scope::Instance, &id, "CONTAINER_INSTANCE_DRAINING", format!("Container instance {id} set to DRAINING."));
     cx.capacity_changed(now, world);
 }
@@ -128,6 +136,9 @@ pub fn terminate(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx,
     let tasks = inst.tasks.clone();
     for t in tasks {
         task_lifecycle::kill(now, world, cx, t, StopCode::TerminationNotice, format!("Host EC2 (instance {id}) stopped/terminated."));
+    }
+    if world.placement.get(World::slot(idx)).is_some() {
+        world.placement.remove(World::slot(idx)).expect("registered instance");
     }
     let inst = &mut world.instances[idx.index()];
     inst.status = InstanceStatus::Terminated;

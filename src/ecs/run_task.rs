@@ -68,7 +68,7 @@ pub fn run_task(now: SimTime, world: &mut World, cx: &mut Cx, call: &RunTask, ca
                     Scope::Cluster,
                     &cx.scenario.cluster.name.clone(),
                     "RUN_TASK_FAILURE",
-                    format!("RunTask ({caller}) of {td_name} could not place {missing} of {} tasks: {}", call.count, unplaced.reason),
+                    format!("RunTask ({caller}) of {td_name} could not place {missing} of {} tasks: {}", call.count, unplaced.reason()),
                 );
             }
         }

@@ -177,7 +177,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                         Err(unplaced) => {
                             settled = false;
                             cx.placement_failures += 1;
-                            let msg = format!("service {name} was unable to place a task because {}", unplaced.service_message);
+                            let msg = unplaced.service_message(&name);
                             service_event_once(now, world, cx, s, "SERVICE_TASK_PLACEMENT_FAILURE", msg);
                         }
                     }
@@ -243,7 +243,7 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
             if let Some(unplaced) = failure {
                 cx.placement_failures += u64::from(missing);
                 let name = world.services[s.index()].name.clone();
-                let msg = format!("service {name} was unable to place a task because {}", unplaced.service_message);
+                let msg = unplaced.service_message(&name);
                 service_event_once(now, world, cx, s, "SERVICE_TASK_PLACEMENT_FAILURE", msg);
                 world.services[s.index()].placement_blocked = true;
                 schedule_retry(now, world, cx, s);

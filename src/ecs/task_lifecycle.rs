@@ -143,6 +143,7 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     t.set_status(TaskStatus::Running);
     t.times.running = Some(now);
     let (epoch, td, service, task_id) = (t.epoch, t.task_definition, t.service, t.task_id.clone());
+    world.count_running(task, 1);
     if let Some(s) = service {
         let svc = &mut world.services[s.index()];
         svc.consecutive_start_failures = 0;
@@ -291,6 +292,9 @@ pub fn stop(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, code: S
 }
 
 fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
+    if world.task(task).last_status == TaskStatus::Running {
+        world.count_running(task, -1);
+    }
     let t = world.task_mut(task);
     let was_running = t.last_status >= TaskStatus::Running;
     t.set_status(TaskStatus::Stopping);

@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use crate::catalog::InstanceType;
-use crate::ecs::query;
 use crate::engine::{SimDuration, SimTime};
 
 /// A whole scenario, validated.
@@ -303,43 +302,7 @@ pub struct ContainerDefinition {
     pub stop_timeout: Option<SimDuration>,
 }
 
-/// A validated placement strategy rule as the user wrote it (`{ type, field }`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PlacementStrategy {
-    /// `binpack` on `cpu` or `memory`.
-    Binpack(BinpackField),
-    /// `spread` on `instanceId`/`host` or `attribute:<name>`.
-    Spread(SpreadField),
-    /// `random`.
-    Random,
-}
-
-/// The `field` of a binpack rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BinpackField {
-    /// `cpu`.
-    Cpu,
-    /// `memory`.
-    Memory,
-}
-
-/// The `field` of a spread rule.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SpreadField {
-    /// `instanceId` or `host`.
-    InstanceId,
-    /// `attribute:<name>`; the name is stored without the prefix.
-    Attribute(String),
-}
-
-/// A validated placement constraint.
-#[derive(Clone, Debug)]
-pub enum PlacementConstraint {
-    /// `distinctInstance`.
-    DistinctInstance,
-    /// `memberOf` with its parsed cluster-query expression.
-    MemberOf(query::Expr),
-}
+pub use crate::ecs::placement::{BinpackField, PlacementConstraint, PlacementStrategy, SpreadField};
 
 /// `runtimePlatform`.
 #[derive(Clone, Debug, PartialEq, Eq)]

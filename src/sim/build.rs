@@ -53,6 +53,7 @@ pub fn build<'s>(scenario: &'s Scenario, seed: u64, end: SimTime, opts: &RunOpti
         rec: Recorder::new(scenario.simulation.metric_period, opts.narrate, opts.trace),
         taskdefs,
         reconcile_queued: vec![false; scenario.services.len()],
+        placement_scratch: Default::default(),
         placement_failures: 0,
         end,
     };
@@ -182,6 +183,7 @@ fn warm_task(world: &mut World, cx: &mut Cx, s: ServiceIdx, td: TaskDefIdx, grou
         task.health = HealthStatus::Healthy;
     }
     let epoch = task.epoch;
+    world.count_running(t, 1);
     task_lifecycle::schedule_running_timers(now, world, cx, t, epoch);
     t
 }

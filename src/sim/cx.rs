@@ -23,6 +23,8 @@ pub struct Cx<'s> {
     pub taskdefs: Vec<TaskDefRuntime>,
     /// Whether a reconcile is already queued for each service.
     pub reconcile_queued: Vec<bool>,
+    /// Placement's reusable caches and buffers.
+    pub placement_scratch: crate::ecs::placement::PlacementScratch,
     /// Tasks left unplaced in every placement attempt (`cluster.placement_failures`).
     pub placement_failures: u64,
     /// End of the run.

@@ -175,12 +175,11 @@ impl Observer {
         let rec = &mut cx.rec;
         let (mut reg_cpu, mut reg_mem, mut res_cpu, mut res_mem) = (0u64, 0u64, 0u64, 0u64);
         let mut live = 0u32;
-        for inst in &world.instances {
+        for (i, inst) in world.instances.iter().enumerate() {
             if inst.status != InstanceStatus::Terminated {
                 live += 1;
             }
-            if inst.status.is_registered() {
-                let r = &inst.resources;
+            if let Some(r) = world.resources(crate::world::InstanceIdx(i as u32)) {
                 reg_cpu += u64::from(r.registered_cpu_units());
                 reg_mem += u64::from(r.registered_memory_mib());
                 res_cpu += u64::from(r.registered_cpu_units() - r.remaining_cpu_units());

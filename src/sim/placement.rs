@@ -1,9 +1,15 @@
-//! PROVISIONAL glue between the controllers and placement: first fit (replaced by the placement module).
+//! Glue between the controllers and the pure placement function: builds the request from the scenario's
+//! placement fields, draws on the `placement/<group>` stream, narrates each decision for `explain`, and maps
+//! placement's ids to the world's.
 
+use crate::ecs::placement::{
+    self, PlacementConstraint, PlacementDecision, PlacementFailure, PlacementStrategy, StopCandidate,
+};
 use crate::engine::SimTime;
 use crate::scenario::Placement;
-use crate::sim::Cx;
-use crate::world::{InstanceIdx, InstanceStatus, TaskDefIdx, World};
+use crate::world::{HealthStatus, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, World};
+
+use super::Cx;
 
 /// Which default applies when the user gave no strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,82 +20,161 @@ pub enum DefaultPlacement {
     RunTask,
 }
 
-/// Why a task could not be placed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Why tasks could not be placed.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Unplaced {
-    /// The service-event sentence after "was unable to place a task because ...".
-    pub service_message: String,
-    /// RunTask `failures[].reason`.
-    pub reason: String,
+    /// What placement said.
+    pub failure: PlacementFailure,
 }
 
-/// Places up to `count` tasks; returns the chosen instances (in order) and the failure for the rest.
+impl Unplaced {
+    /// The AWS service event: `service <name> was unable to place a task because …`.
+    pub fn service_message(&self, service: &str) -> String {
+        self.failure.service_event_message(service)
+    }
+
+    /// RunTask `failures[].reason` (`RESOURCE:MEMORY`, `ATTRIBUTE`, …).
+    pub fn reason(&self) -> &'static str {
+        self.failure.run_task_reason()
+    }
+}
+
+/// The strategies in force: the user's, or the default for services or RunTask.
+pub fn strategies(placement: &Placement, default: DefaultPlacement) -> Vec<PlacementStrategy> {
+    if placement.strategy_given || placement.template.is_some() {
+        placement.strategy.clone()
+    } else {
+        match default {
+            DefaultPlacement::Service => placement::default_service_strategies(),
+            DefaultPlacement::RunTask => placement::default_run_task_strategies(),
+        }
+    }
+}
+
+/// The constraints in force: the task definition's plus the service's or RunTask's.
+pub fn constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
+    let mut all = cx.scenario.task_definitions[td.index()].placement_constraints.clone();
+    all.extend(placement.constraints.iter().cloned());
+    all
+}
+
+/// Places up to `count` tasks; returns the chosen instances (in order) and, if some could not be placed,
+/// why. Every decision is narrated for `explain`.
 #[allow(clippy::too_many_arguments)]
 pub fn place_batch(
-    _now: SimTime,
+    now: SimTime,
     world: &World,
     cx: &mut Cx,
     td: TaskDefIdx,
     group: &str,
-    _placement: &Placement,
-    _default: DefaultPlacement,
+    placement: &Placement,
+    default: DefaultPlacement,
     count: u32,
 ) -> (Vec<InstanceIdx>, Option<Unplaced>) {
     let mut req = cx.taskdefs[td.index()].requirements.clone();
     req.group = group.to_string();
-    let mut scratch: Vec<_> = world.instances.iter().map(|i| i.resources.clone()).collect();
+    let strategies = strategies(placement, default);
+    let constraints = constraints(cx, td, placement);
+    let stream = format!("placement/{group}");
+    let rng = cx.rng.stream(&stream);
+    let decisions = placement::place_many(count, &req, &world.placement, &constraints, &strategies, rng, &mut cx.placement_scratch);
     let mut chosen = Vec::new();
-    for _ in 0..count {
-        let found = world
-            .instances
-            .iter()
-            .enumerate()
-            .find(|(i, inst)| inst.status == InstanceStatus::Active && scratch[*i].shortfall(&req).is_empty());
-        match found {
-            Some((i, _)) => {
-                scratch[i].reserve(&req).expect("fits");
-                chosen.push(InstanceIdx(i as u32));
-            }
-            None => {
-                return (
-                    chosen,
-                    Some(Unplaced {
-                        service_message: "no container instance met all of its requirements.".into(),
-                        reason: "RESOURCE:MEMORY".into(),
-                    }),
-                );
-            }
+    let mut unplaced = None;
+    for PlacementDecision { result, explanation } in decisions {
+        if cx.rec.narrating() {
+            cx.rec.narrate(now, format!("Placing a task of group {group} ({}): {explanation}", cx.taskdefs[td.index()].name));
+        }
+        match result {
+            Ok(slot) => chosen.push(InstanceIdx(slot.0)),
+            Err(failure) => unplaced = Some(Unplaced { failure }),
         }
     }
-    (chosen, None)
+    (chosen, unplaced)
 }
 
-/// Chooses `n` of `candidates` (tasks of service `s`) to stop on scale-in.
-pub fn choose_tasks_to_stop(
-    world: &World,
-    _cx: &mut Cx,
-    _s: crate::world::ServiceIdx,
-    candidates: &[crate::world::TaskIdx],
-    n: u32,
-) -> Vec<crate::world::TaskIdx> {
-    let mut v = candidates.to_vec();
-    v.sort_by_key(|&t| (world.task(t).last_status == crate::world::TaskStatus::Running, std::cmp::Reverse(t)));
-    v.truncate(n as usize);
-    v
+/// Chooses `n` of `candidates` (tasks of service `s` with desiredStatus RUNNING) to stop on scale-in: tasks
+/// not yet RUNNING first, then the strategy's scale-in rule (ECS-SEMANTICS §1.3–1.4).
+pub fn choose_tasks_to_stop(world: &World, cx: &mut Cx, s: ServiceIdx, candidates: &[TaskIdx], n: u32) -> Vec<TaskIdx> {
+    let (mut starting, running): (Vec<TaskIdx>, Vec<TaskIdx>) = candidates
+        .iter()
+        .partition(|&&t| world.task(t).last_status < crate::world::TaskStatus::Running);
+    starting.sort_by_key(|&t| std::cmp::Reverse(t));
+    let mut out: Vec<TaskIdx> = starting.into_iter().take(n as usize).collect();
+    let rest = n as usize - out.len();
+    if rest == 0 {
+        return out;
+    }
+    let spec = &cx.scenario.services[s.index()];
+    let strategies = strategies(&spec.placement, DefaultPlacement::Service);
+    let mut fargate = Vec::new();
+    let stop: Vec<StopCandidate> = running
+        .iter()
+        .filter_map(|&t| {
+            let task = world.task(t);
+            match task.instance {
+                Some(i) => Some(StopCandidate {
+                    task: placement::TaskIdx(t.0),
+                    instance: World::slot(i),
+                    healthy: task.times.healthy.is_some() && task.health != HealthStatus::Unhealthy,
+                    cpu_units: task.cpu_units,
+                    memory_mib: task.memory_mib,
+                }),
+                None => {
+                    fargate.push(t);
+                    None
+                }
+            }
+        })
+        .collect();
+    let stream = format!("placement/service:{}", spec.name);
+    let rng = cx.rng.stream(&stream);
+    out.extend(placement::choose_tasks_to_stop(rest, &stop, &world.placement, &strategies, rng).into_iter().map(|t| TaskIdx(t.0)));
+    // Fargate tasks: keep the zones balanced, newest first within the fullest zone.
+    while out.len() < n as usize && !fargate.is_empty() {
+        let zone_count = |z: &str, v: &[TaskIdx]| v.iter().filter(|&&t| world.task(t).availability_zone == z).count();
+        let (k, _) = fargate
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, t)| (zone_count(&world.task(**t).availability_zone, &fargate), **t))
+            .expect("non-empty");
+        out.push(fargate.remove(k));
+    }
+    out
 }
 
-/// Whether `instance` satisfies DAEMON service `s`'s constraints.
-pub fn daemon_eligible(_world: &World, _cx: &mut Cx, _s: crate::world::ServiceIdx, _instance: InstanceIdx) -> bool {
-    true
-}
-
-/// Whether DAEMON service `s`'s task fits on `instance`.
-pub fn daemon_fits(world: &World, cx: &mut Cx, s: crate::world::ServiceIdx, instance: InstanceIdx) -> Result<(), Unplaced> {
+/// Whether `instance` satisfies DAEMON service `s`'s constraints, resources aside (ECS-SEMANTICS §3.1: one
+/// task on each ACTIVE instance that satisfies the constraints).
+pub fn daemon_eligible(world: &World, cx: &Cx, s: ServiceIdx, instance: InstanceIdx) -> bool {
     let td = world.services[s.index()].task_definition;
-    let req = &cx.taskdefs[td.index()].requirements;
-    if world.instance(instance).resources.shortfall(req).is_empty() {
-        Ok(())
-    } else {
-        Err(Unplaced { service_message: "no container instance met all of its requirements.".into(), reason: "RESOURCE:MEMORY".into() })
+    let spec = &cx.scenario.services[s.index()];
+    let req = placement::TaskRequirements::new(format!("service:{}", spec.name), 0, 0);
+    let constraints = constraints(cx, td, &spec.placement);
+    !matches!(world.placement.fits(World::slot(instance), &req, &constraints), Err(placement::Unfit::Constraint(_)))
+}
+
+/// Whether DAEMON service `s`'s task fits on `instance`; if not, the failure its service event reports.
+pub fn daemon_fits(world: &World, cx: &Cx, s: ServiceIdx, instance: InstanceIdx) -> Result<(), Unplaced> {
+    let td = world.services[s.index()].task_definition;
+    let spec = &cx.scenario.services[s.index()];
+    let mut req = cx.taskdefs[td.index()].requirements.clone();
+    req.group = format!("service:{}", spec.name);
+    let constraints = constraints(cx, td, &spec.placement);
+    match world.placement.fits(World::slot(instance), &req, &constraints) {
+        Ok(()) => Ok(()),
+        Err(placement::Unfit::Resource(lacking)) => {
+            let c = world.placement.get(World::slot(instance)).expect("registered instance");
+            Err(Unplaced {
+                failure: PlacementFailure::Resources(placement::ClosestMatch {
+                    idx: World::slot(instance),
+                    container_instance_id: c.container_instance_id.clone(),
+                    ec2_instance_id: c.ec2_instance_id.clone(),
+                    lacking,
+                }),
+            })
+        }
+        Err(placement::Unfit::Constraint(_)) => Err(Unplaced { failure: PlacementFailure::Constraints }),
+        Err(placement::Unfit::NotActive(_) | placement::Unfit::AgentDisconnected) => {
+            Err(Unplaced { failure: PlacementFailure::NoContainerInstances })
+        }
     }
 }

@@ -63,7 +63,8 @@ pub struct ContainerInstance {
     pub terminated_at: Option<SimTime>,
     /// Why it was terminated.
     pub termination_reason: String,
-    /// Registered and remaining CPU, memory, GPUs, ENI slots and host ports.
+    /// Registered CPU, memory, GPUs, ENI slots and reserved ports; once registered, the live copy (with what
+    /// remains) is the instance's entry in [`World::placement`](super::World::placement).
     pub resources: InstanceResources,
     /// Built-in and custom attributes, by name (`ecs.availability-zone`, …).
     pub attributes: BTreeMap<String, String>,

@@ -13,7 +13,7 @@ mod task;
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{AsgIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, ec2_instance_id, task_id};
 pub use service::ServiceState;
-use crate::ecs::placement::TaskRequirements;
+use crate::ecs::placement::{self, InstanceResources, PlacementIndex, TaskRequirements};
 
 pub use task::{HealthStatus, StopCode, Task, TaskStatus, TaskTimes};
 
@@ -41,6 +41,9 @@ pub struct World {
     pub services: Vec<ServiceState>,
     /// Auto Scaling groups, in scenario order.
     pub asgs: Vec<AsgState>,
+    /// The registered container instances as placement sees them: status, attributes, remaining resources
+    /// and task-group counts, kept current by the methods below (slot = the instance's arena index).
+    pub placement: PlacementIndex,
 }
 
 impl World {
@@ -64,8 +67,20 @@ impl World {
         self.services[service.index()].tasks.iter().copied().filter(|t| self.task(*t).is_active())
     }
 
-    /// Reserves `task`'s resources on `instance`. Placement chose an instance that fits, so a failure here
-    /// is a broken invariant (the fit is checked at placement *and* here, STYLE.md §15).
+    /// The placement index slot of an instance.
+    pub fn slot(instance: InstanceIdx) -> placement::InstanceIdx {
+        placement::InstanceIdx(instance.0)
+    }
+
+    /// Remaining and registered resources of a registered instance (`None` before registration and after
+    /// termination).
+    pub fn resources(&self, instance: InstanceIdx) -> Option<&InstanceResources> {
+        self.placement.get(Self::slot(instance)).map(|c| &c.resources)
+    }
+
+    /// Reserves `task`'s resources on `instance` and counts it in its group. Placement chose an instance
+    /// that fits, so a failure here is a broken invariant (the fit is checked at placement *and* here,
+    /// STYLE.md §15).
     pub fn reserve(&mut self, task: TaskIdx, instance: InstanceIdx, requirements: &TaskRequirements) {
         let inst = &mut self.instances[instance.index()];
         assert!(
@@ -74,20 +89,42 @@ impl World {
             inst.status.as_str(),
             inst.ec2_instance_id
         );
-        let reservation = inst.resources.reserve(requirements).unwrap_or_else(|lacking| {
-            panic!("instance {} over-committed: no {lacking:?} for task {}", inst.ec2_instance_id, task.0)
+        let reservation = self.placement.reserve(Self::slot(instance), requirements).unwrap_or_else(|e| {
+            panic!("instance {} over-committed by task {}: {e}", inst.ec2_instance_id, task.0)
         });
+        self.placement.add_group_task(Self::slot(instance), &requirements.group).expect("registered instance");
         inst.tasks.push(task);
         self.tasks[task.index()].reservation = Some(reservation);
+    }
+
+    /// Adds `delta` to the `runningTasksCount` of the task's instance (tasks in RUNNING state).
+    pub fn count_running(&mut self, task: TaskIdx, delta: i32) {
+        if let Some(instance) = self.tasks[task.index()].instance
+            && let Some(c) = self.placement.get(Self::slot(instance))
+        {
+            let n = c.running_tasks_count.checked_add_signed(delta).expect("running count stays non-negative");
+            self.placement.set_running_tasks_count(Self::slot(instance), n).expect("registered instance");
+        }
+    }
+
+    /// The task's desiredStatus became STOPPED: it no longer counts in its group on its instance.
+    pub fn leave_group(&mut self, task: TaskIdx) {
+        let t = &self.tasks[task.index()];
+        if let Some(instance) = t.instance
+            && self.placement.get(Self::slot(instance)).is_some()
+        {
+            self.placement.remove_group_task(Self::slot(instance), &t.group).expect("task counted in its group");
+        }
     }
 
     /// Returns what `task` held on its instance (at STOPPED).
     pub fn release(&mut self, task: TaskIdx) {
         let t = &mut self.tasks[task.index()];
         if let (Some(instance), Some(r)) = (t.instance, t.reservation.take()) {
-            let inst = &mut self.instances[instance.index()];
-            inst.resources.release(&r);
-            inst.tasks.retain(|x| *x != task);
+            if self.placement.get(Self::slot(instance)).is_some() {
+                self.placement.release(Self::slot(instance), &r).expect("registered instance");
+            }
+            self.instances[instance.index()].tasks.retain(|x| *x != task);
         }
     }
 
@@ -111,10 +148,10 @@ impl World {
                 );
             }
         }
-        for inst in &self.instances {
+        for (i, inst) in self.instances.iter().enumerate() {
+            let Some(r) = self.resources(InstanceIdx(i as u32)) else { continue };
             let held_cpu: u32 = inst.tasks.iter().map(|t| self.tasks[t.index()].reservation.as_ref().map_or(0, |r| r.cpu_units)).sum();
             let held_mem: u32 = inst.tasks.iter().map(|t| self.tasks[t.index()].reservation.as_ref().map_or(0, |r| r.memory_mib)).sum();
-            let r = &inst.resources;
             assert_eq!(held_cpu, r.registered_cpu_units() - r.remaining_cpu_units(), "CPU accounting of {}", inst.ec2_instance_id);
             assert_eq!(held_mem, r.registered_memory_mib() - r.remaining_memory_mib(), "memory accounting of {}", inst.ec2_instance_id);
         }

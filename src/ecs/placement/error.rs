@@ -12,6 +12,9 @@ pub struct PlacementConfigError {
 
 impl PlacementConfigError {
     pub(crate) fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        PlacementConfigError { message: message.into(), hint: hint.into() }
+        PlacementConfigError {
+            message: message.into(),
+            hint: hint.into(),
+        }
     }
 }

@@ -43,8 +43,13 @@ pub enum ResourceKind {
 
 impl ResourceKind {
     /// All kinds, in reporting order.
-    pub const ALL: [ResourceKind; 5] =
-        [ResourceKind::Cpu, ResourceKind::Memory, ResourceKind::Gpu, ResourceKind::Ports, ResourceKind::Eni];
+    pub const ALL: [ResourceKind; 5] = [
+        ResourceKind::Cpu,
+        ResourceKind::Memory,
+        ResourceKind::Gpu,
+        ResourceKind::Ports,
+        ResourceKind::Eni,
+    ];
 
     /// The RunTask `failures[].reason` code (`RESOURCE:CPU`, ...). 3P / UNCONFIRMED except CPU and MEMORY
     /// (ECS-SEMANTICS §1.7).
@@ -126,13 +131,21 @@ pub struct TaskRequirements {
 impl TaskRequirements {
     /// A task of `group` needing `cpu_units` and `memory_mib`, with no GPUs, ports or ENI.
     pub fn new(group: impl Into<String>, cpu_units: u32, memory_mib: u32) -> Self {
-        TaskRequirements { group: group.into(), cpu_units, memory_mib, ..TaskRequirements::default() }
+        TaskRequirements {
+            group: group.into(),
+            cpu_units,
+            memory_mib,
+            ..TaskRequirements::default()
+        }
     }
 
     /// Checks what placement assumes: static ports are non-zero, without duplicates per protocol, and no more
     /// than [`MAX_RESERVED_PORTS_PER_INSTANCE`] of them.
     pub fn validate(&self) -> Result<(), PlacementConfigError> {
-        for (proto, ports) in [("tcp", &self.static_host_ports_tcp), ("udp", &self.static_host_ports_udp)] {
+        for (proto, ports) in [
+            ("tcp", &self.static_host_ports_tcp),
+            ("udp", &self.static_host_ports_udp),
+        ] {
             let mut sorted = ports.clone();
             sorted.sort_unstable();
             if sorted.first() == Some(&0) {
@@ -143,7 +156,10 @@ impl TaskRequirements {
             }
             if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
                 return Err(PlacementConfigError::new(
-                    format!("{proto} host port {} is mapped twice in task group {}", w[0], self.group),
+                    format!(
+                        "{proto} host port {} is mapped twice in task group {}",
+                        w[0], self.group
+                    ),
                     "two containers of one task cannot bind the same host port",
                 ));
             }
@@ -152,7 +168,9 @@ impl TaskRequirements {
         if n > MAX_RESERVED_PORTS_PER_INSTANCE {
             return Err(PlacementConfigError::new(
                 format!("task group {} reserves {n} static host ports", self.group),
-                format!("an instance reserves at most {MAX_RESERVED_PORTS_PER_INSTANCE} ports; use dynamic host ports"),
+                format!(
+                    "an instance reserves at most {MAX_RESERVED_PORTS_PER_INSTANCE} ports; use dynamic host ports"
+                ),
             ));
         }
         Ok(())
@@ -178,7 +196,10 @@ fn in_ephemeral(p: u16) -> bool {
 
 impl PortSet {
     fn new() -> Self {
-        PortSet { reserved: Vec::new(), free_ephemeral: EPHEMERAL_PORT_COUNT }
+        PortSet {
+            reserved: Vec::new(),
+            free_ephemeral: EPHEMERAL_PORT_COUNT,
+        }
     }
     fn contains(&self, p: u16) -> bool {
         self.reserved.binary_search(&p).is_ok()
@@ -380,17 +401,29 @@ impl InstanceResources {
             // A second task of the same requirements would bind the same static ports.
             if already > 0
                 || self.static_port_count + statics > MAX_RESERVED_PORTS_PER_INSTANCE as u32
-                || req.static_host_ports_tcp.iter().any(|p| self.tcp.contains(*p))
-                || req.static_host_ports_udp.iter().any(|p| self.udp.contains(*p))
+                || req
+                    .static_host_ports_tcp
+                    .iter()
+                    .any(|p| self.tcp.contains(*p))
+                || req
+                    .static_host_ports_udp
+                    .iter()
+                    .any(|p| self.udp.contains(*p))
             {
                 return false;
             }
         }
         let n = u64::from(already) + 1;
         (req.dynamic_host_ports_tcp == 0
-            || self.tcp.dynamic_fit(&req.static_host_ports_tcp, n * u64::from(req.dynamic_host_ports_tcp)))
+            || self.tcp.dynamic_fit(
+                &req.static_host_ports_tcp,
+                n * u64::from(req.dynamic_host_ports_tcp),
+            ))
             && (req.dynamic_host_ports_udp == 0
-                || self.udp.dynamic_fit(&req.static_host_ports_udp, n * u64::from(req.dynamic_host_ports_udp)))
+                || self.udp.dynamic_fit(
+                    &req.static_host_ports_udp,
+                    n * u64::from(req.dynamic_host_ports_udp),
+                ))
     }
 
     /// A measure of how much of `kind` is left, used to rank the closest matching instance.
@@ -421,11 +454,13 @@ impl InstanceResources {
             self.udp.insert(p);
         }
         self.static_port_count += req.static_port_count();
-        let mut take = |set: &mut PortSet, n: u32| -> Vec<u16> {
+        let take = |set: &mut PortSet, n: u32| -> Vec<u16> {
             (0..n)
                 .map(|_| {
                     // `shortfall` checked that `n` ephemeral ports are free.
-                    let p = set.lowest_free_ephemeral().expect("ephemeral port counted as free");
+                    let p = set
+                        .lowest_free_ephemeral()
+                        .expect("ephemeral port counted as free");
                     set.insert(p);
                     p
                 })
@@ -448,8 +483,10 @@ impl InstanceResources {
     /// Gives back what [`InstanceResources::reserve`] took. Amounts saturate at the registered values, so a
     /// double release cannot create capacity (the World asserts task conservation separately).
     pub fn release(&mut self, r: &TaskReservation) {
-        self.remaining_cpu_units = (self.remaining_cpu_units + r.cpu_units).min(self.registered_cpu_units);
-        self.remaining_memory_mib = (self.remaining_memory_mib + r.memory_mib).min(self.registered_memory_mib);
+        self.remaining_cpu_units =
+            (self.remaining_cpu_units + r.cpu_units).min(self.registered_cpu_units);
+        self.remaining_memory_mib =
+            (self.remaining_memory_mib + r.memory_mib).min(self.registered_memory_mib);
         self.remaining_gpus = (self.remaining_gpus + r.gpus).min(self.registered_gpus);
         self.eni_slots_used = self.eni_slots_used.saturating_sub(u32::from(r.eni));
         for &p in r.static_tcp.iter().chain(&r.dynamic_tcp) {
@@ -458,7 +495,9 @@ impl InstanceResources {
         for &p in r.static_udp.iter().chain(&r.dynamic_udp) {
             self.udp.remove(p);
         }
-        self.static_port_count = self.static_port_count.saturating_sub((r.static_tcp.len() + r.static_udp.len()) as u32);
+        self.static_port_count = self
+            .static_port_count
+            .saturating_sub((r.static_tcp.len() + r.static_udp.len()) as u32);
     }
 }
 
@@ -478,8 +517,8 @@ mod tests {
         req.static_host_ports_tcp = vec![22];
         assert_eq!(r.shortfall(&req).first(), Some(ResourceKind::Ports));
         assert_eq!(r.static_port_count(), 5);
-        // 51678 lies inside 32768..=60999, so the ephemeral range has 28232 - 1 free ports.
-        assert_eq!(r.tcp.free_ephemeral, 28_231);
+        // 51678 and 51679 lie inside 32768..=60999, so the ephemeral range has 28232 - 2 free ports.
+        assert_eq!(r.tcp.free_ephemeral, 28_230);
     }
 
     // §1.1: the resource filter checks remaining CPU and memory; both lacking reports CPU first.
@@ -503,8 +542,18 @@ mod tests {
         req.dynamic_host_ports_tcp = 2;
         let t = r.reserve(&req).unwrap();
         // 1024 - 256 = 768 CPU units, 2048 - 512 = 1536 MiB.
-        assert_eq!((r.remaining_cpu_units(), r.remaining_memory_mib()), (768, 1536));
-        assert_eq!((r.remaining_gpus(), r.eni_slots_used(), r.static_port_count()), (0, 1, 6));
+        assert_eq!(
+            (r.remaining_cpu_units(), r.remaining_memory_mib()),
+            (768, 1536)
+        );
+        assert_eq!(
+            (
+                r.remaining_gpus(),
+                r.eni_slots_used(),
+                r.static_port_count()
+            ),
+            (0, 1, 6)
+        );
         assert_eq!(t.dynamic_tcp, vec![32768, 32769]);
         r.release(&t);
         assert_eq!(r, before);
@@ -529,7 +578,8 @@ mod tests {
     // Model: dynamic host ports come from 32768..=60999; the lowest free one is assigned.
     #[test]
     fn dynamic_ports_skip_reserved_ports_inside_the_ephemeral_range() {
-        let mut r = InstanceResources::new(4096, 4096, 0, 0).with_reserved_ports(&[32768, 32770], &[]);
+        let mut r =
+            InstanceResources::new(4096, 4096, 0, 0).with_reserved_ports(&[32768, 32770], &[]);
         let mut req = web();
         req.dynamic_host_ports_tcp = 2;
         assert_eq!(r.reserve(&req).unwrap().dynamic_tcp, vec![32769, 32771]);
@@ -542,7 +592,10 @@ mod tests {
         let mut req = web();
         req.static_host_ports_udp = vec![53];
         assert!(r.shortfall_after(&req, 0).is_empty());
-        assert_eq!(r.shortfall_after(&req, 1).first(), Some(ResourceKind::Ports));
+        assert_eq!(
+            r.shortfall_after(&req, 1).first(),
+            Some(ResourceKind::Ports)
+        );
     }
 
     #[test]
@@ -550,6 +603,9 @@ mod tests {
         let mut req = web();
         req.static_host_ports_tcp = vec![80, 443, 80];
         let e = req.validate().unwrap_err();
-        assert_eq!(e.message, "tcp host port 80 is mapped twice in task group service:web");
+        assert_eq!(
+            e.message,
+            "tcp host port 80 is mapped twice in task group service:web"
+        );
     }
 }
