@@ -35,23 +35,7 @@ pub const TEMPLATES: [&str; 5] = [
 
 /// The strategies and constraints a console template stands for (ECS-SEMANTICS §14); `None` for `Custom`.
 pub fn expand_template(name: &str) -> Option<(Vec<PlacementStrategy>, Vec<PlacementConstraint>)> {
-    let az = || PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".into()));
-    match name {
-        "AZ Balanced Spread" => Some((
-            vec![az(), PlacementStrategy::Spread(SpreadField::InstanceId)],
-            vec![],
-        )),
-        "AZ Balanced BinPack" => Some((
-            vec![az(), PlacementStrategy::Binpack(BinpackField::Memory)],
-            vec![],
-        )),
-        "BinPack" => Some((
-            vec![PlacementStrategy::Binpack(BinpackField::Memory)],
-            vec![],
-        )),
-        "One Task Per Host" => Some((vec![], vec![PlacementConstraint::DistinctInstance])),
-        _ => None,
-    }
+    crate::ecs::placement::PlacementTemplate::parse(name).ok().map(|t| t.expand())
 }
 
 /// One `{ type, expression }` constraint.

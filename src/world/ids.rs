@@ -42,7 +42,7 @@ arena_id!(
 
 /// The EC2 instance id of the `n`-th instance launched in a run: `i-` and 17 hex digits, as EC2 prints them.
 pub fn ec2_instance_id(n: u32) -> String {
-    format!("i-{:017x}", 0x0ec5_1000_0000_0000_u64 + u64::from(n))
+    format!("i-{:017x}", 0xec51_0000_0000_0000_u64 + u64::from(n))
 }
 
 /// The task id of the `n`-th task created in a run: 32 lowercase hex digits, as ECS prints task ids.

@@ -78,7 +78,8 @@ impl World {
         self.placement.get(Self::slot(instance)).map(|c| &c.resources)
     }
 
-    /// Reserves `task`'s resources on `instance` and counts it in its group. Placement chose an instance
+    /// Reserves `task`'s resources on `instance` and counts it in the task's own group (the group inside
+    /// `requirements` is not used). Placement chose an instance
     /// that fits, so a failure here is a broken invariant (the fit is checked at placement *and* here,
     /// STYLE.md §15).
     pub fn reserve(&mut self, task: TaskIdx, instance: InstanceIdx, requirements: &TaskRequirements) {
@@ -92,7 +93,8 @@ impl World {
         let reservation = self.placement.reserve(Self::slot(instance), requirements).unwrap_or_else(|e| {
             panic!("instance {} over-committed by task {}: {e}", inst.ec2_instance_id, task.0)
         });
-        self.placement.add_group_task(Self::slot(instance), &requirements.group).expect("registered instance");
+        let group = &self.tasks[task.index()].group;
+        self.placement.add_group_task(Self::slot(instance), group).expect("registered instance");
         inst.tasks.push(task);
         self.tasks[task.index()].reservation = Some(reservation);
     }
