@@ -9,18 +9,26 @@ use std::time::Instant;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn scenario(name: &str, overrides: &[String]) -> ecsim::scenario::Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
-    ecsim::scenario::load(&path, overrides).unwrap_or_else(|d| panic!("{}", d.render(false))).scenario
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    ecsim::scenario::load(&path, overrides)
+        .unwrap_or_else(|d| panic!("{}", d.render(false)))
+        .scenario
 }
 
 fn bench(c: &mut Criterion) {
     let cases: Vec<(&str, &str, Vec<String>)> = vec![
         ("daemon_and_replica_30m", "daemon-and-replica.toml", vec![]),
-        ("crashing_service_7d", "binpack-vs-spread.toml", vec![
-            "simulation.duration=\"7d\"".to_string(),
-            "services.web.desired_count=6".to_string(),
-            "images.\"nginx:1.25\".crash_rate_per_hour=2".to_string(),
-        ]),
+        (
+            "crashing_service_7d",
+            "binpack-vs-spread.toml",
+            vec![
+                "simulation.duration=\"7d\"".to_string(),
+                "services.web.desired_count=6".to_string(),
+                "images.\"nginx:1.25\".crash_rate_per_hour=2".to_string(),
+            ],
+        ),
     ];
     let mut group = c.benchmark_group("end_to_end");
     group.sample_size(10);

@@ -30,7 +30,10 @@ pub fn evaluate(checks: &[Check], summary: &[SummaryMetric]) -> Vec<CheckOutcome
             };
             match value {
                 None => {
-                    let why = if c.metric.ends_with(".availability") || c.metric.contains(".latency_") || c.metric.ends_with(".error_requests") {
+                    let why = if c.metric.ends_with(".availability")
+                        || c.metric.contains(".latency_")
+                        || c.metric.ends_with(".error_requests")
+                    {
                         "the service was offered no requests, so the run has no such metric"
                     } else {
                         "the run produced no such metric"
@@ -39,7 +42,10 @@ pub fn evaluate(checks: &[Check], summary: &[SummaryMetric]) -> Vec<CheckOutcome
                         metric: c.metric.clone(),
                         value: None,
                         passed: false,
-                        message: format!("{} ({}): expected {bounds}, but {why}", c.metric, c.location),
+                        message: format!(
+                            "{} ({}): expected {bounds}, but {why}",
+                            c.metric, c.location
+                        ),
                     }
                 }
                 Some(v) => {
@@ -61,12 +67,20 @@ mod tests {
     use super::*;
 
     fn check(metric: &str, min: Option<f64>, max: Option<f64>) -> Check {
-        Check { metric: metric.into(), min, max, location: "s.toml:1:1".into() }
+        Check {
+            metric: metric.into(),
+            min,
+            max,
+            location: "s.toml:1:1".into(),
+        }
     }
 
     #[test]
     fn checks_pass_inside_inclusive_bounds_and_fail_outside() {
-        let summary = vec![SummaryMetric { name: "cluster.instances_max".into(), value: 4.0 }];
+        let summary = vec![SummaryMetric {
+            name: "cluster.instances_max".into(),
+            value: 4.0,
+        }];
         let out = evaluate(
             &[
                 check("cluster.instances_max", Some(4.0), Some(4.0)),
@@ -76,7 +90,10 @@ mod tests {
         );
         assert!(out[0].passed);
         assert!(!out[1].passed);
-        assert_eq!(out[1].message, "cluster.instances_max = 4: expected at most 3 (s.toml:1:1)");
+        assert_eq!(
+            out[1].message,
+            "cluster.instances_max = 4: expected at most 3 (s.toml:1:1)"
+        );
     }
 
     // SPEC §4: a service offered no requests has no availability metric, and a check on it fails saying so.
@@ -84,6 +101,10 @@ mod tests {
     fn a_check_on_availability_without_requests_fails_and_says_why() {
         let out = evaluate(&[check("service.web.availability", Some(0.99), None)], &[]);
         assert!(!out[0].passed);
-        assert!(out[0].message.contains("offered no requests"), "{}", out[0].message);
+        assert!(
+            out[0].message.contains("offered no requests"),
+            "{}",
+            out[0].message
+        );
     }
 }

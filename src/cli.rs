@@ -108,7 +108,9 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(_) => {
-            eprintln!("error: internal error in ecsim (a broken invariant: this is a bug). Please report it with the scenario file and seed.");
+            eprintln!(
+                "error: internal error in ecsim (a broken invariant: this is a bug). Please report it with the scenario file and seed."
+            );
             ExitCode::from(3)
         }
     }
@@ -119,7 +121,11 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Catalog { what } => {
             let mut out = std::io::stdout().lock();
             if !matches!(what, Some(CatalogPart::Fargate)) {
-                writeln!(out, "{}", ecsim::catalog::render_instance_types(&ecsim::catalog::builtin_instance_types()))?;
+                writeln!(
+                    out,
+                    "{}",
+                    ecsim::catalog::render_instance_types(&ecsim::catalog::builtin_instance_types())
+                )?;
             }
             if !matches!(what, Some(CatalogPart::Instances)) {
                 writeln!(out, "{}", ecsim::catalog::render_fargate_sizes())?;
@@ -127,7 +133,9 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Validate { scenario, set } => {
-            let Some(loaded) = load(&scenario, &set)? else { return Ok(Outcome::BadInput) };
+            let Some(loaded) = load(&scenario, &set)? else {
+                return Ok(Outcome::BadInput);
+            };
             print_notes(&loaded);
             let s = &loaded.scenario;
             println!(
@@ -142,17 +150,33 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             );
             Ok(Outcome::Ok)
         }
-        Command::Explain { scenario, until, seed, set } => {
+        Command::Explain {
+            scenario,
+            until,
+            seed,
+            set,
+        } => {
             let until = match until.as_deref().map(parse_until).transpose() {
                 Ok(u) => u,
                 Err(e) => {
-                    eprintln!("error: --until {}: {e}\n  = help: write a duration such as 90s, 5m or 1h30m", until.unwrap_or_default());
+                    eprintln!(
+                        "error: --until {}: {e}\n  = help: write a duration such as 90s, 5m or 1h30m",
+                        until.unwrap_or_default()
+                    );
                     return Ok(Outcome::BadInput);
                 }
             };
-            let Some(loaded) = load(&scenario, &set)? else { return Ok(Outcome::BadInput) };
+            let Some(loaded) = load(&scenario, &set)? else {
+                return Ok(Outcome::BadInput);
+            };
             print_notes(&loaded);
-            let opts = RunOptions { seed, narrate: true, until, overrides: set, ..RunOptions::default() };
+            let opts = RunOptions {
+                seed,
+                narrate: true,
+                until,
+                overrides: set,
+                ..RunOptions::default()
+            };
             let out = sim::run(&loaded.scenario, &opts);
             let mut stdout = std::io::stdout().lock();
             for line in ecsim::sim::explain::render(&loaded.scenario, &out) {
@@ -160,8 +184,17 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Ok)
         }
-        Command::Run { scenario, seed, out, set, trace, quiet } => {
-            let Some(loaded) = load(&scenario, &set)? else { return Ok(Outcome::BadInput) };
+        Command::Run {
+            scenario,
+            seed,
+            out,
+            set,
+            trace,
+            quiet,
+        } => {
+            let Some(loaded) = load(&scenario, &set)? else {
+                return Ok(Outcome::BadInput);
+            };
             if !quiet {
                 print_notes(&loaded);
             }
@@ -173,7 +206,8 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
                 overrides: set,
                 scenario_sha256: loaded.sha256.clone(),
                 progress: bar.clone().map(|b| {
-                    Arc::new(move |fraction: f64| b.update(fraction)) as Arc<dyn Fn(f64) + Send + Sync>
+                    Arc::new(move |fraction: f64| b.update(fraction))
+                        as Arc<dyn Fn(f64) + Send + Sync>
                 }),
                 ..RunOptions::default()
             };
@@ -183,9 +217,14 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             }
             result.recorded.manifest.wall_seconds = started.elapsed().as_secs_f64();
             let dir = out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
-            let written = ecsim::report::write_all(&dir, &result.recorded, &ecsim::report::WriteOptions::default())
-                .with_context(|| format!("writing results to {}", dir.display()))?;
-            let outcomes = ecsim::checks::evaluate(&loaded.scenario.checks, &result.recorded.summary);
+            let written = ecsim::report::write_all(
+                &dir,
+                &result.recorded,
+                &ecsim::report::WriteOptions::default(),
+            )
+            .with_context(|| format!("writing results to {}", dir.display()))?;
+            let outcomes =
+                ecsim::checks::evaluate(&loaded.scenario.checks, &result.recorded.summary);
             if !quiet {
                 print_summary(&result.recorded, &dir, written.len());
             }
@@ -200,7 +239,11 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
                     eprintln!("check FAILED: {}", o.message);
                 }
             }
-            Ok(if failed { Outcome::ChecksFailed } else { Outcome::Ok })
+            Ok(if failed {
+                Outcome::ChecksFailed
+            } else {
+                Outcome::Ok
+            })
         }
     }
 }
@@ -220,7 +263,10 @@ fn print_diagnostics(d: &Diagnostics) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", d.render(color));
     let n = d.0.len();
-    eprintln!("error: {n} problem{} found; nothing was run or written", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "error: {n} problem{} found; nothing was run or written",
+        if n == 1 { "" } else { "s" }
+    );
 }
 
 fn print_notes(loaded: &Loaded) {
@@ -230,7 +276,9 @@ fn print_notes(loaded: &Loaded) {
 }
 
 fn parse_until(text: &str) -> Result<SimDuration, String> {
-    humantime::parse_duration(text).map(|d| SimDuration::from_ms(d.as_millis() as u64)).map_err(|e| e.to_string())
+    humantime::parse_duration(text)
+        .map(|d| SimDuration::from_ms(d.as_millis() as u64))
+        .map_err(|e| e.to_string())
 }
 
 fn print_summary(rec: &ecsim::report::recorded::Recorded, dir: &Path, files: usize) {
@@ -260,7 +308,8 @@ impl Progress {
             return;
         }
         if self.bar.is_hidden() {
-            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
         self.bar.set_position((fraction * 1000.0) as u64);
     }
@@ -274,11 +323,19 @@ fn progress_bar(quiet: bool) -> Option<Progress> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(1000), indicatif::ProgressDrawTarget::hidden());
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} simulating [{bar:40}] {percent}% ({elapsed})")
-            .expect("static template")
-            .progress_chars("=> "),
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(1000),
+        indicatif::ProgressDrawTarget::hidden(),
     );
-    Some(Progress { started: Instant::now(), bar })
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} simulating [{bar:40}] {percent}% ({elapsed})",
+        )
+        .expect("static template")
+        .progress_chars("=> "),
+    );
+    Some(Progress {
+        started: Instant::now(),
+        bar,
+    })
 }

@@ -13,7 +13,9 @@ use crate::ecs::task_lifecycle;
 use crate::engine::{Phase, SimTime};
 use crate::report::recorded::Scope;
 use crate::sim::{Cx, Event};
-use crate::world::{AsgIdx, ContainerInstance, InstanceIdx, InstanceStatus, StopCode, World, ec2_instance_id};
+use crate::world::{
+    AsgIdx, ContainerInstance, InstanceIdx, InstanceStatus, StopCode, World, ec2_instance_id,
+};
 
 /// The AMI every simulated container instance reports (`ecs.ami-id`).
 pub const SIMULATED_AMI_ID: &str = "ami-0ec5000000000000a";
@@ -23,14 +25,23 @@ pub const SIMULATED_AGENT_VERSION: &str = "1.86.2";
 pub const SIMULATED_VPC_ID: &str = "vpc-0ec5000000000000a";
 
 /// Launches one instance for `asg`; with `warm` it is registered, ACTIVE and has every image cached at once.
-pub fn launch(now: SimTime, world: &mut World, cx: &mut Cx, asg: AsgIdx, warm: bool) -> InstanceIdx {
+pub fn launch(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    asg: AsgIdx,
+    warm: bool,
+) -> InstanceIdx {
     let spec = &cx.scenario.auto_scaling_groups[world.asgs[asg.index()].spec];
     let zone = {
         let live = |z: &String| {
             world.asgs[asg.index()]
                 .instances
                 .iter()
-                .filter(|&&i| world.instance(i).status != InstanceStatus::Terminated && &world.instance(i).availability_zone == z)
+                .filter(|&&i| {
+                    world.instance(i).status != InstanceStatus::Terminated
+                        && &world.instance(i).availability_zone == z
+                })
                 .count()
         };
         spec.availability_zones
@@ -44,17 +55,29 @@ pub fn launch(now: SimTime, world: &mut World, cx: &mut Cx, asg: AsgIdx, warm: b
     let itype = &cx.scenario.instance_types[type_index];
     let idx = InstanceIdx(world.instances.len() as u32);
     let ec2_id = ec2_instance_id(idx.0 + 1);
-    let zone_index = cx.scenario.cluster.availability_zones.iter().position(|z| *z == zone).unwrap_or(0);
+    let zone_index = cx
+        .scenario
+        .cluster
+        .availability_zones
+        .iter()
+        .position(|z| *z == zone)
+        .unwrap_or(0);
     let mut attributes: BTreeMap<String, String> = spec.attributes.clone();
     for (k, v) in [
         ("ecs.availability-zone", zone.clone()),
         ("ecs.instance-type", itype.name.clone()),
         ("ecs.os-type", "linux".to_string()),
         ("ecs.os-family", "LINUX".to_string()),
-        ("ecs.cpu-architecture", itype.cpu_architecture.as_str().to_string()),
+        (
+            "ecs.cpu-architecture",
+            itype.cpu_architecture.as_str().to_string(),
+        ),
         ("ecs.ami-id", SIMULATED_AMI_ID.to_string()),
         ("ecs.vpc-id", SIMULATED_VPC_ID.to_string()),
-        ("ecs.subnet-id", format!("subnet-0ec500000000000{zone_index:02x}")),
+        (
+            "ecs.subnet-id",
+            format!("subnet-0ec500000000000{zone_index:02x}"),
+        ),
     ] {
         attributes.insert(k.to_string(), v);
     }
@@ -82,15 +105,32 @@ pub fn launch(now: SimTime, world: &mut World, cx: &mut Cx, asg: AsgIdx, warm: b
     });
     world.asgs[asg.index()].instances.push(idx);
     let group = world.asgs[asg.index()].name.clone();
-    cx.rec.event(now, Scope::Asg, &group, "INSTANCE_LAUNCHED", format!("Launching a new EC2 instance: {ec2_id} ({}, {zone})", itype.name));
+    cx.rec.event(
+        now,
+        Scope::Asg,
+        &group,
+        "INSTANCE_LAUNCHED",
+        format!(
+            "Launching a new EC2 instance: {ec2_id} ({}, {zone})",
+            itype.name
+        ),
+    );
     if warm {
-        let images: Vec<String> = cx.taskdefs.iter().flat_map(|t| t.images.iter().cloned()).collect();
+        let images: Vec<String> = cx
+            .taskdefs
+            .iter()
+            .flat_map(|t| t.images.iter().cloned())
+            .collect();
         world.instances[idx.index()].cached_images.extend(images);
         register(now, world, cx, idx);
     } else {
         let stream = format!("asg/{group}/launch_time");
         let after = cx.draw(&stream, spec.launch_time);
-        cx.schedule(now + after, Phase::Transition, Event::InstanceRegistered(idx));
+        cx.schedule(
+            now + after,
+            Phase::Transition,
+            Event::InstanceRegistered(idx),
+        );
     }
     idx
 }
@@ -107,9 +147,22 @@ pub fn register(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) 
     let mut candidate = Candidate::new(&id, &id, &inst.availability_zone, inst.resources.clone());
     candidate.attributes = inst.attributes.clone();
     candidate.agent_version = SIMULATED_AGENT_VERSION.to_string();
-    candidate.registered_at_unix_ms = cx.scenario.simulation.start_time_unix_ms + now.as_ms() as i64;
-    world.placement.insert(World::slot(idx), candidate).expect("an instance registers once");
-    cx.rec.event(now, Scope::Instance, &id, "CONTAINER_INSTANCE_REGISTERED", format!("Container instance {id} registered with cluster {} (ACTIVE).", cx.scenario.cluster.name));
+    candidate.registered_at_unix_ms =
+        cx.scenario.simulation.start_time_unix_ms + now.as_ms() as i64;
+    world
+        .placement
+        .insert(World::slot(idx), candidate)
+        .expect("an instance registers once");
+    cx.rec.event(
+        now,
+        Scope::Instance,
+        &id,
+        "CONTAINER_INSTANCE_REGISTERED",
+        format!(
+            "Container instance {id} registered with cluster {} (ACTIVE).",
+            cx.scenario.cluster.name
+        ),
+    );
     cx.capacity_changed(now, world);
 }
 
@@ -121,8 +174,17 @@ pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
     }
     inst.status = InstanceStatus::Draining;
     let id = inst.ec2_instance_id.clone();
-    world.placement.set_status(World::slot(idx), placement::InstanceStatus::Draining).expect("registered instance");
-    cx.rec.event(now, Scope::Instance, &id, "CONTAINER_INSTANCE_DRAINING", format!("Container instance {id} set to DRAINING."));
+    world
+        .placement
+        .set_status(World::slot(idx), placement::InstanceStatus::Draining)
+        .expect("registered instance");
+    cx.rec.event(
+        now,
+        Scope::Instance,
+        &id,
+        "CONTAINER_INSTANCE_DRAINING",
+        format!("Container instance {id} set to DRAINING."),
+    );
     cx.capacity_changed(now, world);
 }
 
@@ -135,10 +197,20 @@ pub fn terminate(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx,
     let id = inst.ec2_instance_id.clone();
     let tasks = inst.tasks.clone();
     for t in tasks {
-        task_lifecycle::kill(now, world, cx, t, StopCode::TerminationNotice, format!("Host EC2 (instance {id}) stopped/terminated."));
+        task_lifecycle::kill(
+            now,
+            world,
+            cx,
+            t,
+            StopCode::TerminationNotice,
+            format!("Host EC2 (instance {id}) stopped/terminated."),
+        );
     }
     if world.placement.get(World::slot(idx)).is_some() {
-        world.placement.remove(World::slot(idx)).expect("registered instance");
+        world
+            .placement
+            .remove(World::slot(idx))
+            .expect("registered instance");
     }
     let inst = &mut world.instances[idx.index()];
     inst.status = InstanceStatus::Terminated;
@@ -146,7 +218,13 @@ pub fn terminate(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx,
     inst.termination_reason = reason.to_string();
     let asg = inst.asg;
     let group = world.asgs[asg.index()].name.clone();
-    cx.rec.event(now, Scope::Asg, &group, "INSTANCE_TERMINATED", format!("Terminating EC2 instance: {id} ({reason})"));
+    cx.rec.event(
+        now,
+        Scope::Asg,
+        &group,
+        "INSTANCE_TERMINATED",
+        format!("Terminating EC2 instance: {id} ({reason})"),
+    );
     cx.capacity_changed(now, world);
     // Keep the desired capacity.
     let live = world.asgs[asg.index()]
@@ -161,12 +239,26 @@ pub fn terminate(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx,
 
 /// Draws `count` instances uniformly, without replacement, from the ACTIVE instances of `asg` (or of every
 /// group), sorted by id, on the RNG stream `stream` (SPEC §3.11).
-pub fn pick_active(world: &World, cx: &mut Cx, asg: Option<AsgIdx>, count: u32, stream: &str) -> Vec<InstanceIdx> {
+pub fn pick_active(
+    world: &World,
+    cx: &mut Cx,
+    asg: Option<AsgIdx>,
+    count: u32,
+    stream: &str,
+) -> Vec<InstanceIdx> {
     let mut pool: Vec<InstanceIdx> = (0..world.instances.len() as u32)
         .map(InstanceIdx)
-        .filter(|&i| world.instance(i).status == InstanceStatus::Active && asg.is_none_or(|a| world.instance(i).asg == a))
+        .filter(|&i| {
+            world.instance(i).status == InstanceStatus::Active
+                && asg.is_none_or(|a| world.instance(i).asg == a)
+        })
         .collect();
-    pool.sort_by(|a, b| world.instance(*a).ec2_instance_id.cmp(&world.instance(*b).ec2_instance_id));
+    pool.sort_by(|a, b| {
+        world
+            .instance(*a)
+            .ec2_instance_id
+            .cmp(&world.instance(*b).ec2_instance_id)
+    });
     let rng = cx.rng.stream(stream);
     let mut out = Vec::new();
     for _ in 0..count.min(pool.len() as u32) {

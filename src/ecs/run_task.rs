@@ -7,15 +7,21 @@
 use crate::engine::SimTime;
 use crate::report::recorded::Scope;
 use crate::scenario::{LaunchType, RunTask};
-use crate::sim::placement::{self, DefaultPlacement};
 use crate::sim::Cx;
+use crate::sim::placement::{self, DefaultPlacement};
 use crate::world::{TaskDefIdx, TaskIdx, World};
 
 use super::service_scheduler::launch_type_of;
 use super::task_lifecycle::{self, NewTask};
 
 /// Runs `call` at `now`; `caller` names the event or schedule for the events log.
-pub fn run_task(now: SimTime, world: &mut World, cx: &mut Cx, call: &RunTask, caller: &str) -> Vec<TaskIdx> {
+pub fn run_task(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    call: &RunTask,
+    caller: &str,
+) -> Vec<TaskIdx> {
     let td = TaskDefIdx(call.task_definition as u32);
     let td_name = cx.taskdefs[td.index()].name.clone();
     let mut started = Vec::new();
@@ -41,8 +47,16 @@ pub fn run_task(now: SimTime, world: &mut World, cx: &mut Cx, call: &RunTask, ca
             }
         }
         LaunchType::Ec2 => {
-            let (chosen, failure) =
-                placement::place_batch(now, world, cx, td, &call.group, &call.placement, DefaultPlacement::RunTask, call.count);
+            let (chosen, failure) = placement::place_batch(
+                now,
+                world,
+                cx,
+                td,
+                &call.group,
+                &call.placement,
+                DefaultPlacement::RunTask,
+                call.count,
+            );
             for inst in chosen {
                 let az = world.instance(inst).availability_zone.clone();
                 started.push(task_lifecycle::create(
@@ -68,14 +82,31 @@ pub fn run_task(now: SimTime, world: &mut World, cx: &mut Cx, call: &RunTask, ca
                     Scope::Cluster,
                     &cx.scenario.cluster.name.clone(),
                     "RUN_TASK_FAILURE",
-                    format!("RunTask ({caller}) of {td_name} could not place {missing} of {} tasks: {}", call.count, unplaced.reason()),
+                    format!(
+                        "RunTask ({caller}) of {td_name} could not place {missing} of {} tasks: {}",
+                        call.count,
+                        unplaced.reason()
+                    ),
                 );
             }
         }
     }
     if !started.is_empty() {
-        let ids = started.iter().map(|&t| format!("(task {})", world.task(t).task_id)).collect::<Vec<_>>().join(" ");
-        cx.rec.event(now, Scope::Cluster, &cx.scenario.cluster.name.clone(), "RUN_TASK", format!("RunTask ({caller}) started {} tasks of {td_name}: {ids}.", started.len()));
+        let ids = started
+            .iter()
+            .map(|&t| format!("(task {})", world.task(t).task_id))
+            .collect::<Vec<_>>()
+            .join(" ");
+        cx.rec.event(
+            now,
+            Scope::Cluster,
+            &cx.scenario.cluster.name.clone(),
+            "RUN_TASK",
+            format!(
+                "RunTask ({caller}) started {} tasks of {td_name}: {ids}.",
+                started.len()
+            ),
+        );
     }
     started
 }

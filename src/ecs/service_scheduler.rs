@@ -23,7 +23,9 @@ use crate::report::recorded::Scope;
 use crate::scenario::{LaunchTarget, LaunchType, SchedulingStrategy};
 use crate::sim::placement::{self, DefaultPlacement};
 use crate::sim::{Cx, Event};
-use crate::world::{HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskIdx, TaskStatus, World};
+use crate::world::{
+    HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskIdx, TaskStatus, World,
+};
 
 use super::task_lifecycle::{self, NewTask};
 
@@ -43,7 +45,9 @@ pub fn throttle_delay(failures: u32) -> SimDuration {
         return SimDuration::ZERO;
     }
     let doublings = (failures - THROTTLE_AFTER_FAILURES).min(16);
-    THROTTLE_FIRST_DELAY.saturating_mul(1 << doublings).min(THROTTLE_MAX_DELAY)
+    THROTTLE_FIRST_DELAY
+        .saturating_mul(1 << doublings)
+        .min(THROTTLE_MAX_DELAY)
 }
 
 /// `ceil(d × pct / 100)`: the healthy floor during deployments and draining (§4.1).
@@ -72,19 +76,27 @@ fn is_healthy(world: &World, t: TaskIdx) -> bool {
 }
 
 fn on_draining_instance(world: &World, t: TaskIdx) -> bool {
-    world.task(t).instance.is_some_and(|i| world.instance(i).status == InstanceStatus::Draining)
+    world
+        .task(t)
+        .instance
+        .is_some_and(|i| world.instance(i).status == InstanceStatus::Draining)
 }
 
 fn scaling_reason(world: &World, s: ServiceIdx) -> String {
-    format!("Scaling activity initiated by (deployment {})", world.services[s.index()].deployment_id)
+    format!(
+        "Scaling activity initiated by (deployment {})",
+        world.services[s.index()].deployment_id
+    )
 }
 
 /// Returns whether the service has nothing left to do (for the steady-state event).
 fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) -> bool {
     let spec = &cx.scenario.services[s.index()];
     let name = spec.name.clone();
-    let (min_pct, max_pct) =
-        (spec.deployment_configuration.minimum_healthy_percent, spec.deployment_configuration.maximum_percent);
+    let (min_pct, max_pct) = (
+        spec.deployment_configuration.minimum_healthy_percent,
+        spec.deployment_configuration.maximum_percent,
+    );
     let mut stopped: Vec<TaskIdx> = Vec::new();
 
     // UNHEALTHY tasks are stopped and replaced; PENDING tasks on DRAINING instances are stopped at once (§3.3).
@@ -92,35 +104,66 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     for &t in &active {
         let task = world.task(t);
         if task.health == HealthStatus::Unhealthy {
-            task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, "Task failed container health checks".into());
+            task_lifecycle::stop(
+                now,
+                world,
+                cx,
+                t,
+                StopCode::ServiceSchedulerInitiated,
+                "Task failed container health checks".into(),
+            );
             stopped.push(t);
         } else if on_draining_instance(world, t) && task.last_status < TaskStatus::Running {
             let reason = scaling_reason(world, s);
-            task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, reason);
+            task_lifecycle::stop(
+                now,
+                world,
+                cx,
+                t,
+                StopCode::ServiceSchedulerInitiated,
+                reason,
+            );
             stopped.push(t);
         }
     }
 
     let active: Vec<TaskIdx> = world.active_tasks_of(s).collect();
-    let (replace, keep): (Vec<TaskIdx>, Vec<TaskIdx>) = active.iter().partition(|&&t| on_draining_instance(world, t));
+    let (replace, keep): (Vec<TaskIdx>, Vec<TaskIdx>) = active
+        .iter()
+        .partition(|&&t| on_draining_instance(world, t));
     let d = world.services[s.index()].desired_count;
     let a = active.len() as u32;
     let healthy = active.iter().filter(|&&t| is_healthy(world, t)).count() as u32;
 
     // 1. Start.
-    let want = maximum_tasks(d, max_pct).saturating_sub(a).min(d.saturating_sub(keep.len() as u32));
+    let want = maximum_tasks(d, max_pct)
+        .saturating_sub(a)
+        .min(d.saturating_sub(keep.len() as u32));
     let mut unplaced = 0;
     if want > 0 {
-        unplaced = if world.services[s.index()].placement_blocked { want } else { launch(now, world, cx, s, want) };
+        unplaced = if world.services[s.index()].placement_blocked {
+            want
+        } else {
+            launch(now, world, cx, s, want)
+        };
     }
 
     // 2. Replace tasks on DRAINING instances within minimumHealthyPercent.
-    let may_stop = healthy.saturating_sub(minimum_healthy_tasks(d, min_pct)).min(replace.len() as u32);
+    let may_stop = healthy
+        .saturating_sub(minimum_healthy_tasks(d, min_pct))
+        .min(replace.len() as u32);
     let mut order = replace.clone();
     order.sort_by_key(|&t| (is_healthy(world, t), t));
     for &t in order.iter().take(may_stop as usize) {
         let reason = scaling_reason(world, s);
-        task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, reason);
+        task_lifecycle::stop(
+            now,
+            world,
+            cx,
+            t,
+            StopCode::ServiceSchedulerInitiated,
+            reason,
+        );
         stopped.push(t);
     }
 
@@ -130,12 +173,22 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
         let victims = placement::choose_tasks_to_stop(world, cx, s, &keep, surplus);
         for t in victims {
             let reason = scaling_reason(world, s);
-            task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, reason);
+            task_lifecycle::stop(
+                now,
+                world,
+                cx,
+                t,
+                StopCode::ServiceSchedulerInitiated,
+                reason,
+            );
             stopped.push(t);
         }
     }
     write_stopped_event(now, world, cx, &name, &stopped);
-    let stuck = want == 0 && may_stop == 0 && !replace.is_empty() && healthy <= minimum_healthy_tasks(d, min_pct)
+    let stuck = want == 0
+        && may_stop == 0
+        && !replace.is_empty()
+        && healthy <= minimum_healthy_tasks(d, min_pct)
         && a >= maximum_tasks(d, max_pct);
     if stuck {
         service_event_once(
@@ -144,7 +197,9 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
             cx,
             s,
             "SERVICE_DEPLOYMENT_STUCK",
-            format!("service {name} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."),
+            format!(
+                "service {name} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."
+            ),
         );
     }
     unplaced == 0 && replace.is_empty() && stopped.is_empty() && keep.len() as u32 == d && want == 0
@@ -178,7 +233,14 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                             settled = false;
                             cx.placement_failures += 1;
                             let msg = unplaced.service_message(&name);
-                            service_event_once(now, world, cx, s, "SERVICE_TASK_PLACEMENT_FAILURE", msg);
+                            service_event_once(
+                                now,
+                                world,
+                                cx,
+                                s,
+                                "SERVICE_TASK_PLACEMENT_FAILURE",
+                                msg,
+                            );
                         }
                     }
                 }
@@ -192,7 +254,14 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                 if !others {
                     for t in mine {
                         let reason = scaling_reason(world, s);
-                        task_lifecycle::stop(now, world, cx, t, StopCode::ServiceSchedulerInitiated, reason);
+                        task_lifecycle::stop(
+                            now,
+                            world,
+                            cx,
+                            t,
+                            StopCode::ServiceSchedulerInitiated,
+                            reason,
+                        );
                         stopped.push(t);
                     }
                 } else {
@@ -218,7 +287,13 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
         svc.launch_not_before = now + throttle_delay(failures);
         if !svc.throttle_event_written {
             svc.throttle_event_written = true;
-            cx.rec.event(now, Scope::Service, &name, "SERVICE_TASK_START_IMPAIRED", format!("service {name} is unable to consistently start tasks successfully."));
+            cx.rec.event(
+                now,
+                Scope::Service,
+                &name,
+                "SERVICE_TASK_START_IMPAIRED",
+                format!("service {name} is unable to consistently start tasks successfully."),
+            );
         }
     }
     let not_before = world.services[s.index()].launch_not_before;
@@ -236,8 +311,16 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
         LaunchType::Ec2 => {
             let group = format!("service:{}", spec.name);
             let td = world.services[s.index()].task_definition;
-            let (chosen, failure) =
-                placement::place_batch(now, world, cx, td, &group, &spec.placement, DefaultPlacement::Service, n);
+            let (chosen, failure) = placement::place_batch(
+                now,
+                world,
+                cx,
+                td,
+                &group,
+                &spec.placement,
+                DefaultPlacement::Service,
+                n,
+            );
             start_tasks(now, world, cx, s, &chosen);
             let missing = n - chosen.len() as u32;
             if let Some(unplaced) = failure {
@@ -259,7 +342,10 @@ pub fn launch_type_of(target: &LaunchTarget) -> LaunchType {
     match target {
         LaunchTarget::LaunchType(lt) => *lt,
         LaunchTarget::CapacityProviderStrategy(items) => {
-            if items.iter().all(|i| i.capacity_provider.starts_with("FARGATE")) {
+            if items
+                .iter()
+                .all(|i| i.capacity_provider.starts_with("FARGATE"))
+            {
                 LaunchType::Fargate
             } else {
                 LaunchType::Ec2
@@ -274,11 +360,20 @@ fn fargate_zones(world: &World, cx: &Cx, s: ServiceIdx, n: u32) -> Vec<String> {
     let zones = &cx.scenario.cluster.availability_zones;
     let mut counts: Vec<u32> = zones
         .iter()
-        .map(|z| world.active_tasks_of(s).filter(|&t| &world.task(t).availability_zone == z).count() as u32)
+        .map(|z| {
+            world
+                .active_tasks_of(s)
+                .filter(|&t| &world.task(t).availability_zone == z)
+                .count() as u32
+        })
         .collect();
     let mut out = Vec::new();
     for _ in 0..n {
-        let (i, _) = counts.iter().enumerate().min_by_key(|(i, c)| (**c, *i)).expect("a cluster has zones");
+        let (i, _) = counts
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, c)| (**c, *i))
+            .expect("a cluster has zones");
         counts[i] += 1;
         out.push(zones[i].clone());
     }
@@ -288,7 +383,9 @@ fn fargate_zones(world: &World, cx: &Cx, s: ServiceIdx, n: u32) -> Vec<String> {
 fn start_fargate(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, zones: &[String]) {
     let spec = &cx.scenario.services[s.index()];
     let provider = match &spec.launch {
-        LaunchTarget::CapacityProviderStrategy(items) => items.first().map(|i| i.capacity_provider.clone()),
+        LaunchTarget::CapacityProviderStrategy(items) => {
+            items.first().map(|i| i.capacity_provider.clone())
+        }
         LaunchTarget::LaunchType(_) => None,
     };
     let group = format!("service:{}", spec.name);
@@ -315,7 +412,13 @@ fn start_fargate(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, zo
     write_started_event(now, world, cx, s, &started);
 }
 
-fn start_tasks(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, instances: &[InstanceIdx]) {
+fn start_tasks(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    instances: &[InstanceIdx],
+) {
     let group = format!("service:{}", cx.scenario.services[s.index()].name);
     let td = world.services[s.index()].task_definition;
     let mut started = Vec::new();
@@ -359,29 +462,56 @@ pub fn on_placement_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: Servi
 }
 
 fn task_list(world: &World, tasks: &[TaskIdx]) -> String {
-    tasks.iter().map(|&t| format!("(task {})", world.task(t).task_id)).collect::<Vec<_>>().join(" ")
+    tasks
+        .iter()
+        .map(|&t| format!("(task {})", world.task(t).task_id))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-fn write_started_event(now: SimTime, world: &World, cx: &mut Cx, s: ServiceIdx, started: &[TaskIdx]) {
+fn write_started_event(
+    now: SimTime,
+    world: &World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    started: &[TaskIdx],
+) {
     if started.is_empty() {
         return;
     }
     let name = &world.services[s.index()].name;
-    let msg = format!("(service {name}) has started {} tasks: {}.", started.len(), task_list(world, started));
-    cx.rec.event(now, Scope::Service, name, "TASKS_STARTED", msg);
+    let msg = format!(
+        "(service {name}) has started {} tasks: {}.",
+        started.len(),
+        task_list(world, started)
+    );
+    cx.rec
+        .event(now, Scope::Service, name, "TASKS_STARTED", msg);
 }
 
 fn write_stopped_event(now: SimTime, world: &World, cx: &mut Cx, name: &str, stopped: &[TaskIdx]) {
     if stopped.is_empty() {
         return;
     }
-    let msg = format!("(service {name}) has stopped {} running tasks: {}.", stopped.len(), task_list(world, stopped));
-    cx.rec.event(now, Scope::Service, name, "TASKS_STOPPED", msg);
+    let msg = format!(
+        "(service {name}) has stopped {} running tasks: {}.",
+        stopped.len(),
+        task_list(world, stopped)
+    );
+    cx.rec
+        .event(now, Scope::Service, name, "TASKS_STOPPED", msg);
 }
 
 /// Writes a service event unless the same message was written less than 6 h ago and its cause has not
 /// cleared since (ECS-SEMANTICS §1.7).
-fn service_event_once(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, kind: &str, message: String) {
+fn service_event_once(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    kind: &str,
+    message: String,
+) {
     let svc = &mut world.services[s.index()];
     if let Some((last, at)) = &svc.last_repeatable_event
         && *last == message
@@ -409,9 +539,21 @@ fn update_steady_state(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceI
         if !svc.deployment_completed {
             svc.deployment_completed = true;
             svc.deployments_completed += 1;
-            cx.rec.event(now, Scope::Service, &name, "SERVICE_DEPLOYMENT_COMPLETED", format!("(service {name}) (deployment {deployment}) deployment completed."));
+            cx.rec.event(
+                now,
+                Scope::Service,
+                &name,
+                "SERVICE_DEPLOYMENT_COMPLETED",
+                format!("(service {name}) (deployment {deployment}) deployment completed."),
+            );
         }
-        cx.rec.event(now, Scope::Service, &name, "SERVICE_STEADY_STATE", format!("(service {name}) has reached a steady state."));
+        cx.rec.event(
+            now,
+            Scope::Service,
+            &name,
+            "SERVICE_STEADY_STATE",
+            format!("(service {name}) has reached a steady state."),
+        );
     }
     world.services[s.index()].steady = steady;
 }

@@ -15,7 +15,8 @@ use crate::report::recorded::Scope;
 use crate::scenario::LaunchType;
 use crate::sim::{Cx, Event};
 use crate::world::{
-    HealthStatus, InstanceIdx, ServiceIdx, StopCode, Task, TaskDefIdx, TaskIdx, TaskStatus, TaskTimes, World,
+    HealthStatus, InstanceIdx, ServiceIdx, StopCode, Task, TaskDefIdx, TaskIdx, TaskStatus,
+    TaskTimes, World,
 };
 
 /// A task counts as healthy after this long RUNNING when the service has neither a load balancer nor a
@@ -63,7 +64,10 @@ pub fn create(now: SimTime, world: &mut World, cx: &mut Cx, new: NewTask) -> Tas
         desired_running: true,
         health: HealthStatus::Unknown,
         app_ready: false,
-        times: TaskTimes { created: Some(now), ..TaskTimes::default() },
+        times: TaskTimes {
+            created: Some(now),
+            ..TaskTimes::default()
+        },
         stop_code: None,
         stopped_reason: String::new(),
         epoch: 0,
@@ -105,7 +109,11 @@ pub fn on_advance(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         TaskStatus::Provisioning => enter_pending(now, world, cx, task),
         TaskStatus::Pending => {
             world.task_mut(task).set_status(TaskStatus::Activating);
-            let ms = crate::engine::rng::uniform_ms(cx.rng.stream("task/activating"), ACTIVATING_MS_MIN, ACTIVATING_MS_MAX);
+            let ms = crate::engine::rng::uniform_ms(
+                cx.rng.stream("task/activating"),
+                ACTIVATING_MS_MIN,
+                ACTIVATING_MS_MAX,
+            );
             schedule_advance(now + SimDuration::from_ms(ms), world, cx, task);
         }
         TaskStatus::Activating => enter_running(now, world, cx, task),
@@ -126,13 +134,16 @@ fn enter_pending(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     // Images pull in parallel; PENDING lasts as long as the slowest image not yet on the instance.
     let mut pull = SimDuration::ZERO;
     for image in &rt.images {
-        let cached = instance.is_some_and(|i| world.instances[i.index()].cached_images.contains(image));
+        let cached =
+            instance.is_some_and(|i| world.instances[i.index()].cached_images.contains(image));
         if !cached {
             pull = pull.max(cx.scenario.image(image).pull_time);
         }
     }
     if let Some(i) = world.task(task).instance {
-        let images = cx.taskdefs[world.task(task).task_definition.index()].images.clone();
+        let images = cx.taskdefs[world.task(task).task_definition.index()]
+            .images
+            .clone();
         world.instances[i.index()].cached_images.extend(images);
     }
     schedule_advance(now + pull, world, cx, task);
@@ -151,13 +162,25 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         cx.request_reconcile(now, s);
     }
     if cx.rec.narrating() {
-        cx.rec.narrate(now, format!("Task {task_id} ({}) is RUNNING.", cx.taskdefs[td.index()].name));
+        cx.rec.narrate(
+            now,
+            format!(
+                "Task {task_id} ({}) is RUNNING.",
+                cx.taskdefs[td.index()].name
+            ),
+        );
     }
     schedule_running_timers(now, world, cx, task, epoch);
 }
 
 /// Schedules what follows RUNNING: the app answering, health, crashes and batch exits.
-pub fn schedule_running_timers(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, epoch: u32) {
+pub fn schedule_running_timers(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    task: TaskIdx,
+    epoch: u32,
+) {
     let td = world.task(task).task_definition.index();
     let essential = cx.taskdefs[td].essential.clone();
     let mut ready_after = SimDuration::ZERO;
@@ -170,12 +193,23 @@ pub fn schedule_running_timers(now: SimTime, world: &mut World, cx: &mut Cx, tas
         crash_rate += c.behaviour.crash_rate_per_hour;
         broken |= c.behaviour.fails_health_checks;
     }
-    cx.schedule(now + ready_after, Phase::Transition, Event::TaskAppReady { task, epoch });
+    cx.schedule(
+        now + ready_after,
+        Phase::Transition,
+        Event::TaskAppReady { task, epoch },
+    );
 
     // Health for the service (§4.1). Container health checks decide when there are any.
-    let checks: Vec<_> = essential.iter().filter_map(|c| c.health_check.clone()).collect();
+    let checks: Vec<_> = essential
+        .iter()
+        .filter_map(|c| c.health_check.clone())
+        .collect();
     if checks.is_empty() {
-        cx.schedule(now + HEALTHY_AFTER_RUNNING_WITHOUT_CHECKS, Phase::HealthCheck, Event::TaskHealthy { task, epoch });
+        cx.schedule(
+            now + HEALTHY_AFTER_RUNNING_WITHOUT_CHECKS,
+            Phase::HealthCheck,
+            Event::TaskHealthy { task, epoch },
+        );
     } else if broken {
         // The first failure that counts is the first probe at or after startPeriod; UNHEALTHY after `retries`
         // consecutive failures, each known when its probe times out.
@@ -189,7 +223,11 @@ pub fn schedule_running_timers(now: SimTime, world: &mut World, cx: &mut Cx, tas
             })
             .min()
             .expect("non-empty");
-        cx.schedule(now + unhealthy_at, Phase::HealthCheck, Event::TaskUnhealthy { task, epoch });
+        cx.schedule(
+            now + unhealthy_at,
+            Phase::HealthCheck,
+            Event::TaskUnhealthy { task, epoch },
+        );
     } else {
         // The first probe (every `interval` from container start) after the app answers passes.
         let healthy_at = checks
@@ -201,7 +239,11 @@ pub fn schedule_running_timers(now: SimTime, world: &mut World, cx: &mut Cx, tas
             })
             .max()
             .expect("non-empty");
-        cx.schedule(now + healthy_at, Phase::HealthCheck, Event::TaskHealthy { task, epoch });
+        cx.schedule(
+            now + healthy_at,
+            Phase::HealthCheck,
+            Event::TaskHealthy { task, epoch },
+        );
     }
 
     // Essential containers that exit: a batch job's run time, or a crash (a Poisson process per hour).
@@ -211,13 +253,24 @@ pub fn schedule_running_timers(now: SimTime, world: &mut World, cx: &mut Cx, tas
     }
     if crash_rate > 0.0 {
         let mean_ms = 3_600_000.0 / crash_rate;
-        let at = SimDuration::from_ms(crate::engine::rng::exponential_ms(cx.rng.stream("task/crash"), mean_ms));
+        let at = SimDuration::from_ms(crate::engine::rng::exponential_ms(
+            cx.rng.stream("task/crash"),
+            mean_ms,
+        ));
         if exit.is_none_or(|(e, _)| at < e) {
             exit = Some((at, true));
         }
     }
     if let Some((after, crashed)) = exit {
-        cx.schedule(now + after, Phase::Transition, Event::TaskExit { task, epoch, crashed });
+        cx.schedule(
+            now + after,
+            Phase::Transition,
+            Event::TaskExit {
+                task,
+                epoch,
+                crashed,
+            },
+        );
     }
 }
 
@@ -232,7 +285,11 @@ pub fn on_healthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     if !t.is_active() {
         return;
     }
-    if !cx.taskdefs[t.task_definition.index()].essential.iter().all(|c| c.health_check.is_none()) {
+    if !cx.taskdefs[t.task_definition.index()]
+        .essential
+        .iter()
+        .all(|c| c.health_check.is_none())
+    {
         t.health = HealthStatus::Healthy;
     }
     if t.times.healthy.is_none() {
@@ -252,7 +309,13 @@ pub fn on_unhealthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx)
     }
     t.health = HealthStatus::Unhealthy;
     let id = t.task_id.clone();
-    cx.rec.event(now, Scope::Task, &id, "TASK_UNHEALTHY", format!("Task {id} is UNHEALTHY: an essential container failed its health check."));
+    cx.rec.event(
+        now,
+        Scope::Task,
+        &id,
+        "TASK_UNHEALTHY",
+        format!("Task {id} is UNHEALTHY: an essential container failed its health check."),
+    );
     if let Some(s) = world.task(task).service {
         cx.request_reconcile(now, s);
     }
@@ -266,18 +329,34 @@ pub fn on_exit(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, cras
     if crashed && let Some(s) = world.task(task).service {
         world.services[s.index()].tasks_failed += 1;
     }
-    stop(now, world, cx, task, StopCode::EssentialContainerExited, "Essential container in task exited".to_string());
+    stop(
+        now,
+        world,
+        cx,
+        task,
+        StopCode::EssentialContainerExited,
+        "Essential container in task exited".to_string(),
+    );
 }
 
 /// Sets desiredStatus to STOPPED and starts stopping the task.
-pub fn stop(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, code: StopCode, reason: String) {
+pub fn stop(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    task: TaskIdx,
+    code: StopCode,
+    reason: String,
+) {
     let t = world.task_mut(task);
     if !t.desired_running {
         return;
     }
     t.desired_running = false;
     t.epoch += 1;
-    if t.health == HealthStatus::Unhealthy && let Some(s) = t.service {
+    if t.health == HealthStatus::Unhealthy
+        && let Some(s) = t.service
+    {
         world.services[s.index()].tasks_failed += 1;
     }
     let t = world.task_mut(task);
@@ -286,7 +365,10 @@ pub fn stop(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, code: S
     t.stopped_reason = reason;
     if cx.rec.narrating() {
         let (id, reason) = (t.task_id.clone(), t.stopped_reason.clone());
-        cx.rec.narrate(now, format!("Task {id} is stopping ({}): {reason}.", code.as_str()));
+        cx.rec.narrate(
+            now,
+            format!("Task {id} is stopping ({}): {reason}.", code.as_str()),
+        );
     }
     enter_stopping(now, world, cx, task);
 }
@@ -300,7 +382,11 @@ fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     t.set_status(TaskStatus::Stopping);
     t.times.stopping = Some(now);
     // A task that never started has no containers to signal.
-    let d = if was_running { cx.taskdefs[t.task_definition.index()].stop_duration } else { SimDuration::ZERO };
+    let d = if was_running {
+        cx.taskdefs[t.task_definition.index()].stop_duration
+    } else {
+        SimDuration::ZERO
+    };
     schedule_advance(now + d, world, cx, task);
 }
 
@@ -310,7 +396,10 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     t.times.stopped = Some(now);
     // A task that never reached RUNNING and was not stopped on purpose failed to start (§3.2 throttling).
     let failed_to_start = t.times.running.is_none()
-        && !matches!(t.stop_code, Some(StopCode::ServiceSchedulerInitiated | StopCode::UserInitiated));
+        && !matches!(
+            t.stop_code,
+            Some(StopCode::ServiceSchedulerInitiated | StopCode::UserInitiated)
+        );
     let service = t.service;
     world.release(task);
     if let Some(s) = service {
@@ -326,7 +415,14 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
 }
 
 /// Terminates a task at once, without a graceful stop (its instance is gone).
-pub fn kill(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, code: StopCode, reason: String) {
+pub fn kill(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    task: TaskIdx,
+    code: StopCode,
+    reason: String,
+) {
     stop(now, world, cx, task, code, reason);
     let t = world.task_mut(task);
     if t.last_status != TaskStatus::Stopped {

@@ -109,7 +109,12 @@ impl Sub<SimTime> for SimTime {
     type Output = SimDuration;
     /// The time from `rhs` to `self`; panics if `rhs` is later (a bug: time never runs backwards).
     fn sub(self, rhs: SimTime) -> SimDuration {
-        assert!(self.0 >= rhs.0, "time runs backwards: {} - {}", self.0, rhs.0);
+        assert!(
+            self.0 >= rhs.0,
+            "time runs backwards: {} - {}",
+            self.0,
+            rhs.0
+        );
         SimDuration(self.0 - rhs.0)
     }
 }

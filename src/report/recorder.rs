@@ -23,7 +23,10 @@ enum SeriesKind {
     /// Sum of the amounts added during the period.
     Count,
     /// 100 × ∫numerator ÷ ∫denominator over the period (both are hidden gauges).
-    Ratio { numerator: SeriesId, denominator: SeriesId },
+    Ratio {
+        numerator: SeriesId,
+        denominator: SeriesId,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -99,12 +102,25 @@ impl Recorder {
 
     /// A percentage 100 × ∫numerator ÷ ∫denominator per period; returns (series, numerator, denominator),
     /// the latter two being hidden gauges the caller sets.
-    pub fn ratio(&mut self, scope: Scope, id: &str, metric: &'static str) -> (SeriesId, SeriesId, SeriesId) {
+    pub fn ratio(
+        &mut self,
+        scope: Scope,
+        id: &str,
+        metric: &'static str,
+    ) -> (SeriesId, SeriesId, SeriesId) {
         let numerator = self.push(scope, id, "", SeriesKind::Gauge);
         let denominator = self.push(scope, id, "", SeriesKind::Gauge);
         self.series[numerator.0 as usize].hidden = true;
         self.series[denominator.0 as usize].hidden = true;
-        let ratio = self.push(scope, id, metric, SeriesKind::Ratio { numerator, denominator });
+        let ratio = self.push(
+            scope,
+            id,
+            metric,
+            SeriesKind::Ratio {
+                numerator,
+                denominator,
+            },
+        );
         (ratio, numerator, denominator)
     }
 
@@ -149,7 +165,10 @@ impl Recorder {
             let value = match s.kind {
                 SeriesKind::Gauge => s.closed / len_ms as f64,
                 SeriesKind::Count => s.closed,
-                SeriesKind::Ratio { numerator, denominator } => {
+                SeriesKind::Ratio {
+                    numerator,
+                    denominator,
+                } => {
                     let den = self.series[denominator.0 as usize].closed;
                     if den <= 0.0 {
                         continue;
@@ -173,7 +192,13 @@ impl Recorder {
         if let Some(n) = &mut self.narration {
             n.push((now, format!("{kind}: {message}")));
         }
-        self.events.push(EventRow { time: now, scope, id: id.to_string(), kind: kind.to_string(), message });
+        self.events.push(EventRow {
+            time: now,
+            scope,
+            id: id.to_string(),
+            kind: kind.to_string(),
+            message,
+        });
     }
 
     /// Whether `explain` narration is being kept (so callers can skip building sentences).
@@ -196,7 +221,11 @@ impl Recorder {
     /// Adds a `trace.csv` row.
     pub fn trace(&mut self, now: SimTime, kind: &'static str, subject: String) {
         if let Some(t) = &mut self.trace {
-            t.push(TraceRow { time: now, kind, subject });
+            t.push(TraceRow {
+                time: now,
+                kind,
+                subject,
+            });
         }
     }
 
@@ -214,11 +243,26 @@ impl Recorder {
     #[allow(clippy::type_complexity)]
     pub fn finish(
         mut self,
-    ) -> (Vec<SeriesPoint>, Vec<EventRow>, Vec<(SimTime, String)>, Option<Vec<TraceRow>>) {
+    ) -> (
+        Vec<SeriesPoint>,
+        Vec<EventRow>,
+        Vec<(SimTime, String)>,
+        Option<Vec<TraceRow>>,
+    ) {
         self.points.sort_by(|a, b| {
-            (a.time, a.scope.as_str(), &a.id, a.metric).cmp(&(b.time, b.scope.as_str(), &b.id, b.metric))
+            (a.time, a.scope.as_str(), &a.id, a.metric).cmp(&(
+                b.time,
+                b.scope.as_str(),
+                &b.id,
+                b.metric,
+            ))
         });
-        (self.points, self.events, self.narration.unwrap_or_default(), self.trace)
+        (
+            self.points,
+            self.events,
+            self.narration.unwrap_or_default(),
+            self.trace,
+        )
     }
 }
 
@@ -236,7 +280,10 @@ mod tests {
         r.close_period(SimTime::from_secs(60));
         r.close_period(SimTime::from_secs(120)); // a whole period at 6
         let (points, ..) = r.finish();
-        assert_eq!(points.iter().map(|p| p.value).collect::<Vec<_>>(), vec![5.0, 6.0]);
+        assert_eq!(
+            points.iter().map(|p| p.value).collect::<Vec<_>>(),
+            vec![5.0, 6.0]
+        );
     }
 
     // SPEC §4: reservation periods with no registered capacity are skipped.

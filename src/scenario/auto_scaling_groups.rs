@@ -97,19 +97,19 @@ pub(super) fn read(
         }
         t.set_what(format!("auto scaling group `{name}`"));
         let mut types = Vec::new();
-        if let Some(n) = t.required(cx, "instance_types") {
-            if let Some(list) = reader::array(cx, n) {
-                if list.is_empty() {
-                    cx.error(
-                        n,
-                        "instance_types is empty",
-                        Some("list at least one type, e.g. [\"m5.large\"]".into()),
-                    );
-                }
-                for it in list {
-                    if let Some(i) = reader::resolve(cx, it, &type_names, "instance type") {
-                        types.push(i);
-                    }
+        if let Some(n) = t.required(cx, "instance_types")
+            && let Some(list) = reader::array(cx, n)
+        {
+            if list.is_empty() {
+                cx.error(
+                    n,
+                    "instance_types is empty",
+                    Some("list at least one type, e.g. [\"m5.large\"]".into()),
+                );
+            }
+            for it in list {
+                if let Some(i) = reader::resolve(cx, it, &type_names, "instance type") {
+                    types.push(i);
                 }
             }
         }
@@ -123,27 +123,27 @@ pub(super) fn read(
         let desired_node = t.get("desired_capacity");
         let desired = desired_node.and_then(|n| reader::u32_in(cx, n, 0, MAX_GROUP_SIZE));
         let (min_size, max_size) = (min.unwrap_or(0), max.unwrap_or(MAX_GROUP_SIZE));
-        if let (Some(mn), Some(mx), Some(n)) = (min, max, max_node) {
-            if mn > mx {
-                cx.error(
-                    n,
-                    format!("max_size {mx} is less than min_size {mn}"),
-                    Some("make min_size ≤ max_size".into()),
-                );
-            }
+        if let (Some(mn), Some(mx), Some(n)) = (min, max, max_node)
+            && mn > mx
+        {
+            cx.error(
+                n,
+                format!("max_size {mx} is less than min_size {mn}"),
+                Some("make min_size ≤ max_size".into()),
+            );
         }
-        if let (Some(d), Some(n), Some(_), Some(_)) = (desired, desired_node, min, max) {
-            if d < min_size || d > max_size {
-                cx.error(
-                    n,
-                    format!(
-                        "desired_capacity {d} is outside [min_size {min_size}, max_size {max_size}]"
-                    ),
-                    Some(format!(
-                        "write a desired_capacity from {min_size} to {max_size}"
-                    )),
-                );
-            }
+        if let (Some(d), Some(n), Some(_), Some(_)) = (desired, desired_node, min, max)
+            && (d < min_size || d > max_size)
+        {
+            cx.error(
+                n,
+                format!(
+                    "desired_capacity {d} is outside [min_size {min_size}, max_size {max_size}]"
+                ),
+                Some(format!(
+                    "write a desired_capacity from {min_size} to {max_size}"
+                )),
+            );
         }
         let zones = t
             .get("availability_zones")

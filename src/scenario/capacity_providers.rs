@@ -91,33 +91,33 @@ pub(super) fn read(
             managed_termination_protection: false,
             managed_draining: true,
         };
-        if let Some(ms) = t.get("managed_scaling") {
-            if let Some(mut m) = Table::new(cx, ms, "managed_scaling") {
-                p.managed_scaling_enabled =
-                    m.enumeration(cx, "status", ON_OFF).unwrap_or("ENABLED") == "ENABLED";
-                p.target_capacity = m.u32(cx, "target_capacity", 1, 100).unwrap_or(100);
-                p.minimum_scaling_step_size = m
-                    .u32(cx, "minimum_scaling_step_size", 1, 10_000)
-                    .unwrap_or(1);
-                let max_node = m.get("maximum_scaling_step_size");
-                p.maximum_scaling_step_size = max_node
-                    .and_then(|n| reader::u32_in(cx, n, 1, 10_000))
-                    .unwrap_or(10_000);
-                if p.minimum_scaling_step_size > p.maximum_scaling_step_size {
-                    cx.error(
-                        max_node.unwrap_or(ms),
-                        format!(
-                            "maximum_scaling_step_size {} is less than minimum_scaling_step_size {}",
-                            p.maximum_scaling_step_size, p.minimum_scaling_step_size
-                        ),
-                        Some("make minimum ≤ maximum".into()),
-                    );
-                }
-                p.instance_warmup_period = m
-                    .seconds(cx, "instance_warmup_period", 0, 10_000)
-                    .unwrap_or(p.instance_warmup_period);
-                m.finish(cx, &[]);
+        if let Some(ms) = t.get("managed_scaling")
+            && let Some(mut m) = Table::new(cx, ms, "managed_scaling")
+        {
+            p.managed_scaling_enabled =
+                m.enumeration(cx, "status", ON_OFF).unwrap_or("ENABLED") == "ENABLED";
+            p.target_capacity = m.u32(cx, "target_capacity", 1, 100).unwrap_or(100);
+            p.minimum_scaling_step_size = m
+                .u32(cx, "minimum_scaling_step_size", 1, 10_000)
+                .unwrap_or(1);
+            let max_node = m.get("maximum_scaling_step_size");
+            p.maximum_scaling_step_size = max_node
+                .and_then(|n| reader::u32_in(cx, n, 1, 10_000))
+                .unwrap_or(10_000);
+            if p.minimum_scaling_step_size > p.maximum_scaling_step_size {
+                cx.error(
+                    max_node.unwrap_or(ms),
+                    format!(
+                        "maximum_scaling_step_size {} is less than minimum_scaling_step_size {}",
+                        p.maximum_scaling_step_size, p.minimum_scaling_step_size
+                    ),
+                    Some("make minimum ≤ maximum".into()),
+                );
             }
+            p.instance_warmup_period = m
+                .seconds(cx, "instance_warmup_period", 0, 10_000)
+                .unwrap_or(p.instance_warmup_period);
+            m.finish(cx, &[]);
         }
         if let Some(n) = t.get("managed_termination_protection") {
             p.managed_termination_protection =

@@ -111,10 +111,10 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, services: &[String]) -> Vec
             .and_then(|n| reader::string(cx, n))
             .unwrap_or("")
             .to_string();
-        if let Some(n) = metric_node.filter(|n| n.as_str().is_some()) {
-            if let Err((message, hint)) = check_metric(&metric, services) {
-                cx.error(n, message, hint);
-            }
+        if let Some(n) = metric_node.filter(|n| n.as_str().is_some())
+            && let Err((message, hint)) = check_metric(&metric, services)
+        {
+            cx.error(n, message, hint);
         }
         let min_node = t.get("min");
         let min = min_node.and_then(|n| reader::number(cx, n, f64::MIN, f64::MAX));
@@ -128,29 +128,29 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, services: &[String]) -> Vec
                 Some("add min = … and/or max = …".into()),
             );
         }
-        if let (Some(lo), Some(hi), Some(n)) = (min, max, max_node) {
-            if lo > hi {
-                cx.error(
-                    n,
-                    format!("max {hi} is below min {lo}"),
-                    Some("make min ≤ max".into()),
-                );
-            }
+        if let (Some(lo), Some(hi), Some(n)) = (min, max, max_node)
+            && lo > hi
+        {
+            cx.error(
+                n,
+                format!("max {hi} is below min {lo}"),
+                Some("make min ≤ max".into()),
+            );
         }
         if let Some(top) = scale_max(&metric) {
             for (v, n) in [(min, min_node), (max, max_node)] {
-                if let (Some(v), Some(n)) = (v, n) {
-                    if v < 0.0 || v > top {
-                        let hint = if top == 1.0 && v > 1.0 && v <= 100.0 {
-                            format!(
-                                "availability is a fraction from 0 to 1; did you mean {}?",
-                                v / 100.0
-                            )
-                        } else {
-                            format!("`{metric}` is from 0 to {top}")
-                        };
-                        cx.error(n, format!("{v} is outside the metric's range"), Some(hint));
-                    }
+                if let (Some(v), Some(n)) = (v, n)
+                    && (v < 0.0 || v > top)
+                {
+                    let hint = if top == 1.0 && v > 1.0 && v <= 100.0 {
+                        format!(
+                            "availability is a fraction from 0 to 1; did you mean {}?",
+                            v / 100.0
+                        )
+                    } else {
+                        format!("`{metric}` is from 0 to {top}")
+                    };
+                    cx.error(n, format!("{v} is outside the metric's range"), Some(hint));
                 }
             }
         }

@@ -34,23 +34,23 @@ pub(super) fn read<'n>(
     let Some(mut t) = node.and_then(|n| Table::new(cx, n, "[cluster]")) else {
         return (cluster, None);
     };
-    if let Some(n) = t.get("name") {
-        if let Some(name) = reader::string(cx, n) {
-            if is_resource_name(name) {
-                cluster.name = name.to_string();
-            } else {
-                cx.error(
-                    n,
-                    format!("`{name}` is not a valid cluster name"),
-                    Some("use 1–255 letters, digits, hyphens and underscores".into()),
-                );
-            }
+    if let Some(n) = t.get("name")
+        && let Some(name) = reader::string(cx, n)
+    {
+        if is_resource_name(name) {
+            cluster.name = name.to_string();
+        } else {
+            cx.error(
+                n,
+                format!("`{name}` is not a valid cluster name"),
+                Some("use 1–255 letters, digits, hyphens and underscores".into()),
+            );
         }
     }
-    if let Some(n) = t.get("availability_zones") {
-        if let Some(zones) = zone_list(cx, n, &sim.region, None) {
-            cluster.availability_zones = zones;
-        }
+    if let Some(n) = t.get("availability_zones")
+        && let Some(zones) = zone_list(cx, n, &sim.region, None)
+    {
+        cluster.availability_zones = zones;
     }
     let strategy = t.get("default_capacity_provider_strategy");
     t.finish(

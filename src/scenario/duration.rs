@@ -80,11 +80,11 @@ pub fn parse(text: &str) -> Result<SimDuration, String> {
             .checked_add(int.checked_mul(unit_micro).ok_or("duration too large")?)
             .and_then(|v| v.checked_add(frac_scaled * unit_micro / 1_000_000_000))
             .ok_or("duration too large")?;
-        if frac_scaled * unit_micro % 1_000_000_000 != 0 {
+        if !(frac_scaled * unit_micro).is_multiple_of(1_000_000_000) {
             return Err(format!("`{t}` is finer than a millisecond"));
         }
     }
-    if total_micro % 1000 != 0 {
+    if !total_micro.is_multiple_of(1000) {
         return Err(format!("`{t}` is finer than a millisecond"));
     }
     let ms = u64::try_from(total_micro / 1000).map_err(|_| "duration too large".to_string())?;

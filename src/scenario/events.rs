@@ -81,10 +81,9 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, env: &EventEnv) -> Vec<Scen
                 if matches!(
                     name,
                     "az_outage" | "spot_interruption" | "fargate_capacity_shortage"
-                ) {
-                    if let Some(k) = t.key(name) {
-                        cx.not_simulated(&format!("events.{name}"), k);
-                    }
+                ) && let Some(k) = t.key(name)
+                {
+                    cx.not_simulated(&format!("events.{name}"), k);
                 }
             }
         }
@@ -157,14 +156,14 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
                     ),
                 );
             }
-            if let (Some(s), Some(dn)) = (service, dc_node) {
-                if env.services[s].scheduling_strategy == SchedulingStrategy::Daemon {
-                    cx.error(
-                        dn,
-                        "a DAEMON service takes no desired_count",
-                        Some("remove desired_count".into()),
-                    );
-                }
+            if let (Some(s), Some(dn)) = (service, dc_node)
+                && env.services[s].scheduling_strategy == SchedulingStrategy::Daemon
+            {
+                cx.error(
+                    dn,
+                    "a DAEMON service takes no desired_count",
+                    Some("remove desired_count".into()),
+                );
             }
             EventAction::UpdateService {
                 service: service.unwrap_or(0),
@@ -213,10 +212,17 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
                 .req_u32(cx, "count", 1, super::auto_scaling_groups::MAX_GROUP_SIZE)
                 .unwrap_or(1);
             let g = group(cx, &mut t, env, true).flatten();
-            if let (Some(g), Some(gn)) = (g, t.get("auto_scaling_group")) {
-                if env.asgs[g].market != Market::Spot {
-                    cx.error(gn, format!("auto scaling group `{}` is on-demand; spot interruptions hit spot groups", env.asgs[g].name), Some("name a group with market = \"spot\"".into()));
-                }
+            if let (Some(g), Some(gn)) = (g, t.get("auto_scaling_group"))
+                && env.asgs[g].market != Market::Spot
+            {
+                cx.error(
+                    gn,
+                    format!(
+                        "auto scaling group `{}` is on-demand; spot interruptions hit spot groups",
+                        env.asgs[g].name
+                    ),
+                    Some("name a group with market = \"spot\"".into()),
+                );
             }
             EventAction::SpotInterruption {
                 count,

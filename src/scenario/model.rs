@@ -302,7 +302,9 @@ pub struct ContainerDefinition {
     pub stop_timeout: Option<SimDuration>,
 }
 
-pub use crate::ecs::placement::{BinpackField, PlacementConstraint, PlacementStrategy, SpreadField};
+pub use crate::ecs::placement::{
+    BinpackField, PlacementConstraint, PlacementStrategy, SpreadField,
+};
 
 /// `runtimePlatform`.
 #[derive(Clone, Debug, PartialEq, Eq)]

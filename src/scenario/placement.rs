@@ -35,7 +35,9 @@ pub const TEMPLATES: [&str; 5] = [
 
 /// The strategies and constraints a console template stands for (ECS-SEMANTICS §14); `None` for `Custom`.
 pub fn expand_template(name: &str) -> Option<(Vec<PlacementStrategy>, Vec<PlacementConstraint>)> {
-    crate::ecs::placement::PlacementTemplate::parse(name).ok().map(|t| t.expand())
+    crate::ecs::placement::PlacementTemplate::parse(name)
+        .ok()
+        .map(|t| t.expand())
 }
 
 /// One `{ type, expression }` constraint.
@@ -321,9 +323,10 @@ pub(super) fn read_placement(
             placement.strategy = items.iter().filter_map(|i| strategy_item(cx, i)).collect();
             placement.strategy_given = true;
         }
-    } else if let Some(n) = template_node {
-        if let Some(name) = reader::enumeration(cx, n, &TEMPLATES) {
-            match expand_template(name) {
+    } else if let Some(n) = template_node
+        && let Some(name) = reader::enumeration(cx, n, &TEMPLATES)
+    {
+        match expand_template(name) {
                 Some((strategy, constraints)) => {
                     placement.strategy_given = !strategy.is_empty();
                     placement.strategy = strategy;
@@ -332,7 +335,6 @@ pub(super) fn read_placement(
                 }
                 None => cx.error(n, "the Custom template means giving the rules yourself", Some("write placement_strategy = [{ type = \"spread\", field = \"instanceId\" }] instead".into())),
             }
-        }
     }
     if let Some(n) = constraints_node {
         let mut list = constraints(cx, n, true, false);
@@ -350,14 +352,12 @@ pub(super) fn read_placement(
                 ),
             );
         }
-    } else if daemon {
-        if let Some(n) = given_node.filter(|_| placement.strategy_given) {
-            cx.error(
-                n,
-                "DAEMON services take no placement strategy",
-                Some("remove it; constraints are allowed".into()),
-            );
-        }
+    } else if daemon && let Some(n) = given_node.filter(|_| placement.strategy_given) {
+        cx.error(
+            n,
+            "DAEMON services take no placement strategy",
+            Some("remove it; constraints are allowed".into()),
+        );
     }
     if let Some(td) = td {
         let total = placement.constraints.len() + td.placement_constraints.len();

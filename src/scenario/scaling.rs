@@ -84,14 +84,14 @@ pub(super) fn read(
                         "tags",
                     ],
                 );
-                if let (Some(lo), Some(hi), Some(mn)) = (min, max, max_node) {
-                    if lo > hi {
-                        cx.error(
-                            mn,
-                            format!("max_capacity {hi} is below min_capacity {lo}"),
-                            Some("make min_capacity ≤ max_capacity".into()),
-                        );
-                    }
+                if let (Some(lo), Some(hi), Some(mn)) = (min, max, max_node)
+                    && lo > hi
+                {
+                    cx.error(
+                        mn,
+                        format!("max_capacity {hi} is below min_capacity {lo}"),
+                        Some("make min_capacity ≤ max_capacity".into()),
+                    );
                 }
                 if let (Some(s), Some(sn)) = (svc, svc_node) {
                     if services[s].scheduling_strategy == super::model::SchedulingStrategy::Daemon {
@@ -243,28 +243,25 @@ pub(super) fn read(
                         Some("add min_capacity = … or max_capacity = …".into()),
                     );
                 }
-                if let (Some(lo), Some(hi), Some(mn)) = (min, max, max_node) {
-                    if lo > hi {
-                        cx.error(
-                            mn,
-                            format!("max_capacity {hi} is below min_capacity {lo}"),
-                            Some("make min_capacity ≤ max_capacity".into()),
-                        );
-                    }
+                if let (Some(lo), Some(hi), Some(mn)) = (min, max, max_node)
+                    && lo > hi
+                {
+                    cx.error(
+                        mn,
+                        format!("max_capacity {hi} is below min_capacity {lo}"),
+                        Some("make min_capacity ≤ max_capacity".into()),
+                    );
                 }
-                if let Some(tz) = t.get("timezone") {
-                    if let Some(z) = reader::string(cx, tz) {
-                        if z != "UTC" && z != "Etc/UTC" {
-                            cx.error(
-                                tz,
-                                format!("time zone `{z}` is not supported yet"),
-                                Some(
-                                    "schedules run in UTC; convert the times and remove timezone"
-                                        .into(),
-                                ),
-                            );
-                        }
-                    }
+                if let Some(tz) = t.get("timezone")
+                    && let Some(z) = reader::string(cx, tz)
+                    && z != "UTC"
+                    && z != "Etc/UTC"
+                {
+                    cx.error(
+                        tz,
+                        format!("time zone `{z}` is not supported yet"),
+                        Some("schedules run in UTC; convert the times and remove timezone".into()),
+                    );
                 }
                 t.finish(
                     cx,
@@ -323,11 +320,10 @@ fn predefined(cx: &mut Cx, n: &Node, service: Option<&Service>, target_groups: &
     match (ty, label) {
         (Some("ALBRequestCountPerTarget"), None) => cx.error(n, "ALBRequestCountPerTarget needs a resource_label", Some("add resource_label = \"app/<lb>/<id>/targetgroup/<name>/<id>\" (or the target group name)".into())),
         (Some("ALBRequestCountPerTarget"), Some(l)) => {
-            if let (Some(tg), Some(s)) = (super::target_groups::resolve(cx, l, target_groups), service) {
-                if !s.load_balancers.iter().any(|lb| lb.target_group == tg) {
+            if let (Some(tg), Some(s)) = (super::target_groups::resolve(cx, l, target_groups), service)
+                && !s.load_balancers.iter().any(|lb| lb.target_group == tg) {
                     cx.error(l, format!("target group `{}` is not attached to service `{}`", target_groups[tg], s.name), Some("add it to the service's load_balancers".into()));
                 }
-            }
         }
         (Some(_), Some(l)) => cx.error(l, "resource_label applies to ALBRequestCountPerTarget only", Some("remove it".into())),
         _ => {}
@@ -428,14 +424,14 @@ fn step_adjustments(cx: &mut Cx, n: &Node, exact: bool) {
             .required(cx, "scaling_adjustment")
             .and_then(|a| reader::integer(cx, a, i64::from(i32::MIN), i64::from(i32::MAX)));
         t.finish(cx, &[]);
-        if let (true, Some(a)) = (exact, adj) {
-            if a < 0 {
-                cx.error(
-                    item.get("scaling_adjustment").unwrap_or(item),
-                    "an ExactCapacity adjustment cannot be negative",
-                    Some("write the capacity to set, ≥ 0".into()),
-                );
-            }
+        if let (true, Some(a)) = (exact, adj)
+            && a < 0
+        {
+            cx.error(
+                item.get("scaling_adjustment").unwrap_or(item),
+                "an ExactCapacity adjustment cannot be negative",
+                Some("write the capacity to set, ≥ 0".into()),
+            );
         }
         match (lo, hi) {
             (None, None) => cx.error(
@@ -519,14 +515,15 @@ fn alarm<'n>(
         .and_then(|s| reader::enumeration(cx, s, &STATISTICS));
     let period_node = t.required(cx, "period");
     let period = period_node.and_then(|p| reader::u32_in(cx, p, 1, u32::MAX));
-    if let (Some(p), Some(pn)) = (period, period_node) {
-        if !matches!(p, 10 | 20 | 30) && p % 60 != 0 {
-            cx.error(
-                pn,
-                format!("period {p} is not 10, 20, 30 or a multiple of 60"),
-                Some(format!("write e.g. {}", (p / 60).max(1) * 60)),
-            );
-        }
+    if let (Some(p), Some(pn)) = (period, period_node)
+        && !matches!(p, 10 | 20 | 30)
+        && p % 60 != 0
+    {
+        cx.error(
+            pn,
+            format!("period {p} is not 10, 20, 30 or a multiple of 60"),
+            Some(format!("write e.g. {}", (p / 60).max(1) * 60)),
+        );
     }
     let eval_node = t.required(cx, "evaluation_periods");
     let eval = eval_node.and_then(|e| reader::u32_in(cx, e, 1, u32::MAX));
@@ -550,17 +547,13 @@ fn alarm<'n>(
     if let (Some(c), Some(cn)) = (
         cmp_node.and_then(|c| reader::enumeration(cx, c, &COMPARISONS)),
         cmp_node,
-    ) {
-        if c.contains("Lower") || c.contains("Upper") {
-            cx.error(
-                cn,
-                format!("{c} (anomaly detection) is not simulated"),
-                Some(
-                    "use a static threshold comparison such as GreaterThanOrEqualToThreshold"
-                        .into(),
-                ),
-            );
-        }
+    ) && (c.contains("Lower") || c.contains("Upper"))
+    {
+        cx.error(
+            cn,
+            format!("{c} (anomaly detection) is not simulated"),
+            Some("use a static threshold comparison such as GreaterThanOrEqualToThreshold".into()),
+        );
     }
     t.enumeration(
         cx,
@@ -571,17 +564,17 @@ fn alarm<'n>(
     for field in ["alarm_actions", "ok_actions"] {
         if let Some(items) = t.array(cx, field) {
             for a in items {
-                if let Some(i) = reader::resolve(cx, a, &step_policies, "scaling policy") {
-                    if !policies[i].1 {
-                        cx.error(
-                            a,
-                            format!(
-                                "`{}` is a target tracking policy; it creates its own alarms",
-                                policies[i].0
-                            ),
-                            Some("alarm actions name step scaling policies".into()),
-                        );
-                    }
+                if let Some(i) = reader::resolve(cx, a, &step_policies, "scaling policy")
+                    && !policies[i].1
+                {
+                    cx.error(
+                        a,
+                        format!(
+                            "`{}` is a target tracking policy; it creates its own alarms",
+                            policies[i].0
+                        ),
+                        Some("alarm actions name step scaling policies".into()),
+                    );
                 }
             }
         }

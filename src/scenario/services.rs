@@ -241,17 +241,17 @@ fn deployment_configuration(
     if let Some(v) = t.u32(cx, "minimum_healthy_percent", 0, 100) {
         d.minimum_healthy_percent = v;
     }
-    if let Some(mn) = t.get("maximum_percent") {
-        if let Some(v) = reader::u32_in(cx, mn, 100, 10_000) {
-            if daemon && v != 100 {
-                cx.error(
-                    mn,
-                    format!("a DAEMON service's maximum_percent must be 100, not {v}"),
-                    Some("write maximum_percent = 100 or leave it out".into()),
-                );
-            }
-            d.maximum_percent = v;
+    if let Some(mn) = t.get("maximum_percent")
+        && let Some(v) = reader::u32_in(cx, mn, 100, 10_000)
+    {
+        if daemon && v != 100 {
+            cx.error(
+                mn,
+                format!("a DAEMON service's maximum_percent must be 100, not {v}"),
+                Some("write maximum_percent = 100 or leave it out".into()),
+            );
         }
+        d.maximum_percent = v;
     }
     if let Some(cb) = t.get("deployment_circuit_breaker") {
         if let Some(k) = t.key("deployment_circuit_breaker") {
@@ -284,17 +284,15 @@ fn deployment_configuration(
             }
         }
     }
-    if let Some(s) = t.get("strategy") {
-        if let Some(v) = reader::enumeration(cx, s, &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"])
-        {
-            if v != "ROLLING" {
-                cx.error(
-                    s,
-                    format!("the {v} deployment strategy is not simulated"),
-                    Some("use ROLLING (the default)".into()),
-                );
-            }
-        }
+    if let Some(s) = t.get("strategy")
+        && let Some(v) = reader::enumeration(cx, s, &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"])
+        && v != "ROLLING"
+    {
+        cx.error(
+            s,
+            format!("the {v} deployment strategy is not simulated"),
+            Some("use ROLLING (the default)".into()),
+        );
     }
     t.finish(
         cx,
@@ -318,25 +316,25 @@ fn circuit_breaker(cx: &mut Cx, n: &Node) -> Option<DeploymentCircuitBreaker> {
         threshold_type: "BOUNDED_PERCENT".into(),
         threshold_value: 50,
     };
-    if let Some(tc) = t.get("threshold_configuration") {
-        if let Some(mut tt) = Table::new(cx, tc, "threshold_configuration") {
-            if let Some(v) = tt.enumeration(
-                cx,
-                "type",
-                &["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"],
-            ) {
-                cb.threshold_type = v.to_string();
-            }
-            let hi = if cb.threshold_type == "BOUNDED_PERCENT" {
-                100
-            } else {
-                u32::MAX
-            };
-            if let Some(v) = tt.u32(cx, "value", 1, hi) {
-                cb.threshold_value = v;
-            }
-            tt.finish(cx, &[]);
+    if let Some(tc) = t.get("threshold_configuration")
+        && let Some(mut tt) = Table::new(cx, tc, "threshold_configuration")
+    {
+        if let Some(v) = tt.enumeration(
+            cx,
+            "type",
+            &["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"],
+        ) {
+            cb.threshold_type = v.to_string();
         }
+        let hi = if cb.threshold_type == "BOUNDED_PERCENT" {
+            100
+        } else {
+            u32::MAX
+        };
+        if let Some(v) = tt.u32(cx, "value", 1, hi) {
+            cb.threshold_value = v;
+        }
+        tt.finish(cx, &[]);
     }
     t.finish(cx, &[]);
     Some(cb)
@@ -399,29 +397,29 @@ fn load_balancers(
                     );
                 }
                 Some(c) => {
-                    if let (Some(p), Some(pn)) = (port, port_node) {
-                        if !c.port_mappings.iter().any(|m| m.container_port == p) {
-                            let ports: Vec<String> = c
-                                .port_mappings
-                                .iter()
-                                .map(|m| m.container_port.to_string())
-                                .collect();
-                            let hint = if ports.is_empty() {
-                                format!(
-                                    "add a port_mappings entry with container_port = {p} to container `{container_name}`"
-                                )
-                            } else {
-                                format!(
-                                    "container `{container_name}` maps ports {}",
-                                    ports.join(", ")
-                                )
-                            };
-                            cx.error(
-                                pn,
-                                format!("container `{container_name}` has no port mapping for {p}"),
-                                Some(hint),
-                            );
-                        }
+                    if let (Some(p), Some(pn)) = (port, port_node)
+                        && !c.port_mappings.iter().any(|m| m.container_port == p)
+                    {
+                        let ports: Vec<String> = c
+                            .port_mappings
+                            .iter()
+                            .map(|m| m.container_port.to_string())
+                            .collect();
+                        let hint = if ports.is_empty() {
+                            format!(
+                                "add a port_mappings entry with container_port = {p} to container `{container_name}`"
+                            )
+                        } else {
+                            format!(
+                                "container `{container_name}` maps ports {}",
+                                ports.join(", ")
+                            )
+                        };
+                        cx.error(
+                            pn,
+                            format!("container `{container_name}` has no port mapping for {p}"),
+                            Some(hint),
+                        );
                     }
                 }
             }

@@ -52,64 +52,64 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, root: &Node) -> Simulation 
             None => {}
         }
     }
-    if let Some(n) = t.get("seed") {
-        if let Some(seed) = reader::integer(cx, n, 0, i64::MAX) {
-            sim.seed = seed as u64;
+    if let Some(n) = t.get("seed")
+        && let Some(seed) = reader::integer(cx, n, 0, i64::MAX)
+    {
+        sim.seed = seed as u64;
+    }
+    if let Some(n) = t.get("region")
+        && let Some(region) = reader::string(cx, n)
+    {
+        if is_region_name(region) {
+            sim.region = region.to_string();
+        } else {
+            cx.error(
+                n,
+                format!("`{region}` is not an AWS region name"),
+                Some("write a region such as \"us-east-1\" or \"eu-west-3\"".into()),
+            );
         }
     }
-    if let Some(n) = t.get("region") {
-        if let Some(region) = reader::string(cx, n) {
-            if is_region_name(region) {
-                sim.region = region.to_string();
-            } else {
-                cx.error(
-                    n,
-                    format!("`{region}` is not an AWS region name"),
-                    Some("write a region such as \"us-east-1\" or \"eu-west-3\"".into()),
-                );
-            }
+    if let Some(n) = t.get("metric_period")
+        && let Some(p) = reader::human_duration(cx, n)
+    {
+        let step = DEFAULT_METRIC_PERIOD.as_ms();
+        if p.as_ms() == 0 || p.as_ms() % step != 0 {
+            let near = (p.as_ms() / step).max(1) * step;
+            cx.error(
+                n,
+                format!("metric_period {p} is not a multiple of 60s"),
+                Some(format!(
+                    "write a whole number of minutes, e.g. \"{}\"",
+                    SimDuration::from_ms(near)
+                )),
+            );
+        } else {
+            sim.metric_period = p;
         }
     }
-    if let Some(n) = t.get("metric_period") {
-        if let Some(p) = reader::human_duration(cx, n) {
-            let step = DEFAULT_METRIC_PERIOD.as_ms();
-            if p.as_ms() == 0 || p.as_ms() % step != 0 {
-                let near = (p.as_ms() / step).max(1) * step;
-                cx.error(
-                    n,
-                    format!("metric_period {p} is not a multiple of 60s"),
-                    Some(format!(
-                        "write a whole number of minutes, e.g. \"{}\"",
-                        SimDuration::from_ms(near)
-                    )),
-                );
-            } else {
-                sim.metric_period = p;
-            }
-        }
-    }
-    if let Some(n) = t.get("start_time") {
-        if let Some(ms) = start_time(cx, n) {
-            sim.start_time_unix_ms = ms;
-        }
+    if let Some(n) = t.get("start_time")
+        && let Some(ms) = start_time(cx, n)
+    {
+        sim.start_time_unix_ms = ms;
     }
     if let Some(b) = t.bool(cx, "warm_start") {
         sim.warm_start = b;
     }
-    if let Some(n) = t.get("warmup") {
-        if let Some(w) = reader::human_duration(cx, n) {
-            if w >= sim.duration {
-                cx.error(
-                    n,
-                    format!(
-                        "warmup ({w}) must be shorter than the duration ({})",
-                        sim.duration
-                    ),
-                    Some("shorten warmup or lengthen duration".into()),
-                );
-            } else {
-                sim.warmup = w;
-            }
+    if let Some(n) = t.get("warmup")
+        && let Some(w) = reader::human_duration(cx, n)
+    {
+        if w >= sim.duration {
+            cx.error(
+                n,
+                format!(
+                    "warmup ({w}) must be shorter than the duration ({})",
+                    sim.duration
+                ),
+                Some("shorten warmup or lengthen duration".into()),
+            );
+        } else {
+            sim.warmup = w;
         }
     }
     t.finish(cx, &[]);

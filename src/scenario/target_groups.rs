@@ -75,15 +75,15 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, key: Option<&Key>) -> Vec<T
         let healthy = t.u32(cx, "healthy_threshold_count", 2, 10).unwrap_or(5);
         let unhealthy = t.u32(cx, "unhealthy_threshold_count", 2, 10).unwrap_or(2);
         let mut dereg = t.u32(cx, "deregistration_delay_seconds", 0, 3600);
-        if let Some(n) = t.get("deregistration_delay") {
-            if let Some(mut d) = Table::new(cx, n, "deregistration_delay") {
-                let v = d.u32(cx, "timeout_seconds", 0, 3600);
-                d.finish(cx, &[]);
-                if dereg.is_some() {
-                    cx.error(n, "deregistration delay given twice", Some("keep either deregistration_delay_seconds or deregistration_delay.timeout_seconds".into()));
-                }
-                dereg = dereg.or(v);
+        if let Some(n) = t.get("deregistration_delay")
+            && let Some(mut d) = Table::new(cx, n, "deregistration_delay")
+        {
+            let v = d.u32(cx, "timeout_seconds", 0, 3600);
+            d.finish(cx, &[]);
+            if dereg.is_some() {
+                cx.error(n, "deregistration delay given twice", Some("keep either deregistration_delay_seconds or deregistration_delay.timeout_seconds".into()));
             }
+            dereg = dereg.or(v);
         }
         let slow_node = t.get("slow_start_seconds");
         let slow = slow_node

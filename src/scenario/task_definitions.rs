@@ -192,23 +192,23 @@ pub(super) fn read_definition(cx: &mut Cx, t: &mut Table) -> TaskDefinition {
         .unwrap_or_default();
     t.set_what(format!("task definition `{family}`"));
     let mut compat: Vec<LaunchType> = Vec::new();
-    if let Some(n) = t.get("requires_compatibilities") {
-        if let Some(items) = reader::array(cx, n) {
-            for item in items {
-                match reader::enumeration(
-                    cx,
+    if let Some(n) = t.get("requires_compatibilities")
+        && let Some(items) = reader::array(cx, n)
+    {
+        for item in items {
+            match reader::enumeration(
+                cx,
+                item,
+                &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"],
+            ) {
+                Some("EC2") => compat.push(LaunchType::Ec2),
+                Some("FARGATE") => compat.push(LaunchType::Fargate),
+                Some(v) => cx.error(
                     item,
-                    &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"],
-                ) {
-                    Some("EC2") => compat.push(LaunchType::Ec2),
-                    Some("FARGATE") => compat.push(LaunchType::Fargate),
-                    Some(v) => cx.error(
-                        item,
-                        format!("compatibility {v} is not simulated"),
-                        Some("use EC2 or FARGATE".into()),
-                    ),
-                    None => {}
-                }
+                    format!("compatibility {v} is not simulated"),
+                    Some("use EC2 or FARGATE".into()),
+                ),
+                None => {}
             }
         }
     }
@@ -237,16 +237,16 @@ pub(super) fn read_definition(cx: &mut Cx, t: &mut Table) -> TaskDefinition {
     let cpu = cpu_node.and_then(|n| task_cpu(cx, n));
     let memory_node = t.get("memory");
     let memory = memory_node.and_then(|n| task_memory(cx, n));
-    if let (Some(c), Some(n), false) = (cpu, cpu_node, fargate) {
-        if !(TASK_CPU_MIN..=TASK_CPU_MAX).contains(&c) {
-            cx.error(
-                n,
-                format!("task cpu {c} is out of range"),
-                Some(format!(
-                    "write from {TASK_CPU_MIN} to {TASK_CPU_MAX} CPU units (1024 = 1 vCPU)"
-                )),
-            );
-        }
+    if let (Some(c), Some(n), false) = (cpu, cpu_node, fargate)
+        && !(TASK_CPU_MIN..=TASK_CPU_MAX).contains(&c)
+    {
+        cx.error(
+            n,
+            format!("task cpu {c} is out of range"),
+            Some(format!(
+                "write from {TASK_CPU_MIN} to {TASK_CPU_MAX} CPU units (1024 = 1 vCPU)"
+            )),
+        );
     }
     if fargate {
         fargate_size(cx, t.node, (cpu, cpu_node), (memory, memory_node));
@@ -335,7 +335,7 @@ fn scaled(num: &str, factor: u64) -> Option<u32> {
     };
     let denom = 10u64.pow(frac.len() as u32);
     let scaled_frac = frac_val * factor;
-    if scaled_frac % denom != 0 {
+    if !scaled_frac.is_multiple_of(denom) {
         return None;
     }
     u32::try_from(int.checked_mul(factor)? + scaled_frac / denom).ok()
@@ -472,14 +472,14 @@ fn containers(
         let res_node = t.get("memory_reservation");
         let memory_reservation =
             res_node.and_then(|n| reader::u32_in(cx, n, CONTAINER_MEMORY_MIN_MIB, u32::MAX));
-        if let (Some(m), Some(r), Some(rn)) = (memory, memory_reservation, res_node) {
-            if r > m {
-                cx.error(
-                    rn,
-                    format!("memory_reservation {r} is above memory {m}"),
-                    Some("the soft limit must be ≤ the hard limit".into()),
-                );
-            }
+        if let (Some(m), Some(r), Some(rn)) = (memory, memory_reservation, res_node)
+            && r > m
+        {
+            cx.error(
+                rn,
+                format!("memory_reservation {r} is above memory {m}"),
+                Some("the soft limit must be ≤ the hard limit".into()),
+            );
         }
         if task_memory.is_none() && mem_node.is_none() && res_node.is_none() {
             cx.error(
@@ -488,14 +488,14 @@ fn containers(
                 Some("set one of them, or set task-level memory".into()),
             );
         }
-        if let (Some(tm), Some(m), Some(mn)) = (task_memory, memory, mem_node) {
-            if m > tm {
-                cx.error(
-                    mn,
-                    format!("container memory {m} MiB is above the task's {tm} MiB"),
-                    Some(format!("write at most {tm}")),
-                );
-            }
+        if let (Some(tm), Some(m), Some(mn)) = (task_memory, memory, mem_node)
+            && m > tm
+        {
+            cx.error(
+                mn,
+                format!("container memory {m} MiB is above the task's {tm} MiB"),
+                Some(format!("write at most {tm}")),
+            );
         }
         let essential = t.bool(cx, "essential").unwrap_or(true);
         let mut port_mappings = Vec::new();
@@ -602,23 +602,20 @@ fn port_mapping(cx: &mut Cx, n: &Node, camel: bool, mode: NetworkMode) -> Option
     let host_port = host_port.filter(|&h| h != 0).map(|h| h as u16);
     if let (Some(h), Some(hn), NetworkMode::Awsvpc | NetworkMode::Host) =
         (host_port, host_node, mode)
+        && h != container_port
     {
-        if h != container_port {
-            let mode_name = if mode == NetworkMode::Awsvpc {
-                "awsvpc"
-            } else {
-                "host"
-            };
-            cx.error(
-                hn,
-                format!(
-                    "in {mode_name} mode host_port must equal container_port ({container_port})"
-                ),
-                Some(format!(
-                    "write host_port = {container_port}, or leave it out"
-                )),
-            );
-        }
+        let mode_name = if mode == NetworkMode::Awsvpc {
+            "awsvpc"
+        } else {
+            "host"
+        };
+        cx.error(
+            hn,
+            format!("in {mode_name} mode host_port must equal container_port ({container_port})"),
+            Some(format!(
+                "write host_port = {container_port}, or leave it out"
+            )),
+        );
     }
     Some(PortMapping {
         container_port,
@@ -634,14 +631,14 @@ fn health_check(cx: &mut Cx, n: &Node, camel: bool) -> Option<HealthCheck> {
     }
     let command_node = t.required(cx, "command");
     let command = command_node.and_then(|c| reader::string_list(cx, c));
-    if let (Some(cmd), Some(cn)) = (&command, command_node) {
-        if cmd.is_empty() || !matches!(cmd[0].as_str(), "CMD" | "CMD-SHELL") {
-            cx.error(
-                cn,
-                "a health check command starts with \"CMD\" or \"CMD-SHELL\"",
-                Some("write e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]".into()),
-            );
-        }
+    if let (Some(cmd), Some(cn)) = (&command, command_node)
+        && (cmd.is_empty() || !matches!(cmd[0].as_str(), "CMD" | "CMD-SHELL"))
+    {
+        cx.error(
+            cn,
+            "a health check command starts with \"CMD\" or \"CMD-SHELL\"",
+            Some("write e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]".into()),
+        );
     }
     let secs = |v: u32| SimDuration::from_secs(u64::from(v));
     let (lo, hi, def) = HEALTH_CHECK_INTERVAL;

@@ -88,25 +88,24 @@ fn pattern(cx: &mut Cx, n: &Node) {
             let lo = rps(cx, &mut t, "min_rps");
             let hi_node = t.get("max_rps");
             let hi = rps(cx, &mut t, "max_rps");
-            if let (Some(lo), Some(hi), Some(hn)) = (lo, hi, hi_node) {
-                if lo > hi {
-                    cx.error(
-                        hn,
-                        format!("max_rps {hi} is below min_rps {lo}"),
-                        Some("make min_rps ≤ max_rps".into()),
-                    );
-                }
+            if let (Some(lo), Some(hi), Some(hn)) = (lo, hi, hi_node)
+                && lo > hi
+            {
+                cx.error(
+                    hn,
+                    format!("max_rps {hi} is below min_rps {lo}"),
+                    Some("make min_rps ≤ max_rps".into()),
+                );
             }
-            if let Some(p) = t.required(cx, "peak_at") {
-                if let Some(s) = reader::string(cx, p) {
-                    if super::simulation::clock_time(s).is_none() {
-                        cx.error(
-                            p,
-                            format!("`{s}` is not a time of day"),
-                            Some("write \"HH:MM\", e.g. \"14:00\" (UTC)".into()),
-                        );
-                    }
-                }
+            if let Some(p) = t.required(cx, "peak_at")
+                && let Some(s) = reader::string(cx, p)
+                && super::simulation::clock_time(s).is_none()
+            {
+                cx.error(
+                    p,
+                    format!("`{s}` is not a time of day"),
+                    Some("write \"HH:MM\", e.g. \"14:00\" (UTC)".into()),
+                );
             }
         }
         Some("steps") => {
@@ -120,14 +119,14 @@ fn pattern(cx: &mut Cx, n: &Node) {
                     let at = at_node.and_then(|a| reader::human_duration(cx, a));
                     rps(cx, &mut st, "rps");
                     st.finish(cx, &[]);
-                    if let (Some(a), Some(l), Some(an)) = (at, last, at_node) {
-                        if a <= l {
-                            cx.error(
-                                an,
-                                format!("step at {a} is not after the previous step ({l})"),
-                                Some("list steps in increasing `at` order".into()),
-                            );
-                        }
+                    if let (Some(a), Some(l), Some(an)) = (at, last, at_node)
+                        && a <= l
+                    {
+                        cx.error(
+                            an,
+                            format!("step at {a} is not after the previous step ({l})"),
+                            Some("list steps in increasing `at` order".into()),
+                        );
                     }
                     last = at.or(last);
                 }

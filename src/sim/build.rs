@@ -6,15 +6,27 @@ use crate::ecs::task_lifecycle::{self, NewTask};
 use crate::engine::{EventQueue, Phase, RngStreams, SimDuration, SimTime};
 use crate::report::recorder::Recorder;
 use crate::scenario::{LaunchType, Scenario, Schedule, SchedulingStrategy};
-use crate::world::{AsgIdx, AsgState, HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, ServiceState, TaskDefIdx, TaskIdx, TaskStatus, World};
+use crate::world::{
+    AsgIdx, AsgState, HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, ServiceState,
+    TaskDefIdx, TaskIdx, TaskStatus, World,
+};
 
 use super::placement::{self, DefaultPlacement};
 use super::taskdef::TaskDefRuntime;
 use super::{Cx, Event, RunOptions};
 
 /// The world and context of a run that has not started.
-pub fn build<'s>(scenario: &'s Scenario, seed: u64, end: SimTime, opts: &RunOptions) -> (World, Cx<'s>) {
-    let taskdefs = scenario.task_definitions.iter().map(|td| TaskDefRuntime::new(scenario, td)).collect();
+pub fn build<'s>(
+    scenario: &'s Scenario,
+    seed: u64,
+    end: SimTime,
+    opts: &RunOptions,
+) -> (World, Cx<'s>) {
+    let taskdefs = scenario
+        .task_definitions
+        .iter()
+        .map(|td| TaskDefRuntime::new(scenario, td))
+        .collect();
     let mut world = World::default();
     for (i, spec) in scenario.services.iter().enumerate() {
         world.services.push(ServiceState {
@@ -27,7 +39,10 @@ pub fn build<'s>(scenario: &'s Scenario, seed: u64, end: SimTime, opts: &RunOpti
             throttle_event_written: false,
             last_repeatable_event: None,
             throttled_at_failures: 0,
-            deployment_id: format!("ecs-svc/{:019}", 1_000_000_000_000_000_000u64 + i as u64 + 1),
+            deployment_id: format!(
+                "ecs-svc/{:019}",
+                1_000_000_000_000_000_000u64 + i as u64 + 1
+            ),
             deployment_completed: false,
             deployments_completed: 0,
             retry_scheduled: false,
@@ -73,7 +88,9 @@ pub fn start(world: &mut World, cx: &mut Cx) {
     if warm {
         let daemons_first = (0..scenario.services.len())
             .filter(|&s| scenario.services[s].scheduling_strategy == SchedulingStrategy::Daemon)
-            .chain((0..scenario.services.len()).filter(|&s| scenario.services[s].scheduling_strategy == SchedulingStrategy::Replica));
+            .chain((0..scenario.services.len()).filter(|&s| {
+                scenario.services[s].scheduling_strategy == SchedulingStrategy::Replica
+            }));
         for s in daemons_first.collect::<Vec<_>>() {
             warm_service(world, cx, ServiceIdx(s as u32));
         }
@@ -88,7 +105,8 @@ pub fn start(world: &mut World, cx: &mut Cx) {
     }
     let period = scenario.simulation.metric_period;
     if SimTime::ZERO + period < cx.end {
-        cx.queue.schedule(SimTime::ZERO + period, Phase::Recorder, Event::MetricPeriod);
+        cx.queue
+            .schedule(SimTime::ZERO + period, Phase::Recorder, Event::MetricPeriod);
     }
     cx.queue.schedule(cx.end, Phase::Recorder, Event::EndOfRun);
     cx.request_reconcile_all(now);
@@ -109,7 +127,9 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
             let mut eligible = 0;
             for i in 0..world.instances.len() {
                 let inst = InstanceIdx(i as u32);
-                if world.instance(inst).status != InstanceStatus::Active || !placement::daemon_eligible(world, cx, s, inst) {
+                if world.instance(inst).status != InstanceStatus::Active
+                    || !placement::daemon_eligible(world, cx, s, inst)
+                {
                     continue;
                 }
                 eligible += 1;
@@ -154,9 +174,20 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
     world.services[s.index()].deployment_completed = complete;
 }
 
-fn warm_task(world: &mut World, cx: &mut Cx, s: ServiceIdx, td: TaskDefIdx, group: &str, at: (Option<InstanceIdx>, String)) -> TaskIdx {
+fn warm_task(
+    world: &mut World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    td: TaskDefIdx,
+    group: &str,
+    at: (Option<InstanceIdx>, String),
+) -> TaskIdx {
     let now = SimTime::ZERO;
-    let launch_type = if at.0.is_some() { LaunchType::Ec2 } else { LaunchType::Fargate };
+    let launch_type = if at.0.is_some() {
+        LaunchType::Ec2
+    } else {
+        LaunchType::Fargate
+    };
     let t = task_lifecycle::create(
         now,
         world,
@@ -171,7 +202,10 @@ fn warm_task(world: &mut World, cx: &mut Cx, s: ServiceIdx, td: TaskDefIdx, grou
             availability_zone: at.1,
         },
     );
-    let has_checks = cx.taskdefs[td.index()].essential.iter().any(|c| c.health_check.is_some());
+    let has_checks = cx.taskdefs[td.index()]
+        .essential
+        .iter()
+        .any(|c| c.health_check.is_some());
     let task = world.task_mut(t);
     task.epoch += 1; // the cold lifecycle scheduled by `create` is stale
     task.set_status(TaskStatus::Running);
@@ -194,7 +228,8 @@ fn first_fire(scenario: &Scenario, schedule: &Schedule) -> Option<SimTime> {
         Schedule::Rate(period) => Some(SimTime::ZERO + *period),
         Schedule::Cron(cron) => {
             let start = scenario.simulation.start_time_unix_ms;
-            cron.next_after(start - 1).map(|t| SimTime::from_ms((t - start).max(0) as u64))
+            cron.next_after(start - 1)
+                .map(|t| SimTime::from_ms((t - start).max(0) as u64))
         }
     }
 }
@@ -206,7 +241,8 @@ pub fn next_fire(scenario: &Scenario, schedule: &Schedule, after: SimTime) -> Op
         Schedule::Rate(period) => Some(after + *period).filter(|_| *period > SimDuration::ZERO),
         Schedule::Cron(cron) => {
             let start = scenario.simulation.start_time_unix_ms;
-            cron.next_after(start + after.as_ms() as i64).map(|t| SimTime::from_ms((t - start).max(0) as u64))
+            cron.next_after(start + after.as_ms() as i64)
+                .map(|t| SimTime::from_ms((t - start).max(0) as u64))
         }
     }
 }

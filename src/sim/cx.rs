@@ -36,7 +36,8 @@ impl Cx<'_> {
     pub fn request_reconcile(&mut self, now: SimTime, service: ServiceIdx) {
         if !self.reconcile_queued[service.index()] {
             self.reconcile_queued[service.index()] = true;
-            self.queue.schedule(now, Phase::Reconcile, Event::ServiceReconcile(service));
+            self.queue
+                .schedule(now, Phase::Reconcile, Event::ServiceReconcile(service));
         }
     }
 
@@ -48,13 +49,9 @@ impl Cx<'_> {
             .iter()
             .enumerate()
             .filter(|(_, s)| s.scheduling_strategy == crate::scenario::SchedulingStrategy::Daemon)
-            .chain(
-                scenario
-                    .services
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.scheduling_strategy == crate::scenario::SchedulingStrategy::Replica),
-            )
+            .chain(scenario.services.iter().enumerate().filter(|(_, s)| {
+                s.scheduling_strategy == crate::scenario::SchedulingStrategy::Replica
+            }))
             .map(|(i, _)| ServiceIdx(i as u32))
             .collect::<Vec<_>>();
         for s in daemon_first {
@@ -75,9 +72,9 @@ impl Cx<'_> {
     pub fn draw(&mut self, stream: &str, dist: DurationDist) -> SimDuration {
         match dist {
             DurationDist::Fixed(d) => d,
-            DurationDist::Uniform { min, max } => {
-                SimDuration::from_ms(crate::engine::rng::uniform_ms(self.rng.stream(stream), min.as_ms(), max.as_ms()))
-            }
+            DurationDist::Uniform { min, max } => SimDuration::from_ms(
+                crate::engine::rng::uniform_ms(self.rng.stream(stream), min.as_ms(), max.as_ms()),
+            ),
         }
     }
 

@@ -4,17 +4,22 @@
 //! scheduler action, each lifecycle step) and by the recorder (every row of `events.csv`); this module only
 //! lays it out, with a header that shows what each service's placement expands to.
 
-use crate::scenario::{PlacementConstraint, PlacementStrategy, Scenario, SchedulingStrategy, SpreadField};
+use crate::scenario::{
+    PlacementConstraint, PlacementStrategy, Scenario, SchedulingStrategy, SpreadField,
+};
 
 use super::RunOutput;
 
 /// `binpack(memory)`, `spread(attribute:ecs.availability-zone)`, `random`.
 pub fn strategy_text(s: &PlacementStrategy) -> String {
     match s {
-        PlacementStrategy::Binpack(f) => format!("binpack({})", match f {
-            crate::scenario::BinpackField::Cpu => "cpu",
-            crate::scenario::BinpackField::Memory => "memory",
-        }),
+        PlacementStrategy::Binpack(f) => format!(
+            "binpack({})",
+            match f {
+                crate::scenario::BinpackField::Cpu => "cpu",
+                crate::scenario::BinpackField::Memory => "memory",
+            }
+        ),
         PlacementStrategy::Spread(SpreadField::InstanceId) => "spread(instanceId)".to_string(),
         PlacementStrategy::Spread(SpreadField::Attribute(a)) => format!("spread(attribute:{a})"),
         PlacementStrategy::Random => "random".to_string(),
@@ -31,14 +36,26 @@ pub fn constraint_text(c: &PlacementConstraint) -> String {
 
 /// The lines `explain` prints.
 pub fn render(scenario: &Scenario, out: &RunOutput) -> Vec<String> {
-    let mut lines = vec![format!("Scenario {:?}, seed {}.", scenario.name, out.recorded.manifest.seed)];
+    let mut lines = vec![format!(
+        "Scenario {:?}, seed {}.",
+        scenario.name, out.recorded.manifest.seed
+    )];
     for s in &scenario.services {
         let kind = match s.scheduling_strategy {
             SchedulingStrategy::Replica => format!("REPLICA, desired count {}", s.desired_count),
-            SchedulingStrategy::Daemon => "DAEMON: one task on every ACTIVE instance that satisfies its constraints".to_string(),
+            SchedulingStrategy::Daemon => {
+                "DAEMON: one task on every ACTIVE instance that satisfies its constraints"
+                    .to_string()
+            }
         };
         let placement = if s.placement.strategy_given {
-            let list = s.placement.strategy.iter().map(strategy_text).collect::<Vec<_>>().join(", then ");
+            let list = s
+                .placement
+                .strategy
+                .iter()
+                .map(strategy_text)
+                .collect::<Vec<_>>()
+                .join(", then ");
             match &s.placement.template {
                 Some(t) => format!("console template {t:?} = {list}"),
                 None => list,
@@ -48,7 +65,13 @@ pub fn render(scenario: &Scenario, out: &RunOutput) -> Vec<String> {
         };
         let mut line = format!("Service {} ({kind}); placement: {placement}", s.name);
         if !s.placement.constraints.is_empty() {
-            let c = s.placement.constraints.iter().map(constraint_text).collect::<Vec<_>>().join(", ");
+            let c = s
+                .placement
+                .constraints
+                .iter()
+                .map(constraint_text)
+                .collect::<Vec<_>>()
+                .join(", ");
             line.push_str(&format!("; constraints: {c}"));
         }
         line.push('.');

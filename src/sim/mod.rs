@@ -19,7 +19,7 @@ pub use event::Event;
 use crate::ec2;
 use crate::ecs::{run_task, service_scheduler, task_lifecycle};
 use crate::engine::{Phase, SimDuration, SimTime};
-use crate::report::recorded::{Manifest, Recorded, Scope, TaskRow, InstanceRow};
+use crate::report::recorded::{InstanceRow, Manifest, Recorded, Scope, TaskRow};
 use crate::scenario::{EventAction, Scenario};
 use crate::world::{AsgIdx, ServiceIdx, World};
 
@@ -85,7 +85,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
     let mut popped: u64 = 0;
     while let Some((now, _phase, event)) = cx.queue.pop() {
         popped += 1;
-        if popped % PROGRESS_EVERY_EVENTS == 0
+        if popped.is_multiple_of(PROGRESS_EVERY_EVENTS)
             && let Some(progress) = &opts.progress
         {
             progress(now.as_secs_f64() / end.as_secs_f64().max(1e-9));
@@ -109,7 +109,8 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
                 obs.close_period(now, &world, &mut cx);
                 let next = now + cx.rec.period();
                 if next < end {
-                    cx.queue.schedule(next, Phase::Recorder, Event::MetricPeriod);
+                    cx.queue
+                        .schedule(next, Phase::Recorder, Event::MetricPeriod);
                 }
             }
             other => dispatch(now, &mut world, &mut cx, other),
@@ -143,7 +144,10 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
         instances,
         trace,
     };
-    RunOutput { recorded, narration }
+    RunOutput {
+        recorded,
+        narration,
+    }
 }
 
 fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, event: Event) {
@@ -171,7 +175,11 @@ fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, event: Event) {
                 task_lifecycle::on_unhealthy(now, world, cx, task);
             }
         }
-        Event::TaskExit { task, epoch, crashed } => {
+        Event::TaskExit {
+            task,
+            epoch,
+            crashed,
+        } => {
             if task_lifecycle::is_current(world, task, epoch) {
                 task_lifecycle::on_exit(now, world, cx, task, crashed);
             }
@@ -187,7 +195,11 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
     let event = &scenario.events[i];
     let cluster = scenario.cluster.name.clone();
     match &event.action {
-        EventAction::UpdateService { service, desired_count, .. } => {
+        EventAction::UpdateService {
+            service,
+            desired_count,
+            ..
+        } => {
             let s = ServiceIdx(*service as u32);
             if let Some(d) = desired_count {
                 let svc = &mut world.services[s.index()];
@@ -195,15 +207,30 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
                 svc.desired_count = *d;
                 svc.placement_blocked = false;
                 let name = svc.name.clone();
-                cx.rec.event(now, Scope::Service, &name, "SERVICE_DESIRED_COUNT_UPDATED", format!("UpdateService {name}: desiredCount {before} -> {d}."));
+                cx.rec.event(
+                    now,
+                    Scope::Service,
+                    &name,
+                    "SERVICE_DESIRED_COUNT_UPDATED",
+                    format!("UpdateService {name}: desiredCount {before} -> {d}."),
+                );
             }
             cx.request_reconcile(now, s);
         }
         EventAction::RunTask(call) => {
             run_task::run_task(now, world, cx, call, &format!("events.{i}"));
         }
-        EventAction::DrainInstances { count, auto_scaling_group } => {
-            let picked = ec2::pick_active(world, cx, auto_scaling_group.map(|a| AsgIdx(a as u32)), *count, &format!("events/{i}"));
+        EventAction::DrainInstances {
+            count,
+            auto_scaling_group,
+        } => {
+            let picked = ec2::pick_active(
+                world,
+                cx,
+                auto_scaling_group.map(|a| AsgIdx(a as u32)),
+                *count,
+                &format!("events/{i}"),
+            );
             if (picked.len() as u32) < *count {
                 cx.rec.event(now, Scope::Cluster, &cluster, "EVENT_SHORT", format!("drain_instances (events.{i}) asked for {count} instances; only {} were ACTIVE.", picked.len()));
             }
@@ -211,8 +238,17 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
                 ec2::drain(now, world, cx, inst);
             }
         }
-        EventAction::TerminateInstances { count, auto_scaling_group } => {
-            let picked = ec2::pick_active(world, cx, auto_scaling_group.map(|a| AsgIdx(a as u32)), *count, &format!("events/{i}"));
+        EventAction::TerminateInstances {
+            count,
+            auto_scaling_group,
+        } => {
+            let picked = ec2::pick_active(
+                world,
+                cx,
+                auto_scaling_group.map(|a| AsgIdx(a as u32)),
+                *count,
+                &format!("events/{i}"),
+            );
             if (picked.len() as u32) < *count {
                 cx.rec.event(now, Scope::Cluster, &cluster, "EVENT_SHORT", format!("terminate_instances (events.{i}) asked for {count} instances; only {} were ACTIVE.", picked.len()));
             }
@@ -220,7 +256,9 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
                 ec2::terminate(now, world, cx, inst, "terminate_instances event");
             }
         }
-        EventAction::AzOutage { .. } | EventAction::SpotInterruption { .. } | EventAction::FargateCapacityShortage { .. } => {
+        EventAction::AzOutage { .. }
+        | EventAction::SpotInterruption { .. }
+        | EventAction::FargateCapacityShortage { .. } => {
             // Validated and noted as not simulated yet (scenario layer); nothing happens in this milestone.
         }
     }
@@ -229,7 +267,13 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
 fn on_scheduled_task(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
     let scenario = cx.scenario;
     let st = &scenario.scheduled_tasks[i];
-    run_task::run_task(now, world, cx, &st.run_task, &format!("scheduled task {}", st.name));
+    run_task::run_task(
+        now,
+        world,
+        cx,
+        &st.run_task,
+        &format!("scheduled task {}", st.name),
+    );
     if let Some(next) = build::next_fire(scenario, &st.schedule, now)
         && next > now
     {
@@ -247,7 +291,9 @@ fn subject_of(world: &World, cx: &Cx, event: Event) -> String {
         | Event::TaskHealthy { task, .. }
         | Event::TaskUnhealthy { task, .. }
         | Event::TaskExit { task, .. } => world.task(task).task_id.clone(),
-        Event::ServiceReconcile(s) | Event::PlacementRetry(s) => world.services[s.index()].name.clone(),
+        Event::ServiceReconcile(s) | Event::PlacementRetry(s) => {
+            world.services[s.index()].name.clone()
+        }
         Event::MetricPeriod | Event::EndOfRun => cx.scenario.cluster.name.clone(),
     }
 }
@@ -258,11 +304,17 @@ fn task_rows(world: &World, cx: &Cx) -> Vec<TaskRow> {
         .iter()
         .map(|t| TaskRow {
             task_id: t.task_id.clone(),
-            service: t.service.map(|s| world.services[s.index()].name.clone()).unwrap_or_default(),
+            service: t
+                .service
+                .map(|s| world.services[s.index()].name.clone())
+                .unwrap_or_default(),
             task_definition: cx.taskdefs[t.task_definition.index()].name.clone(),
             launch_type: t.launch_type.as_str().to_string(),
             capacity_provider: t.capacity_provider.clone().unwrap_or_default(),
-            instance_id: t.instance.map(|i| world.instance(i).ec2_instance_id.clone()).unwrap_or_default(),
+            instance_id: t
+                .instance
+                .map(|i| world.instance(i).ec2_instance_id.clone())
+                .unwrap_or_default(),
             availability_zone: t.availability_zone.clone(),
             created: t.times.created,
             running: t.times.running,
@@ -270,7 +322,10 @@ fn task_rows(world: &World, cx: &Cx) -> Vec<TaskRow> {
             stop_requested: t.times.stop_requested,
             stopping: t.times.stopping,
             stopped: t.times.stopped,
-            stop_code: t.stop_code.map(|c| c.as_str().to_string()).unwrap_or_default(),
+            stop_code: t
+                .stop_code
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
             stopped_reason: t.stopped_reason.clone(),
         })
         .collect();

@@ -57,17 +57,40 @@ pub fn cost_until(world: &World, cx: &Cx, t: SimTime) -> Cost {
         let itype = &scenario.instance_types[inst.instance_type];
         let asg = &scenario.auto_scaling_groups[world.asgs[inst.asg.index()].spec];
         match inst.market {
-            Market::OnDemand => c.ec2_on_demand += accrued_usd(inst.launched_at, inst.terminated_at, t, itype.price_per_hour_usd),
+            Market::OnDemand => {
+                c.ec2_on_demand += accrued_usd(
+                    inst.launched_at,
+                    inst.terminated_at,
+                    t,
+                    itype.price_per_hour_usd,
+                )
+            }
             Market::Spot => {
-                c.ec2_spot += accrued_usd(inst.launched_at, inst.terminated_at, t, itype.price_per_hour_usd * asg.spot_price_ratio)
+                c.ec2_spot += accrued_usd(
+                    inst.launched_at,
+                    inst.terminated_at,
+                    t,
+                    itype.price_per_hour_usd * asg.spot_price_ratio,
+                )
             }
         }
     }
-    for task in world.tasks.iter().filter(|t| t.launch_type == LaunchType::Fargate) {
-        let Some(start) = task.times.pull_started else { continue };
+    for task in world
+        .tasks
+        .iter()
+        .filter(|t| t.launch_type == LaunchType::Fargate)
+    {
+        let Some(start) = task.times.pull_started else {
+            continue;
+        };
         let price = cx.taskdefs[task.task_definition.index()].fargate_price_per_hour_usd;
         if task.capacity_provider.as_deref() == Some("FARGATE_SPOT") {
-            c.fargate_spot += accrued_usd(start, task.times.stopped, t, price * scenario.fargate.spot_price_ratio);
+            c.fargate_spot += accrued_usd(
+                start,
+                task.times.stopped,
+                t,
+                price * scenario.fargate.spot_price_ratio,
+            );
         } else {
             c.fargate += accrued_usd(start, task.times.stopped, t, price);
         }
@@ -162,7 +185,13 @@ impl Observer {
             services,
             asgs,
             last_cost: Cost::default(),
-            service_track: vec![ServiceTrack { min_healthy: u32::MAX, max_running: 0 }; world.services.len()],
+            service_track: vec![
+                ServiceTrack {
+                    min_healthy: u32::MAX,
+                    max_running: 0
+                };
+                world.services.len()
+            ],
             instance_ms: 0.0,
             instances_max: 0,
             last_instant: SimTime::ZERO,
@@ -203,19 +232,25 @@ impl Observer {
         rec.set(now, self.used_den.1, reg_mem as f64);
 
         for (i, svc) in world.services.iter().enumerate() {
-            let (mut running, mut pending, mut healthy, mut running_like) = (0u32, 0u32, 0u32, 0u32);
+            let (mut running, mut pending, mut healthy, mut running_like) =
+                (0u32, 0u32, 0u32, 0u32);
             let (mut cpu_used, mut cpu_res, mut mem_used, mut mem_res) = (0u64, 0u64, 0u64, 0u64);
             for &t in &svc.tasks {
                 let task = world.task(t);
                 match task.last_status {
                     TaskStatus::Running => running += 1,
-                    TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => pending += 1,
+                    TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => {
+                        pending += 1
+                    }
                     _ => {}
                 }
                 if task.is_running_like() {
                     running_like += 1;
                 }
-                if task.is_active() && task.times.healthy.is_some() && task.health != crate::world::HealthStatus::Unhealthy {
+                if task.is_active()
+                    && task.times.healthy.is_some()
+                    && task.health != crate::world::HealthStatus::Unhealthy
+                {
                     healthy += 1;
                 }
                 if task.last_status == TaskStatus::Running {
@@ -241,7 +276,11 @@ impl Observer {
             }
         }
         for (a, asg) in world.asgs.iter().enumerate() {
-            let in_service = asg.instances.iter().filter(|&&i| world.instance(i).status != InstanceStatus::Terminated).count();
+            let in_service = asg
+                .instances
+                .iter()
+                .filter(|&&i| world.instance(i).status != InstanceStatus::Terminated)
+                .count();
             rec.set(now, self.asgs[a].0, in_service as f64);
             rec.set(now, self.asgs[a].1, f64::from(asg.desired_capacity));
         }
@@ -276,13 +315,23 @@ mod tests {
     fn billing_is_per_second_with_a_60_second_minimum() {
         let start = SimTime::from_secs(100);
         // 30 s of life is billed as 60 s once it ended: 3.6 $/h → 0.06 $.
-        let short = accrued_usd(start, Some(SimTime::from_secs(130)), SimTime::from_secs(200), 3.6);
+        let short = accrued_usd(
+            start,
+            Some(SimTime::from_secs(130)),
+            SimTime::from_secs(200),
+            3.6,
+        );
         assert!((short - 0.06).abs() < 1e-12);
         // While running, only the time so far is accrued.
         let running = accrued_usd(start, None, SimTime::from_secs(130), 3.6);
         assert!((running - 0.03).abs() < 1e-12);
         // An hour at 0.096 $/h (m5.large).
-        let hour = accrued_usd(SimTime::ZERO, Some(SimTime::from_secs(3600)), SimTime::from_secs(3600), 0.096);
+        let hour = accrued_usd(
+            SimTime::ZERO,
+            Some(SimTime::from_secs(3600)),
+            SimTime::from_secs(3600),
+            0.096,
+        );
         assert!((hour - 0.096).abs() < 1e-12);
     }
 }

@@ -3,7 +3,8 @@
 //! placement's ids to the world's.
 
 use crate::ecs::placement::{
-    self, PlacementConstraint, PlacementDecision, PlacementFailure, PlacementStrategy, StopCandidate,
+    self, PlacementConstraint, PlacementDecision, PlacementFailure, PlacementStrategy,
+    StopCandidate,
 };
 use crate::engine::SimTime;
 use crate::scenario::Placement;
@@ -53,7 +54,9 @@ pub fn strategies(placement: &Placement, default: DefaultPlacement) -> Vec<Place
 
 /// The constraints in force: the task definition's plus the service's or RunTask's.
 pub fn constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
-    let mut all = cx.scenario.task_definitions[td.index()].placement_constraints.clone();
+    let mut all = cx.scenario.task_definitions[td.index()]
+        .placement_constraints
+        .clone();
     all.extend(placement.constraints.iter().cloned());
     all
 }
@@ -77,12 +80,30 @@ pub fn place_batch(
     let constraints = constraints(cx, td, placement);
     let stream = format!("placement/{group}");
     let rng = cx.rng.stream(&stream);
-    let decisions = placement::place_many(count, &req, &world.placement, &constraints, &strategies, rng, &mut cx.placement_scratch);
+    let decisions = placement::place_many(
+        count,
+        &req,
+        &world.placement,
+        &constraints,
+        &strategies,
+        rng,
+        &mut cx.placement_scratch,
+    );
     let mut chosen = Vec::new();
     let mut unplaced = None;
-    for PlacementDecision { result, explanation } in decisions {
+    for PlacementDecision {
+        result,
+        explanation,
+    } in decisions
+    {
         if cx.rec.narrating() {
-            cx.rec.narrate(now, format!("Placing a task of group {group} ({}): {explanation}", cx.taskdefs[td.index()].name));
+            cx.rec.narrate(
+                now,
+                format!(
+                    "Placing a task of group {group} ({}): {explanation}",
+                    cx.taskdefs[td.index()].name
+                ),
+            );
         }
         match result {
             Ok(slot) => chosen.push(InstanceIdx(slot.0)),
@@ -94,7 +115,13 @@ pub fn place_batch(
 
 /// Chooses `n` of `candidates` (tasks of service `s` with desiredStatus RUNNING) to stop on scale-in: tasks
 /// not yet RUNNING first, then the strategy's scale-in rule (ECS-SEMANTICS §1.3–1.4).
-pub fn choose_tasks_to_stop(world: &World, cx: &mut Cx, s: ServiceIdx, candidates: &[TaskIdx], n: u32) -> Vec<TaskIdx> {
+pub fn choose_tasks_to_stop(
+    world: &World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    candidates: &[TaskIdx],
+    n: u32,
+) -> Vec<TaskIdx> {
     let (mut starting, running): (Vec<TaskIdx>, Vec<TaskIdx>) = candidates
         .iter()
         .partition(|&&t| world.task(t).last_status < crate::world::TaskStatus::Running);
@@ -128,14 +155,27 @@ pub fn choose_tasks_to_stop(world: &World, cx: &mut Cx, s: ServiceIdx, candidate
         .collect();
     let stream = format!("placement/service:{}", spec.name);
     let rng = cx.rng.stream(&stream);
-    out.extend(placement::choose_tasks_to_stop(rest, &stop, &world.placement, &strategies, rng).into_iter().map(|t| TaskIdx(t.0)));
+    out.extend(
+        placement::choose_tasks_to_stop(rest, &stop, &world.placement, &strategies, rng)
+            .into_iter()
+            .map(|t| TaskIdx(t.0)),
+    );
     // Fargate tasks: keep the zones balanced, newest first within the fullest zone.
     while out.len() < n as usize && !fargate.is_empty() {
-        let zone_count = |z: &str, v: &[TaskIdx]| v.iter().filter(|&&t| world.task(t).availability_zone == z).count();
+        let zone_count = |z: &str, v: &[TaskIdx]| {
+            v.iter()
+                .filter(|&&t| world.task(t).availability_zone == z)
+                .count()
+        };
         let (k, _) = fargate
             .iter()
             .enumerate()
-            .max_by_key(|(_, t)| (zone_count(&world.task(**t).availability_zone, &fargate), **t))
+            .max_by_key(|(_, t)| {
+                (
+                    zone_count(&world.task(**t).availability_zone, &fargate),
+                    **t,
+                )
+            })
             .expect("non-empty");
         out.push(fargate.remove(k));
     }
@@ -149,20 +189,36 @@ pub fn daemon_eligible(world: &World, cx: &Cx, s: ServiceIdx, instance: Instance
     let spec = &cx.scenario.services[s.index()];
     let req = placement::TaskRequirements::new(format!("service:{}", spec.name), 0, 0);
     let constraints = constraints(cx, td, &spec.placement);
-    !matches!(world.placement.fits(World::slot(instance), &req, &constraints), Err(placement::Unfit::Constraint(_)))
+    !matches!(
+        world
+            .placement
+            .fits(World::slot(instance), &req, &constraints),
+        Err(placement::Unfit::Constraint(_))
+    )
 }
 
 /// Whether DAEMON service `s`'s task fits on `instance`; if not, the failure its service event reports.
-pub fn daemon_fits(world: &World, cx: &Cx, s: ServiceIdx, instance: InstanceIdx) -> Result<(), Unplaced> {
+pub fn daemon_fits(
+    world: &World,
+    cx: &Cx,
+    s: ServiceIdx,
+    instance: InstanceIdx,
+) -> Result<(), Unplaced> {
     let td = world.services[s.index()].task_definition;
     let spec = &cx.scenario.services[s.index()];
     let mut req = cx.taskdefs[td.index()].requirements.clone();
     req.group = format!("service:{}", spec.name);
     let constraints = constraints(cx, td, &spec.placement);
-    match world.placement.fits(World::slot(instance), &req, &constraints) {
+    match world
+        .placement
+        .fits(World::slot(instance), &req, &constraints)
+    {
         Ok(()) => Ok(()),
         Err(placement::Unfit::Resource(lacking)) => {
-            let c = world.placement.get(World::slot(instance)).expect("registered instance");
+            let c = world
+                .placement
+                .get(World::slot(instance))
+                .expect("registered instance");
             Err(Unplaced {
                 failure: PlacementFailure::Resources(placement::ClosestMatch {
                     idx: World::slot(instance),
@@ -172,9 +228,13 @@ pub fn daemon_fits(world: &World, cx: &Cx, s: ServiceIdx, instance: InstanceIdx)
                 }),
             })
         }
-        Err(placement::Unfit::Constraint(_)) => Err(Unplaced { failure: PlacementFailure::Constraints }),
+        Err(placement::Unfit::Constraint(_)) => Err(Unplaced {
+            failure: PlacementFailure::Constraints,
+        }),
         Err(placement::Unfit::NotActive(_) | placement::Unfit::AgentDisconnected) => {
-            Err(Unplaced { failure: PlacementFailure::NoContainerInstances })
+            Err(Unplaced {
+                failure: PlacementFailure::NoContainerInstances,
+            })
         }
     }
 }

@@ -9,7 +9,13 @@ use super::Cx;
 use super::observe::{Observer, cost_until};
 
 /// Every summary metric of the run, sorted by name.
-pub fn compute(scenario: &Scenario, world: &World, cx: &Cx, obs: &Observer, end: SimTime) -> Vec<SummaryMetric> {
+pub fn compute(
+    scenario: &Scenario,
+    world: &World,
+    cx: &Cx,
+    obs: &Observer,
+    end: SimTime,
+) -> Vec<SummaryMetric> {
     let warmup = SimTime::ZERO + scenario.simulation.warmup;
     let mut out: Vec<SummaryMetric> = Vec::new();
     let mut put = |name: String, value: f64| out.push(SummaryMetric { name, value });
@@ -19,9 +25,22 @@ pub fn compute(scenario: &Scenario, world: &World, cx: &Cx, obs: &Observer, end:
         let p = format!("service.{}.", svc.name);
         put(format!("{p}tasks_started"), svc.tasks_started as f64);
         put(format!("{p}tasks_failed"), svc.tasks_failed as f64);
-        put(format!("{p}min_healthy_tasks"), if track.min_healthy == u32::MAX { 0.0 } else { f64::from(track.min_healthy) });
-        put(format!("{p}max_running_tasks"), f64::from(track.max_running));
-        put(format!("{p}deployments_completed"), svc.deployments_completed as f64);
+        put(
+            format!("{p}min_healthy_tasks"),
+            if track.min_healthy == u32::MAX {
+                0.0
+            } else {
+                f64::from(track.min_healthy)
+            },
+        );
+        put(
+            format!("{p}max_running_tasks"),
+            f64::from(track.max_running),
+        );
+        put(
+            format!("{p}deployments_completed"),
+            svc.deployments_completed as f64,
+        );
         put(format!("{p}deployments_rolled_back"), 0.0);
         put(format!("{p}scaling_actions"), 0.0);
     }
@@ -32,19 +51,50 @@ pub fn compute(scenario: &Scenario, world: &World, cx: &Cx, obs: &Observer, end:
             .rec
             .points()
             .iter()
-            .filter(|p| p.scope == Scope::Cluster && &p.id == cluster && p.metric == metric && p.time >= warmup)
+            .filter(|p| {
+                p.scope == Scope::Cluster
+                    && &p.id == cluster
+                    && p.metric == metric
+                    && p.time >= warmup
+            })
             .map(|p| p.value)
             .collect();
-        if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 }
+        if values.is_empty() {
+            0.0
+        } else {
+            values.iter().sum::<f64>() / values.len() as f64
+        }
     };
-    put("cluster.cpu_reservation_avg".into(), mean_of("CPUReservation"));
-    put("cluster.memory_reservation_avg".into(), mean_of("MemoryReservation"));
-    put("cluster.cpu_utilization_avg".into(), mean_of("CPUUtilization"));
-    put("cluster.memory_utilization_avg".into(), mean_of("MemoryUtilization"));
+    put(
+        "cluster.cpu_reservation_avg".into(),
+        mean_of("CPUReservation"),
+    );
+    put(
+        "cluster.memory_reservation_avg".into(),
+        mean_of("MemoryReservation"),
+    );
+    put(
+        "cluster.cpu_utilization_avg".into(),
+        mean_of("CPUUtilization"),
+    );
+    put(
+        "cluster.memory_utilization_avg".into(),
+        mean_of("MemoryUtilization"),
+    );
     let window_ms = end.saturating_since(warmup).as_ms();
-    put("cluster.instances_avg".into(), if window_ms == 0 { 0.0 } else { obs.instance_ms / window_ms as f64 });
+    put(
+        "cluster.instances_avg".into(),
+        if window_ms == 0 {
+            0.0
+        } else {
+            obs.instance_ms / window_ms as f64
+        },
+    );
     put("cluster.instances_max".into(), f64::from(obs.instances_max));
-    put("cluster.placement_failures".into(), cx.placement_failures as f64);
+    put(
+        "cluster.placement_failures".into(),
+        cx.placement_failures as f64,
+    );
     put("cluster.spot_interruptions".into(), 0.0);
 
     let cost = cost_until(world, cx, end);

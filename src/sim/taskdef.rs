@@ -68,7 +68,9 @@ impl TaskDefRuntime {
             for pm in &c.port_mappings {
                 let host_port = match td.network_mode {
                     NetworkMode::Bridge => pm.host_port.filter(|p| *p != 0),
-                    NetworkMode::Host | NetworkMode::Awsvpc => Some(pm.host_port.unwrap_or(pm.container_port)),
+                    NetworkMode::Host | NetworkMode::Awsvpc => {
+                        Some(pm.host_port.unwrap_or(pm.container_port))
+                    }
                     NetworkMode::None => None,
                 };
                 match (td.network_mode, host_port) {
@@ -95,14 +97,21 @@ impl TaskDefRuntime {
                 });
             }
         }
-        if td.container_definitions.iter().all(|c| c.memory.is_none() && c.memory_reservation.is_none()) {
+        if td
+            .container_definitions
+            .iter()
+            .all(|c| c.memory.is_none() && c.memory_reservation.is_none())
+        {
             used_mem = td.memory.unwrap_or(0) / 2;
         }
         let exits_after = if essential.iter().all(|e| e.behaviour.exits_after.is_some()) {
-            essential.iter().filter_map(|e| e.behaviour.exits_after).max_by_key(|d| match d {
-                DurationDist::Fixed(x) => *x,
-                DurationDist::Uniform { max, .. } => *max,
-            })
+            essential
+                .iter()
+                .filter_map(|e| e.behaviour.exits_after)
+                .max_by_key(|d| match d {
+                    DurationDist::Fixed(x) => *x,
+                    DurationDist::Uniform { max, .. } => *max,
+                })
         } else {
             None
         };
@@ -141,7 +150,11 @@ impl TaskDefRuntime {
 }
 
 fn ports(all: &[(Protocol, u16)], protocol: Protocol) -> Vec<u16> {
-    let mut v: Vec<u16> = all.iter().filter(|(p, _)| *p == protocol).map(|(_, port)| *port).collect();
+    let mut v: Vec<u16> = all
+        .iter()
+        .filter(|(p, _)| *p == protocol)
+        .map(|(_, port)| *port)
+        .collect();
     v.sort_unstable();
     v.dedup();
     v

@@ -47,7 +47,10 @@ pub fn ec2_instance_id(n: u32) -> String {
 
 /// The task id of the `n`-th task created in a run: 32 lowercase hex digits, as ECS prints task ids.
 pub fn task_id(n: u32) -> String {
-    format!("{:032x}", 0x0ec5_0000_0000_0000_0000_0000_0000_0000_u128 + u128::from(n))
+    format!(
+        "{:032x}",
+        0x0ec5_0000_0000_0000_0000_0000_0000_0000_u128 + u128::from(n)
+    )
 }
 
 #[cfg(test)]

@@ -10,10 +10,10 @@ mod ids;
 mod service;
 mod task;
 
+use crate::ecs::placement::{self, InstanceResources, PlacementIndex, TaskRequirements};
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{AsgIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, ec2_instance_id, task_id};
 pub use service::ServiceState;
-use crate::ecs::placement::{self, InstanceResources, PlacementIndex, TaskRequirements};
 
 pub use task::{HealthStatus, StopCode, Task, TaskStatus, TaskTimes};
 
@@ -64,7 +64,11 @@ impl World {
 
     /// Tasks of `service` whose desiredStatus is RUNNING, in creation order.
     pub fn active_tasks_of(&self, service: ServiceIdx) -> impl Iterator<Item = TaskIdx> + '_ {
-        self.services[service.index()].tasks.iter().copied().filter(|t| self.task(*t).is_active())
+        self.services[service.index()]
+            .tasks
+            .iter()
+            .copied()
+            .filter(|t| self.task(*t).is_active())
     }
 
     /// The placement index slot of an instance.
@@ -75,14 +79,21 @@ impl World {
     /// Remaining and registered resources of a registered instance (`None` before registration and after
     /// termination).
     pub fn resources(&self, instance: InstanceIdx) -> Option<&InstanceResources> {
-        self.placement.get(Self::slot(instance)).map(|c| &c.resources)
+        self.placement
+            .get(Self::slot(instance))
+            .map(|c| &c.resources)
     }
 
     /// Reserves `task`'s resources on `instance` and counts it in the task's own group (the group inside
     /// `requirements` is not used). Placement chose an instance
     /// that fits, so a failure here is a broken invariant (the fit is checked at placement *and* here,
     /// STYLE.md §15).
-    pub fn reserve(&mut self, task: TaskIdx, instance: InstanceIdx, requirements: &TaskRequirements) {
+    pub fn reserve(
+        &mut self,
+        task: TaskIdx,
+        instance: InstanceIdx,
+        requirements: &TaskRequirements,
+    ) {
         let inst = &mut self.instances[instance.index()];
         assert!(
             inst.status == InstanceStatus::Active,
@@ -90,11 +101,19 @@ impl World {
             inst.status.as_str(),
             inst.ec2_instance_id
         );
-        let reservation = self.placement.reserve(Self::slot(instance), requirements).unwrap_or_else(|e| {
-            panic!("instance {} over-committed by task {}: {e}", inst.ec2_instance_id, task.0)
-        });
+        let reservation = self
+            .placement
+            .reserve(Self::slot(instance), requirements)
+            .unwrap_or_else(|e| {
+                panic!(
+                    "instance {} over-committed by task {}: {e}",
+                    inst.ec2_instance_id, task.0
+                )
+            });
         let group = &self.tasks[task.index()].group;
-        self.placement.add_group_task(Self::slot(instance), group).expect("registered instance");
+        self.placement
+            .add_group_task(Self::slot(instance), group)
+            .expect("registered instance");
         inst.tasks.push(task);
         self.tasks[task.index()].reservation = Some(reservation);
     }
@@ -104,8 +123,13 @@ impl World {
         if let Some(instance) = self.tasks[task.index()].instance
             && let Some(c) = self.placement.get(Self::slot(instance))
         {
-            let n = c.running_tasks_count.checked_add_signed(delta).expect("running count stays non-negative");
-            self.placement.set_running_tasks_count(Self::slot(instance), n).expect("registered instance");
+            let n = c
+                .running_tasks_count
+                .checked_add_signed(delta)
+                .expect("running count stays non-negative");
+            self.placement
+                .set_running_tasks_count(Self::slot(instance), n)
+                .expect("registered instance");
         }
     }
 
@@ -115,7 +139,9 @@ impl World {
         if let Some(instance) = t.instance
             && self.placement.get(Self::slot(instance)).is_some()
         {
-            self.placement.remove_group_task(Self::slot(instance), &t.group).expect("task counted in its group");
+            self.placement
+                .remove_group_task(Self::slot(instance), &t.group)
+                .expect("task counted in its group");
         }
     }
 
@@ -124,9 +150,13 @@ impl World {
         let t = &mut self.tasks[task.index()];
         if let (Some(instance), Some(r)) = (t.instance, t.reservation.take()) {
             if self.placement.get(Self::slot(instance)).is_some() {
-                self.placement.release(Self::slot(instance), &r).expect("registered instance");
+                self.placement
+                    .release(Self::slot(instance), &r)
+                    .expect("registered instance");
             }
-            self.instances[instance.index()].tasks.retain(|x| *x != task);
+            self.instances[instance.index()]
+                .tasks
+                .retain(|x| *x != task);
         }
     }
 
@@ -139,11 +169,17 @@ impl World {
         }
         for (i, task) in self.tasks.iter().enumerate() {
             if task.last_status == TaskStatus::Stopped {
-                assert!(task.reservation.is_none(), "stopped task {} still holds resources", task.task_id);
+                assert!(
+                    task.reservation.is_none(),
+                    "stopped task {} still holds resources",
+                    task.task_id
+                );
             }
             if let (Some(inst), Some(_)) = (task.instance, &task.reservation) {
                 assert!(
-                    self.instances[inst.index()].tasks.contains(&TaskIdx(i as u32)),
+                    self.instances[inst.index()]
+                        .tasks
+                        .contains(&TaskIdx(i as u32)),
                     "task {} holds resources on {} but is not listed there",
                     task.task_id,
                     self.instances[inst.index()].ec2_instance_id
@@ -151,11 +187,41 @@ impl World {
             }
         }
         for (i, inst) in self.instances.iter().enumerate() {
-            let Some(r) = self.resources(InstanceIdx(i as u32)) else { continue };
-            let held_cpu: u32 = inst.tasks.iter().map(|t| self.tasks[t.index()].reservation.as_ref().map_or(0, |r| r.cpu_units)).sum();
-            let held_mem: u32 = inst.tasks.iter().map(|t| self.tasks[t.index()].reservation.as_ref().map_or(0, |r| r.memory_mib)).sum();
-            assert_eq!(held_cpu, r.registered_cpu_units() - r.remaining_cpu_units(), "CPU accounting of {}", inst.ec2_instance_id);
-            assert_eq!(held_mem, r.registered_memory_mib() - r.remaining_memory_mib(), "memory accounting of {}", inst.ec2_instance_id);
+            let Some(r) = self.resources(InstanceIdx(i as u32)) else {
+                continue;
+            };
+            let held_cpu: u32 = inst
+                .tasks
+                .iter()
+                .map(|t| {
+                    self.tasks[t.index()]
+                        .reservation
+                        .as_ref()
+                        .map_or(0, |r| r.cpu_units)
+                })
+                .sum();
+            let held_mem: u32 = inst
+                .tasks
+                .iter()
+                .map(|t| {
+                    self.tasks[t.index()]
+                        .reservation
+                        .as_ref()
+                        .map_or(0, |r| r.memory_mib)
+                })
+                .sum();
+            assert_eq!(
+                held_cpu,
+                r.registered_cpu_units() - r.remaining_cpu_units(),
+                "CPU accounting of {}",
+                inst.ec2_instance_id
+            );
+            assert_eq!(
+                held_mem,
+                r.registered_memory_mib() - r.remaining_memory_mib(),
+                "memory accounting of {}",
+                inst.ec2_instance_id
+            );
         }
     }
 }

@@ -6,9 +6,17 @@ use crate::support::*;
 #[test]
 fn auto_scaling_group_balances_launches_across_zones() {
     let out = run_toml(&cluster("m5.large", 4));
-    let mut zones: Vec<String> = out.recorded.instances.iter().map(|i| i.availability_zone.clone()).collect();
+    let mut zones: Vec<String> = out
+        .recorded
+        .instances
+        .iter()
+        .map(|i| i.availability_zone.clone())
+        .collect();
     zones.sort();
-    assert_eq!(zones, vec!["us-east-1a", "us-east-1a", "us-east-1b", "us-east-1c"]);
+    assert_eq!(
+        zones,
+        vec!["us-east-1a", "us-east-1a", "us-east-1b", "us-east-1c"]
+    );
 }
 
 // SPEC §4 cost: EC2 per second at the catalog price. Four m5.large ($0.096/h) for 30 min = 4 × 0.048.
@@ -41,18 +49,34 @@ terminate_instances = { count = 1 }
     let out = run_toml(&text);
     let rec = &out.recorded;
     assert_eq!(rec.instances.len(), 3);
-    let gone = rec.instances.iter().find(|i| i.terminated.is_some()).unwrap();
+    let gone = rec
+        .instances
+        .iter()
+        .find(|i| i.terminated.is_some())
+        .unwrap();
     assert_eq!(secs(gone.terminated), 300.0);
     let replacement = &rec.instances[2];
     assert_eq!(secs(replacement.launched), 300.0);
     assert_eq!(secs(replacement.registered), 390.0);
-    let killed: Vec<_> = tasks_of(rec, "web").into_iter().filter(|t| t.instance_id == gone.instance_id).collect();
+    let killed: Vec<_> = tasks_of(rec, "web")
+        .into_iter()
+        .filter(|t| t.instance_id == gone.instance_id)
+        .collect();
     assert_eq!(killed.len(), 2);
     for t in killed {
         assert_eq!(secs(t.stopped), 300.0);
-        assert_eq!(t.stopped_reason, format!("Host EC2 (instance {}) stopped/terminated.", gone.instance_id));
+        assert_eq!(
+            t.stopped_reason,
+            format!(
+                "Host EC2 (instance {}) stopped/terminated.",
+                gone.instance_id
+            )
+        );
     }
-    let live = tasks_of(rec, "web").into_iter().filter(|t| t.stopped.is_none()).count();
+    let live = tasks_of(rec, "web")
+        .into_iter()
+        .filter(|t| t.stopped.is_none())
+        .count();
     assert_eq!(live, 4);
 }
 
@@ -67,6 +91,9 @@ fn fargate_cost_follows_task_size_and_billed_time() {
     // Six tasks, none stopped: three from ~35 s to 3600 s and three from ~635 s to 3600 s.
     let lower = per_hour * (3.0 * (3600.0 - 60.0) + 3.0 * (3600.0 - 660.0)) / 3600.0;
     let upper = per_hour * (3.0 * 3600.0 + 3.0 * (3600.0 - 600.0)) / 3600.0;
-    assert!((lower..=upper).contains(&fargate), "{lower} <= {fargate} <= {upper}");
+    assert!(
+        (lower..=upper).contains(&fargate),
+        "{lower} <= {fargate} <= {upper}"
+    );
     assert_eq!(metric(rec, "cost.ec2_on_demand_usd"), 0.0);
 }

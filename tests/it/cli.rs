@@ -14,12 +14,31 @@ fn ecsim() -> Command {
 fn run_writes_every_results_file_and_exits_0() {
     let out_dir = temp_dir("run");
     let out = ecsim()
-        .args(["run", "scenarios/binpack-vs-spread.toml", "--quiet", "--out"])
+        .args([
+            "run",
+            "scenarios/binpack-vs-spread.toml",
+            "--quiet",
+            "--out",
+        ])
         .arg(&out_dir)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    for f in ["manifest.json", "summary.json", "summary.csv", "timeseries.csv", "events.csv", "tasks.csv", "instances.csv", "report.html"] {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "manifest.json",
+        "summary.json",
+        "summary.csv",
+        "timeseries.csv",
+        "events.csv",
+        "tasks.csv",
+        "instances.csv",
+        "report.html",
+    ] {
         assert!(out_dir.join(f).is_file(), "{f} missing");
     }
     assert!(std::fs::read_dir(out_dir.join("plots")).unwrap().count() >= 4);
@@ -32,9 +51,20 @@ fn run_writes_every_results_file_and_exits_0() {
 fn bad_scenario_exits_2_names_file_line_and_column_and_writes_nothing() {
     let dir = temp_dir("bad");
     let scenario = dir.join("bad.toml");
-    std::fs::write(&scenario, "name = \"x\"\n[simulation]\nduration = \"1h\"\ndesird = 3\n").unwrap();
+    std::fs::write(
+        &scenario,
+        "name = \"x\"\n[simulation]\nduration = \"1h\"\ndesird = 3\n",
+    )
+    .unwrap();
     let out_dir = dir.join("out");
-    let out = ecsim().arg("run").arg(&scenario).arg("--out").arg(&out_dir).env("NO_COLOR", "1").output().unwrap();
+    let out = ecsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out_dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.toml:4:1"), "{stderr}");
@@ -46,12 +76,27 @@ fn bad_scenario_exits_2_names_file_line_and_column_and_writes_nothing() {
 fn failed_check_exits_1_and_still_writes_results() {
     let out_dir = temp_dir("check");
     let out = ecsim()
-        .args(["run", "scenarios/binpack-vs-spread.toml", "--quiet", "--set", "checks.0.min=100", "--out"])
+        .args([
+            "run",
+            "scenarios/binpack-vs-spread.toml",
+            "--quiet",
+            "--set",
+            "checks.0.min=100",
+            "--out",
+        ])
         .arg(&out_dir)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("check FAILED: service.web.min_healthy_tasks"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("check FAILED: service.web.min_healthy_tasks")
+    );
     assert!(out_dir.join("summary.csv").is_file());
     let _ = std::fs::remove_dir_all(out_dir);
 }
@@ -64,8 +109,16 @@ fn unknown_flag_is_a_usage_error_with_exit_2() {
 
 #[test]
 fn validate_accepts_every_reference_scenario() {
-    let out = ecsim().args(["validate", "scenarios/daemon-and-replica.toml"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ecsim()
+        .args(["validate", "scenarios/daemon-and-replica.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("valid scenario"));
 }
 
@@ -80,8 +133,21 @@ fn catalog_lists_instance_types_and_fargate_sizes() {
 
 #[test]
 fn explain_narrates_placements_with_what_each_step_removed() {
-    let out = ecsim().args(["explain", "scenarios/placement-by-instance-type.toml", "--until", "2m"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ecsim()
+        .args([
+            "explain",
+            "scenarios/placement-by-instance-type.toml",
+            "--until",
+            "2m",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("memberOf"), "{text}");
     assert!(text.contains("RUN_TASK"), "{text}");

@@ -43,7 +43,10 @@ desired_count = 1
     let running = secs(t.running);
     assert!((106.0..=110.0).contains(&running), "running at {running}");
     assert_eq!(secs(t.healthy), running + 40.0);
-    assert_eq!(out.recorded.instances[0].registered.unwrap().as_secs_f64(), 90.0);
+    assert_eq!(
+        out.recorded.instances[0].registered.unwrap().as_secs_f64(),
+        90.0
+    );
 }
 
 // §2.1 PENDING: an image already on the instance is not pulled again.
@@ -69,7 +72,10 @@ update_service = { service = "web", desired_count = 2 }
     let first_pending = secs(rows[0].running) - secs(rows[0].created);
     let second_pending = secs(rows[1].running) - secs(rows[1].created);
     assert!(first_pending >= 61.0, "first pulls 60 s: {first_pending}");
-    assert!(second_pending <= 5.0, "second only activates: {second_pending}");
+    assert!(
+        second_pending <= 5.0,
+        "second only activates: {second_pending}"
+    );
 }
 
 // §11.3: Fargate PROVISIONING is uniform 5–15 s, then every task pulls (Fargate caches nothing).
@@ -124,14 +130,22 @@ at = "5m"
 update_service = { service = "web", desired_count = 1 }
 "#;
     let out = run_toml(&text);
-    let stopped: Vec<_> = tasks_of(&out.recorded, "web").into_iter().filter(|t| t.stopped.is_some()).collect();
+    let stopped: Vec<_> = tasks_of(&out.recorded, "web")
+        .into_iter()
+        .filter(|t| t.stopped.is_some())
+        .collect();
     assert_eq!(stopped.len(), 1);
     let t = stopped[0];
     assert_eq!(secs(t.stop_requested), 300.0);
     assert_eq!(secs(t.stopping), 300.0);
     assert_eq!(secs(t.stopped), 310.0);
     assert_eq!(t.stop_code, "ServiceSchedulerInitiated");
-    assert!(t.stopped_reason.starts_with("Scaling activity initiated by (deployment ecs-svc/"), "{}", t.stopped_reason);
+    assert!(
+        t.stopped_reason
+            .starts_with("Scaling activity initiated by (deployment ecs-svc/"),
+        "{}",
+        t.stopped_reason
+    );
 }
 
 // §4.1: with a container health check, a task is healthy when the check passes: the first probe (every

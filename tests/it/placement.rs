@@ -22,16 +22,36 @@ desired_count = {desired}
 // 7987 MiB: three 2048 MiB tasks (6144) fit, a fourth (8192) does not, so 6 tasks fill exactly 2 of 4.
 #[test]
 fn binpack_memory_packs_six_2gib_tasks_onto_two_of_four_m5_large() {
-    let out = run_toml(&(cluster("m5.large", 4) + &service(r#"placement_strategy = [{ type = "binpack", field = "memory" }]"#, 6, "")));
-    let counts: Vec<usize> = per_instance(&tasks_of(&out.recorded, "web")).into_iter().map(|(_, n)| n).collect();
+    let out = run_toml(
+        &(cluster("m5.large", 4)
+            + &service(
+                r#"placement_strategy = [{ type = "binpack", field = "memory" }]"#,
+                6,
+                "",
+            )),
+    );
+    let counts: Vec<usize> = per_instance(&tasks_of(&out.recorded, "web"))
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
     assert_eq!(counts, vec![3, 3]);
 }
 
 // §1.3 spread(instanceId): balance the group's tasks across instances: 6 over 4 gives 2, 2, 1, 1.
 #[test]
 fn spread_instance_id_balances_six_tasks_over_four_instances() {
-    let out = run_toml(&(cluster("m5.large", 4) + &service(r#"placement_strategy = [{ type = "spread", field = "instanceId" }]"#, 6, "")));
-    let mut counts: Vec<usize> = per_instance(&tasks_of(&out.recorded, "web")).into_iter().map(|(_, n)| n).collect();
+    let out = run_toml(
+        &(cluster("m5.large", 4)
+            + &service(
+                r#"placement_strategy = [{ type = "spread", field = "instanceId" }]"#,
+                6,
+                "",
+            )),
+    );
+    let mut counts: Vec<usize> = per_instance(&tasks_of(&out.recorded, "web"))
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
     counts.sort_unstable();
     assert_eq!(counts, vec![1, 1, 2, 2]);
 }
@@ -42,14 +62,22 @@ fn spread_instance_id_balances_six_tasks_over_four_instances() {
 fn default_service_placement_spreads_zones_then_fewest_tasks_per_instance() {
     let out = run_toml(&(cluster("m5.large", 6) + &service("", 6, "")));
     let rows = tasks_of(&out.recorded, "web");
-    assert_eq!(per_zone(&rows).into_iter().map(|(_, n)| n).collect::<Vec<_>>(), vec![2, 2, 2]);
+    assert_eq!(
+        per_zone(&rows)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect::<Vec<_>>(),
+        vec![2, 2, 2]
+    );
     assert_eq!(per_instance(&rows).len(), 6);
 }
 
 // §14: "One Task Per Host" = distinctInstance. 8 desired on 6 instances: 6 run, 2 cannot be placed.
 #[test]
 fn distinct_instance_places_one_task_per_host_and_leaves_the_rest_unplaced() {
-    let out = run_toml(&(cluster("m5.large", 6) + &service(r#"placement_template = "One Task Per Host""#, 8, "")));
+    let out = run_toml(
+        &(cluster("m5.large", 6) + &service(r#"placement_template = "One Task Per Host""#, 8, "")),
+    );
     let rows = tasks_of(&out.recorded, "web");
     assert_eq!(rows.len(), 6);
     assert!(per_instance(&rows).iter().all(|(_, n)| *n == 1));
@@ -125,7 +153,11 @@ fn member_of_instance_type_puts_all_five_tasks_on_g2_2xlarge() {
     let rows = tasks_of(rec, "");
     assert_eq!(rows.len(), 5);
     for t in rows {
-        let inst = rec.instances.iter().find(|i| i.instance_id == t.instance_id).unwrap();
+        let inst = rec
+            .instances
+            .iter()
+            .find(|i| i.instance_id == t.instance_id)
+            .unwrap();
         assert_eq!(inst.instance_type, "g2.2xlarge");
     }
 }
@@ -138,8 +170,16 @@ fn member_of_type_and_zone_expression_excludes_other_types_and_us_east_1d() {
     let rows = tasks_of(rec, "");
     assert_eq!(rows.len(), 8);
     for t in rows {
-        let inst = rec.instances.iter().find(|i| i.instance_id == t.instance_id).unwrap();
-        assert!(inst.instance_type == "t2.small" || inst.instance_type == "t2.medium", "{}", inst.instance_type);
+        let inst = rec
+            .instances
+            .iter()
+            .find(|i| i.instance_id == t.instance_id)
+            .unwrap();
+        assert!(
+            inst.instance_type == "t2.small" || inst.instance_type == "t2.medium",
+            "{}",
+            inst.instance_type
+        );
         assert_ne!(inst.availability_zone, "us-east-1d");
     }
 }
@@ -149,7 +189,13 @@ fn member_of_type_and_zone_expression_excludes_other_types_and_us_east_1d() {
 fn spread_by_zone_with_count_nine_gives_three_per_zone() {
     let out = run_scenario("az-spread-nine.toml");
     let rows = tasks_of(&out.recorded, "");
-    assert_eq!(per_zone(&rows).into_iter().map(|(_, n)| n).collect::<Vec<_>>(), vec![3, 3, 3]);
+    assert_eq!(
+        per_zone(&rows)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect::<Vec<_>>(),
+        vec![3, 3, 3]
+    );
 }
 
 // §14: "AZ Balanced BinPack" = spread(zone) then binpack(memory): zones balanced, and within each zone the
@@ -158,8 +204,18 @@ fn spread_by_zone_with_count_nine_gives_three_per_zone() {
 fn az_balanced_binpack_balances_zones_and_packs_within_each() {
     let out = run_scenario("placement-templates.toml");
     let rows = tasks_of(&out.recorded, "az-balanced-binpack");
-    assert_eq!(per_zone(&rows).into_iter().map(|(_, n)| n).collect::<Vec<_>>(), vec![2, 2, 2]);
+    assert_eq!(
+        per_zone(&rows)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect::<Vec<_>>(),
+        vec![2, 2, 2]
+    );
     assert_eq!(per_instance(&rows).len(), 3, "one instance per zone");
     let spread = tasks_of(&out.recorded, "az-balanced-spread");
-    assert_eq!(per_instance(&spread).len(), 6, "AZ Balanced Spread uses every instance");
+    assert_eq!(
+        per_instance(&spread).len(),
+        6,
+        "AZ Balanced Spread uses every instance"
+    );
 }

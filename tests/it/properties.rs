@@ -9,7 +9,14 @@ use crate::support::*;
 fn scenario(instances: u32, itype: &str, services: &[(u32, u32, u32, u32)], drain: bool) -> String {
     let mut s = cluster(itype, instances).replace("duration = \"30m\"", "duration = \"20m\"");
     for (i, (desired, cpu, mem, port)) in services.iter().enumerate() {
-        let ports = if *port > 0 { format!(", port_mappings = [{{ container_port = 80, host_port = {} }}]", 8000 + port) } else { String::new() };
+        let ports = if *port > 0 {
+            format!(
+                ", port_mappings = [{{ container_port = 80, host_port = {} }}]",
+                8000 + port
+            )
+        } else {
+            String::new()
+        };
         s += &format!(
             "[[task_definitions]]\nfamily = \"f{i}\"\ncontainer_definitions = [{{ name = \"c\", image = \"img{i}:1\", cpu = {cpu}, memory = {mem}{ports} }}]\n[[services]]\nname = \"s{i}\"\ntask_definition = \"f{i}\"\ndesired_count = {desired}\n"
         );

@@ -15,7 +15,11 @@ fn every_reference_scenario_starts_with_demonstrates_runs_and_passes_its_checks(
     for path in names {
         let text = std::fs::read_to_string(&path).unwrap();
         if path.extension().is_some_and(|e| e == "toml") {
-            assert!(text.starts_with("# Demonstrates:"), "{} must start with '# Demonstrates:'", path.display());
+            assert!(
+                text.starts_with("# Demonstrates:"),
+                "{} must start with '# Demonstrates:'",
+                path.display()
+            );
         }
         let loaded = ecsim::scenario::load(&path, &[])
             .unwrap_or_else(|d| panic!("{} is invalid:\n{}", path.display(), d.render(false)));

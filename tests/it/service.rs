@@ -50,9 +50,16 @@ desired_count = 2
     let out = run_toml(&text);
     let rec = &out.recorded;
     let rows = tasks_of(rec, "web");
-    let crashed = rows.iter().filter(|t| t.stop_code == "EssentialContainerExited").count();
+    let crashed = rows
+        .iter()
+        .filter(|t| t.stop_code == "EssentialContainerExited")
+        .count();
     assert!(crashed >= 3, "crashed {crashed}");
-    assert_eq!(rows.iter().filter(|t| t.stopped.is_none()).count(), 2, "two live tasks at the end");
+    assert_eq!(
+        rows.iter().filter(|t| t.stopped.is_none()).count(),
+        2,
+        "two live tasks at the end"
+    );
     assert_eq!(metric(rec, "service.web.tasks_started"), crashed as f64);
     assert_eq!(metric(rec, "service.web.tasks_failed"), crashed as f64);
 }
@@ -67,15 +74,27 @@ fn draining_replaces_service_tasks_within_minimum_healthy_percent_and_stops_daem
     let drained = events_of(rec, "CONTAINER_INSTANCE_DRAINING");
     assert_eq!(drained.len(), 1);
     let drained_id = drained[0].id.clone();
-    let api_on_drained: Vec<_> = tasks_of(rec, "api").into_iter().filter(|t| t.instance_id == drained_id).collect();
-    let daemon_on_drained: Vec<_> = tasks_of(rec, "log-router").into_iter().filter(|t| t.instance_id == drained_id).collect();
+    let api_on_drained: Vec<_> = tasks_of(rec, "api")
+        .into_iter()
+        .filter(|t| t.instance_id == drained_id)
+        .collect();
+    let daemon_on_drained: Vec<_> = tasks_of(rec, "log-router")
+        .into_iter()
+        .filter(|t| t.instance_id == drained_id)
+        .collect();
     assert_eq!(daemon_on_drained.len(), 1);
     let daemon_stop = secs(daemon_on_drained[0].stop_requested);
     for t in &api_on_drained {
-        assert!(secs(t.stopped) <= daemon_stop, "daemon stopped before a replica task");
+        assert!(
+            secs(t.stopped) <= daemon_stop,
+            "daemon stopped before a replica task"
+        );
     }
     // Every live API task ends up off the drained instance, and there are 4 of them.
-    let live: Vec<_> = tasks_of(rec, "api").into_iter().filter(|t| t.stopped.is_none()).collect();
+    let live: Vec<_> = tasks_of(rec, "api")
+        .into_iter()
+        .filter(|t| t.stopped.is_none())
+        .collect();
     assert_eq!(live.len(), 4);
     assert!(live.iter().all(|t| t.instance_id != drained_id));
 }
@@ -111,7 +130,13 @@ drain_instances = { count = 1 }
 "#;
     let out = run_toml(&text);
     let rec = &out.recorded;
-    assert_eq!(tasks_of(rec, "web").iter().filter(|t| t.stopped.is_some()).count(), 0);
+    assert_eq!(
+        tasks_of(rec, "web")
+            .iter()
+            .filter(|t| t.stopped.is_some())
+            .count(),
+        0
+    );
     let stuck = events_of(rec, "SERVICE_DEPLOYMENT_STUCK");
     assert_eq!(stuck.len(), 1);
     assert!(stuck[0].message.contains("was unable to stop or start tasks during a deployment because of the service deployment configuration"));
@@ -120,7 +145,8 @@ drain_instances = { count = 1 }
 // §3.4: "service <name> has reached a steady state." once all desired tasks run healthy.
 #[test]
 fn service_reports_steady_state_once_all_tasks_are_healthy() {
-    let text = cluster("m5.large", 1).replace("[simulation]\n", "[simulation]\nwarm_start = false\n")
+    let text = cluster("m5.large", 1)
+        .replace("[simulation]\n", "[simulation]\nwarm_start = false\n")
         + WEB
         + r#"
 [[services]]
@@ -132,8 +158,14 @@ desired_count = 2
     let rec = &out.recorded;
     let steady = events_of(rec, "SERVICE_STEADY_STATE");
     assert_eq!(steady.len(), 1);
-    assert_eq!(steady[0].message, "(service web) has reached a steady state.");
-    let last_healthy = tasks_of(rec, "web").iter().map(|t| secs(t.healthy)).fold(0.0, f64::max);
+    assert_eq!(
+        steady[0].message,
+        "(service web) has reached a steady state."
+    );
+    let last_healthy = tasks_of(rec, "web")
+        .iter()
+        .map(|t| secs(t.healthy))
+        .fold(0.0, f64::max);
     assert_eq!(steady[0].time.as_secs_f64(), last_healthy);
     assert_eq!(metric(rec, "service.web.deployments_completed"), 1.0);
 }
@@ -162,6 +194,10 @@ update_service = { service = "web", desired_count = 3 }
     assert_eq!(rows.len(), 6);
     let stopped: Vec<_> = rows.iter().filter(|t| t.stopped.is_some()).collect();
     assert_eq!(stopped.len(), 3);
-    assert!(stopped.iter().all(|t| t.stop_code == "ServiceSchedulerInitiated" && secs(t.stop_requested) == 900.0));
+    assert!(
+        stopped
+            .iter()
+            .all(|t| t.stop_code == "ServiceSchedulerInitiated" && secs(t.stop_requested) == 900.0)
+    );
     assert_eq!(metric(rec, "service.web.max_running_tasks"), 6.0);
 }

@@ -35,7 +35,12 @@ pub fn metric(rec: &Recorded, name: &str) -> f64 {
     rec.summary
         .iter()
         .find(|m| m.name == name)
-        .unwrap_or_else(|| panic!("no summary metric {name}; have {:?}", rec.summary.iter().map(|m| &m.name).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no summary metric {name}; have {:?}",
+                rec.summary.iter().map(|m| &m.name).collect::<Vec<_>>()
+            )
+        })
         .value
 }
 
@@ -82,7 +87,9 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Whether `dir` is missing or empty.
 pub fn is_empty_dir(dir: &Path) -> bool {
-    std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(true)
+    std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(true)
 }
 
 /// A small cluster header: `n` instances of `itype` in an ASG named `nodes`, zones a/b/c.
