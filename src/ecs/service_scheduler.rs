@@ -246,10 +246,13 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                 }
             }
             InstanceStatus::Draining => {
-                // Daemon tasks are stopped last: once no other service task remains on the instance.
+                // Daemon tasks are stopped last: once every REPLICA service task on the instance has
+                // stopped (standalone tasks are unaffected by draining and are not waited for).
                 let others = world.instance(inst).tasks.iter().any(|&t| {
-                    let task = world.task(t);
-                    task.service.is_some() && task.service != Some(s) && task.is_active()
+                    world.task(t).service.is_some_and(|o| {
+                        cx.scenario.services[o.index()].scheduling_strategy
+                            == SchedulingStrategy::Replica
+                    })
                 });
                 if !others {
                     for t in mine {

@@ -48,7 +48,9 @@ pub fn render(scenario: &Scenario, out: &RunOutput) -> Vec<String> {
                     .to_string()
             }
         };
-        let placement = if s.placement.strategy_given {
+        let placement = if s.scheduling_strategy == SchedulingStrategy::Daemon {
+            "one task per instance".to_string()
+        } else if s.placement.strategy_given {
             let list = s
                 .placement
                 .strategy
@@ -78,7 +80,12 @@ pub fn render(scenario: &Scenario, out: &RunOutput) -> Vec<String> {
         lines.push(line);
     }
     for (t, sentence) in &out.narration {
-        lines.push(format!("[{:>12}] {sentence}", t.secs_3dp() + "s"));
+        let mut parts = sentence.lines();
+        let first = parts.next().unwrap_or_default();
+        lines.push(format!("{:>12} {first}", t.secs_3dp() + "s"));
+        for more in parts {
+            lines.push(format!("{:>12}   {more}", ""));
+        }
     }
     lines
 }

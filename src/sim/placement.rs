@@ -99,10 +99,7 @@ pub fn place_batch(
         if cx.rec.narrating() {
             cx.rec.narrate(
                 now,
-                format!(
-                    "Placing a task of group {group} ({}): {explanation}",
-                    cx.taskdefs[td.index()].name
-                ),
+                format!("[{}] {explanation}", cx.taskdefs[td.index()].name),
             );
         }
         match result {
