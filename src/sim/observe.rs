@@ -215,11 +215,14 @@ impl Observer {
                 res_mem += u64::from(r.registered_memory_mib() - r.remaining_memory_mib());
             }
         }
+        // Tasks that hold resources are listed on their instance; only those can be RUNNING.
         let (mut used_cpu, mut used_mem) = (0u64, 0u64);
-        for t in &world.tasks {
-            if t.instance.is_some() && t.last_status == TaskStatus::Running {
-                used_cpu += u64::from(t.used_cpu_units);
-                used_mem += u64::from(t.used_memory_mib);
+        for inst in world.instances.iter().filter(|i| i.status.is_registered()) {
+            for t in inst.tasks.iter().map(|&t| world.task(t)) {
+                if t.last_status == TaskStatus::Running {
+                    used_cpu += u64::from(t.used_cpu_units);
+                    used_mem += u64::from(t.used_memory_mib);
+                }
             }
         }
         rec.set(now, self.cpu.0, res_cpu as f64);
