@@ -9,4 +9,5 @@ mod placement;
 mod properties;
 mod scenarios;
 mod service;
+mod snapshots;
 mod support;

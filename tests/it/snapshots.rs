@@ -1,0 +1,55 @@
+//! Snapshots of rendered output a user reads (STYLE.md §18): the teaching scenarios' `events.csv` and the
+//! diagnostics for a scenario with several mistakes. A change here is a change users will see: review the
+//! diff with `cargo insta review`.
+
+use crate::support::*;
+
+fn events_csv(name: &str) -> String {
+    let out = run_scenario(name);
+    String::from_utf8(ecsim::report::events::render(&out.recorded)).unwrap()
+}
+
+#[test]
+fn events_of_az_spread_nine() {
+    insta::assert_snapshot!(events_csv("az-spread-nine.toml"));
+}
+
+#[test]
+fn events_of_daemon_and_replica() {
+    insta::assert_snapshot!(events_csv("daemon-and-replica.toml"));
+}
+
+#[test]
+fn events_of_unplaceable_service() {
+    insta::assert_snapshot!(events_csv("unplaceable-service.toml"));
+}
+
+#[test]
+fn diagnostics_for_a_scenario_with_several_mistakes() {
+    let text = r#"name = "broken"
+[simulation]
+duration = "1h"
+[[auto_scaling_groups]]
+name = "nodes"
+instance_types = ["m5.larg"]
+min_size = 2
+max_size = 1
+[[task_definitions]]
+family = "web"
+cpu = 256
+memory = 4096
+requires_compatibilities = ["FARGATE"]
+network_mode = "awsvpc"
+container_definitions = [{ name = "web", image = "web:1" }]
+[[services]]
+name = "web"
+task_definition = "web"
+desird_count = 2
+placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.instance-type =! t2.small" }]
+"#;
+    let diagnostics = match ecsim::scenario::load_str("broken.toml", text, &root(), &[]) {
+        Ok(_) => panic!("the scenario is invalid"),
+        Err(d) => d,
+    };
+    insta::assert_snapshot!(diagnostics.render(false));
+}
