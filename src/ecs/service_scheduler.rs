@@ -82,6 +82,28 @@ fn on_draining_instance(world: &World, t: TaskIdx) -> bool {
         .is_some_and(|i| world.instance(i).status == InstanceStatus::Draining)
 }
 
+/// Stops a task of service `s` as the scheduler does (scale-in, draining replacement) and remembers it for
+/// the "has stopped N running tasks" event.
+fn scheduler_stop(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    t: TaskIdx,
+    stopped: &mut Vec<TaskIdx>,
+) {
+    let reason = scaling_reason(world, s);
+    task_lifecycle::stop(
+        now,
+        world,
+        cx,
+        t,
+        StopCode::ServiceSchedulerInitiated,
+        reason,
+    );
+    stopped.push(t);
+}
+
 fn scaling_reason(world: &World, s: ServiceIdx) -> String {
     format!(
         "Scaling activity initiated by (deployment {})",
@@ -114,16 +136,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
             );
             stopped.push(t);
         } else if on_draining_instance(world, t) && task.last_status < TaskStatus::Running {
-            let reason = scaling_reason(world, s);
-            task_lifecycle::stop(
-                now,
-                world,
-                cx,
-                t,
-                StopCode::ServiceSchedulerInitiated,
-                reason,
-            );
-            stopped.push(t);
+            scheduler_stop(now, world, cx, s, t, &mut stopped);
         }
     }
 
@@ -155,16 +168,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     let mut order = replace.clone();
     order.sort_by_key(|&t| (is_healthy(world, t), t));
     for &t in order.iter().take(may_stop as usize) {
-        let reason = scaling_reason(world, s);
-        task_lifecycle::stop(
-            now,
-            world,
-            cx,
-            t,
-            StopCode::ServiceSchedulerInitiated,
-            reason,
-        );
-        stopped.push(t);
+        scheduler_stop(now, world, cx, s, t, &mut stopped);
     }
 
     // 3. Scale in.
@@ -172,16 +176,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     if surplus > 0 {
         let victims = placement::choose_tasks_to_stop(world, cx, s, &keep, surplus);
         for t in victims {
-            let reason = scaling_reason(world, s);
-            task_lifecycle::stop(
-                now,
-                world,
-                cx,
-                t,
-                StopCode::ServiceSchedulerInitiated,
-                reason,
-            );
-            stopped.push(t);
+            scheduler_stop(now, world, cx, s, t, &mut stopped);
         }
     }
     write_stopped_event(now, world, cx, &name, &stopped);
@@ -228,7 +223,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                 eligible += 1;
                 if mine.is_empty() {
                     match placement::daemon_fits(world, cx, s, inst) {
-                        Ok(()) => start_tasks(now, world, cx, s, &[inst]),
+                        Ok(()) => start_tasks(now, world, cx, s, vec![TaskHome::Instance(inst)]),
                         Err(unplaced) => {
                             settled = false;
                             cx.placement_failures += 1;
@@ -256,16 +251,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                 });
                 if !others {
                     for t in mine {
-                        let reason = scaling_reason(world, s);
-                        task_lifecycle::stop(
-                            now,
-                            world,
-                            cx,
-                            t,
-                            StopCode::ServiceSchedulerInitiated,
-                            reason,
-                        );
-                        stopped.push(t);
+                        scheduler_stop(now, world, cx, s, t, &mut stopped);
                     }
                 } else {
                     settled = false;
@@ -308,7 +294,13 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
     match launch_type_of(&spec.launch) {
         LaunchType::Fargate => {
             let azs = fargate_zones(world, cx, s, n);
-            start_fargate(now, world, cx, s, &azs);
+            start_tasks(
+                now,
+                world,
+                cx,
+                s,
+                azs.into_iter().map(TaskHome::Fargate).collect(),
+            );
             0
         }
         LaunchType::Ec2 => {
@@ -324,7 +316,13 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
                 DefaultPlacement::Service,
                 n,
             );
-            start_tasks(now, world, cx, s, &chosen);
+            start_tasks(
+                now,
+                world,
+                cx,
+                s,
+                chosen.iter().map(|&i| TaskHome::Instance(i)).collect(),
+            );
             let missing = n - chosen.len() as u32;
             if let Some(unplaced) = failure {
                 cx.placement_failures += u64::from(missing);
@@ -383,66 +381,60 @@ fn fargate_zones(world: &World, cx: &Cx, s: ServiceIdx, n: u32) -> Vec<String> {
     out
 }
 
-fn start_fargate(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, zones: &[String]) {
-    let spec = &cx.scenario.services[s.index()];
-    let provider = match &spec.launch {
-        LaunchTarget::CapacityProviderStrategy(items) => {
-            items.first().map(|i| i.capacity_provider.clone())
-        }
-        LaunchTarget::LaunchType(_) => None,
-    };
-    let group = format!("service:{}", spec.name);
-    let td = world.services[s.index()].task_definition;
-    let mut started = Vec::new();
-    for az in zones {
-        let t = task_lifecycle::create(
-            now,
-            world,
-            cx,
-            NewTask {
-                task_definition: td,
-                service: Some(s),
-                group: group.clone(),
-                launch_type: LaunchType::Fargate,
-                capacity_provider: provider.clone(),
-                instance: None,
-                availability_zone: az.clone(),
-            },
-        );
-        started.push(t);
-    }
-    world.services[s.index()].tasks_started += started.len() as u64;
-    write_started_event(now, world, cx, s, &started);
+/// Where a new service task runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskHome {
+    /// On this container instance (EC2).
+    Instance(InstanceIdx),
+    /// On Fargate, in this zone.
+    Fargate(String),
 }
 
-fn start_tasks(
+/// Creates one task of service `s` at `home` (it starts PROVISIONING). A Fargate task launched through a
+/// capacity provider strategy records the strategy's first provider.
+pub fn create_service_task(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
     s: ServiceIdx,
-    instances: &[InstanceIdx],
-) {
-    let group = format!("service:{}", cx.scenario.services[s.index()].name);
-    let td = world.services[s.index()].task_definition;
-    let mut started = Vec::new();
-    for &inst in instances {
-        let az = world.instance(inst).availability_zone.clone();
-        let t = task_lifecycle::create(
-            now,
-            world,
-            cx,
-            NewTask {
-                task_definition: td,
-                service: Some(s),
-                group: group.clone(),
-                launch_type: LaunchType::Ec2,
-                capacity_provider: None,
-                instance: Some(inst),
-                availability_zone: az,
-            },
-        );
-        started.push(t);
-    }
+    home: TaskHome,
+) -> TaskIdx {
+    let spec = &cx.scenario.services[s.index()];
+    let (launch_type, instance, availability_zone, capacity_provider) = match home {
+        TaskHome::Instance(i) => (
+            LaunchType::Ec2,
+            Some(i),
+            world.instance(i).availability_zone.clone(),
+            None,
+        ),
+        TaskHome::Fargate(zone) => {
+            let provider = match &spec.launch {
+                LaunchTarget::CapacityProviderStrategy(items) => {
+                    items.first().map(|i| i.capacity_provider.clone())
+                }
+                LaunchTarget::LaunchType(_) => None,
+            };
+            (LaunchType::Fargate, None, zone, provider)
+        }
+    };
+    let new = NewTask {
+        task_definition: world.services[s.index()].task_definition,
+        service: Some(s),
+        group: format!("service:{}", spec.name),
+        launch_type,
+        capacity_provider,
+        instance,
+        availability_zone,
+    };
+    task_lifecycle::create(now, world, cx, new)
+}
+
+/// Starts one task of service `s` per home and writes the "has started N tasks" event.
+fn start_tasks(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, homes: Vec<TaskHome>) {
+    let started: Vec<TaskIdx> = homes
+        .into_iter()
+        .map(|h| create_service_task(now, world, cx, s, h))
+        .collect();
     world.services[s.index()].tasks_started += started.len() as u64;
     write_started_event(now, world, cx, s, &started);
 }

@@ -2,7 +2,8 @@
 
 use crate::ec2;
 use crate::ecs::service_scheduler::launch_type_of;
-use crate::ecs::task_lifecycle::{self, NewTask};
+use crate::ecs::service_scheduler::{TaskHome, create_service_task};
+use crate::ecs::task_lifecycle;
 use crate::engine::{EventQueue, Phase, RngStreams, SimDuration, SimTime};
 use crate::report::recorder::Recorder;
 use crate::scenario::{LaunchType, Scenario, Schedule, SchedulingStrategy};
@@ -118,11 +119,9 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
     let scenario = cx.scenario;
     let spec = &scenario.services[s.index()];
     let td = world.services[s.index()].task_definition;
-    let group = format!("service:{}", spec.name);
-    let mut placed: Vec<(Option<InstanceIdx>, String)> = Vec::new();
-    let launch_type = launch_type_of(&spec.launch);
+    let mut homes: Vec<TaskHome> = Vec::new();
     let mut complete = true;
-    match (spec.scheduling_strategy, launch_type) {
+    match (spec.scheduling_strategy, launch_type_of(&spec.launch)) {
         (SchedulingStrategy::Daemon, _) => {
             let mut eligible = 0;
             for i in 0..world.instances.len() {
@@ -134,24 +133,23 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
                 }
                 eligible += 1;
                 if placement::daemon_fits(world, cx, s, inst).is_ok() {
-                    placed.push((Some(inst), world.instance(inst).availability_zone.clone()));
-                    // Reserve now so the next daemon check sees it.
-                    warm_task(world, cx, s, td, &group, placed.pop().expect("just pushed"));
+                    // Created at once, so that the next instance's check sees what this one reserved.
+                    warm_task(world, cx, s, td, TaskHome::Instance(inst));
                 } else {
                     complete = false;
                 }
             }
             world.services[s.index()].desired_count = eligible;
-            world.services[s.index()].deployment_completed = complete;
-            return;
         }
         (SchedulingStrategy::Replica, LaunchType::Fargate) => {
             let zones = &scenario.cluster.availability_zones;
-            for k in 0..spec.desired_count as usize {
-                placed.push((None, zones[k % zones.len()].clone()));
-            }
+            homes.extend(
+                (0..spec.desired_count as usize)
+                    .map(|k| TaskHome::Fargate(zones[k % zones.len()].clone())),
+            );
         }
         (SchedulingStrategy::Replica, LaunchType::Ec2) => {
+            let group = format!("service:{}", spec.name);
             let (chosen, failure) = placement::place_batch(
                 SimTime::ZERO,
                 world,
@@ -163,13 +161,11 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
                 spec.desired_count,
             );
             complete = failure.is_none();
-            for inst in chosen {
-                placed.push((Some(inst), world.instance(inst).availability_zone.clone()));
-            }
+            homes.extend(chosen.into_iter().map(TaskHome::Instance));
         }
     }
-    for p in placed {
-        warm_task(world, cx, s, td, &group, p);
+    for home in homes {
+        warm_task(world, cx, s, td, home);
     }
     world.services[s.index()].deployment_completed = complete;
 }
@@ -179,29 +175,10 @@ fn warm_task(
     cx: &mut Cx,
     s: ServiceIdx,
     td: TaskDefIdx,
-    group: &str,
-    at: (Option<InstanceIdx>, String),
+    home: TaskHome,
 ) -> TaskIdx {
     let now = SimTime::ZERO;
-    let launch_type = if at.0.is_some() {
-        LaunchType::Ec2
-    } else {
-        LaunchType::Fargate
-    };
-    let t = task_lifecycle::create(
-        now,
-        world,
-        cx,
-        NewTask {
-            task_definition: td,
-            service: Some(s),
-            group: group.to_string(),
-            launch_type,
-            capacity_provider: None,
-            instance: at.0,
-            availability_zone: at.1,
-        },
-    );
+    let t = create_service_task(now, world, cx, s, home);
     let has_checks = cx.taskdefs[td.index()]
         .essential
         .iter()

@@ -193,7 +193,6 @@ fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, event: Event) {
 fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
     let scenario = cx.scenario;
     let event = &scenario.events[i];
-    let cluster = scenario.cluster.name.clone();
     match &event.action {
         EventAction::UpdateService {
             service,
@@ -224,17 +223,15 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
             count,
             auto_scaling_group,
         } => {
-            let picked = ec2::pick_active(
+            for inst in pick_instances(
+                now,
                 world,
                 cx,
-                auto_scaling_group.map(|a| AsgIdx(a as u32)),
+                i,
+                "drain_instances",
                 *count,
-                &format!("events/{i}"),
-            );
-            if (picked.len() as u32) < *count {
-                cx.rec.event(now, Scope::Cluster, &cluster, "EVENT_SHORT", format!("drain_instances (events.{i}) asked for {count} instances; only {} were ACTIVE.", picked.len()));
-            }
-            for inst in picked {
+                *auto_scaling_group,
+            ) {
                 ec2::drain(now, world, cx, inst);
             }
         }
@@ -242,17 +239,15 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
             count,
             auto_scaling_group,
         } => {
-            let picked = ec2::pick_active(
+            for inst in pick_instances(
+                now,
                 world,
                 cx,
-                auto_scaling_group.map(|a| AsgIdx(a as u32)),
+                i,
+                "terminate_instances",
                 *count,
-                &format!("events/{i}"),
-            );
-            if (picked.len() as u32) < *count {
-                cx.rec.event(now, Scope::Cluster, &cluster, "EVENT_SHORT", format!("terminate_instances (events.{i}) asked for {count} instances; only {} were ACTIVE.", picked.len()));
-            }
-            for inst in picked {
+                *auto_scaling_group,
+            ) {
                 ec2::terminate(now, world, cx, inst, "terminate_instances event");
             }
         }
@@ -262,6 +257,32 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
             // Validated and noted as not simulated yet (scenario layer); nothing happens in this milestone.
         }
     }
+}
+
+/// The instances `[[events]]` entry `i` acts on: `count` drawn uniformly from the ACTIVE instances of the
+/// group (or of every group), sorted by id, on the stream `events/<i>` (SPEC §3.11). Fewer than asked is
+/// written as an event.
+fn pick_instances(
+    now: SimTime,
+    world: &World,
+    cx: &mut Cx,
+    i: usize,
+    action: &str,
+    count: u32,
+    auto_scaling_group: Option<usize>,
+) -> Vec<crate::world::InstanceIdx> {
+    let asg = auto_scaling_group.map(|a| AsgIdx(a as u32));
+    let picked = ec2::pick_active(world, cx, asg, count, &format!("events/{i}"));
+    if (picked.len() as u32) < count {
+        let cluster = cx.scenario.cluster.name.clone();
+        let message = format!(
+            "{action} (events.{i}) asked for {count} instances; only {} were ACTIVE.",
+            picked.len()
+        );
+        cx.rec
+            .event(now, Scope::Cluster, &cluster, "EVENT_SHORT", message);
+    }
+    picked
 }
 
 fn on_scheduled_task(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
