@@ -29,6 +29,18 @@ fn bench(c: &mut Criterion) {
                 "images.\"nginx:1.25\".crash_rate_per_hour=2".to_string(),
             ],
         ),
+        (
+            "large_cluster_1d",
+            "daemon-and-replica.toml",
+            vec![
+                "simulation.duration=\"1d\"".to_string(),
+                "auto_scaling_groups.ecs-nodes.min_size=200".to_string(),
+                "auto_scaling_groups.ecs-nodes.max_size=200".to_string(),
+                "auto_scaling_groups.ecs-nodes.desired_capacity=200".to_string(),
+                "services.api.desired_count=500".to_string(),
+                "images.\"api:1.0\".crash_rate_per_hour=0.5".to_string(),
+            ],
+        ),
     ];
     let mut group = c.benchmark_group("end_to_end");
     group.sample_size(10);
