@@ -31,6 +31,7 @@ pub mod checks;
 pub mod ec2;
 pub mod ecs;
 pub mod engine;
+pub mod fargate;
 pub mod report;
 pub mod scenario;
 pub mod sim;

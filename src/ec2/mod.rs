@@ -121,7 +121,9 @@ pub fn launch(
             .iter()
             .flat_map(|t| t.images.iter().cloned())
             .collect();
-        world.instances[idx.index()].cached_images.extend(images);
+        world.instances[idx.index()]
+            .cached_images
+            .extend(images.into_iter().map(|i| (i, now)));
         register(now, world, cx, idx);
     } else {
         let stream = format!("asg/{group}/launch_time");
@@ -185,7 +187,7 @@ pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
         "CONTAINER_INSTANCE_DRAINING",
         format!("Container instance {id} set to DRAINING."),
     );
-    cx.capacity_changed(now, world);
+    cx.request_reconcile_all(now);
 }
 
 /// Terminates an instance: its tasks stop at once, and its group launches a replacement.

@@ -27,9 +27,9 @@ pub fn run_task(
     let mut started = Vec::new();
     match launch_type_of(&call.launch) {
         LaunchType::Fargate => {
-            let zones = cx.scenario.cluster.availability_zones.clone();
-            for k in 0..call.count as usize {
-                let az = zones[k % zones.len()].clone();
+            let zones = crate::fargate::zones_for(world, cx, &call.group, None, call.count);
+            let provider = crate::fargate::capacity_provider(&call.launch);
+            for az in zones {
                 started.push(task_lifecycle::create(
                     now,
                     world,
@@ -39,7 +39,7 @@ pub fn run_task(
                         service: None,
                         group: call.group.clone(),
                         launch_type: LaunchType::Fargate,
-                        capacity_provider: None,
+                        capacity_provider: provider.clone(),
                         instance: None,
                         availability_zone: az,
                     },
@@ -76,7 +76,7 @@ pub fn run_task(
             }
             if let Some(unplaced) = failure {
                 let missing = call.count - started.len() as u32;
-                cx.placement_failures += u64::from(missing);
+                cx.count_placement_failures(now, missing);
                 cx.rec.event(
                     now,
                     Scope::Cluster,

@@ -121,32 +121,22 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     );
     let mut stopped: Vec<TaskIdx> = Vec::new();
 
-    // UNHEALTHY tasks are stopped and replaced; PENDING tasks on DRAINING instances are stopped at once (§3.3).
-    let active: Vec<TaskIdx> = world.active_tasks_of(s).collect();
-    for &t in &active {
-        let task = world.task(t);
-        if task.health == HealthStatus::Unhealthy {
-            task_lifecycle::stop(
-                now,
-                world,
-                cx,
-                t,
-                StopCode::ServiceSchedulerInitiated,
-                "Task failed container health checks".into(),
-            );
-            stopped.push(t);
-        } else if on_draining_instance(world, t) && task.last_status < TaskStatus::Running {
+    // PENDING tasks on DRAINING instances are stopped at once (§3.3).
+    for t in world.active_tasks_of(s).collect::<Vec<_>>() {
+        if on_draining_instance(world, t) && world.task(t).last_status < TaskStatus::Running {
             scheduler_stop(now, world, cx, s, t, &mut stopped);
         }
     }
 
+    // Tasks to replace: those on DRAINING instances, and UNHEALTHY ones past the grace period (§3.2).
     let active: Vec<TaskIdx> = world.active_tasks_of(s).collect();
-    let (replace, keep): (Vec<TaskIdx>, Vec<TaskIdx>) = active
-        .iter()
-        .partition(|&&t| on_draining_instance(world, t));
+    let (replace, keep): (Vec<TaskIdx>, Vec<TaskIdx>) = active.iter().partition(|&&t| {
+        on_draining_instance(world, t) || is_unhealthy_past_grace(now, world, cx, t)
+    });
     let d = world.services[s.index()].desired_count;
     let a = active.len() as u32;
     let healthy = active.iter().filter(|&&t| is_healthy(world, t)).count() as u32;
+    let floor = minimum_healthy_tasks(d, min_pct);
 
     // 1. Start.
     let want = maximum_tasks(d, max_pct)
@@ -161,11 +151,34 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
         };
     }
 
-    // 2. Replace tasks on DRAINING instances within minimumHealthyPercent.
-    let may_stop = healthy
-        .saturating_sub(minimum_healthy_tasks(d, min_pct))
-        .min(replace.len() as u32);
-    let mut order = replace.clone();
+    // 2a. UNHEALTHY tasks (§3.2): once their replacements have started — which maximumPercent allowed above —
+    // they stop; if no replacement could start and nothing else can move, they stop one by one.
+    let (unhealthy, draining): (Vec<TaskIdx>, Vec<TaskIdx>) = replace
+        .iter()
+        .partition(|&&t| world.task(t).health == HealthStatus::Unhealthy);
+    let started = want - unplaced;
+    let replaced = (keep.len() as u32 + started + unhealthy.len() as u32).saturating_sub(d);
+    let mut unhealthy_stops = replaced.min(unhealthy.len() as u32);
+    let settled_keep = keep.iter().all(|&t| is_healthy(world, t));
+    if unhealthy_stops == 0 && want == 0 && !unhealthy.is_empty() && settled_keep {
+        unhealthy_stops = 1;
+    }
+    for &t in unhealthy.iter().take(unhealthy_stops as usize) {
+        task_lifecycle::stop(
+            now,
+            world,
+            cx,
+            t,
+            StopCode::ServiceSchedulerInitiated,
+            UNHEALTHY_REASON.into(),
+        );
+        stopped.push(t);
+    }
+
+    // 2b. Tasks on DRAINING instances: stop min(H − ceil(d·min/100), N) of them, not-yet-healthy first (§3.3,
+    // §4.1).
+    let may_stop = healthy.saturating_sub(floor).min(draining.len() as u32);
+    let mut order = draining.clone();
     order.sort_by_key(|&t| (is_healthy(world, t), t));
     for &t in order.iter().take(may_stop as usize) {
         scheduler_stop(now, world, cx, s, t, &mut stopped);
@@ -180,24 +193,39 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
         }
     }
     write_stopped_event(now, world, cx, &name, &stopped);
-    let stuck = want == 0
-        && may_stop == 0
-        && !replace.is_empty()
-        && healthy <= minimum_healthy_tasks(d, min_pct)
-        && a >= maximum_tasks(d, max_pct);
-    if stuck {
+
+    // Stuck: nothing may start or stop, and no task is still on its way to healthy (§4.1, §3.3).
+    let nothing_pending = active
+        .iter()
+        .all(|&t| is_healthy(world, t) || world.task(t).health == HealthStatus::Unhealthy);
+    if want == 0 && may_stop == 0 && unhealthy_stops == 0 && !replace.is_empty() && nothing_pending
+    {
+        let message = format!(
+            "service {name} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."
+        );
         service_event_once(
             now,
             world,
             cx,
             s,
             "SERVICE_DEPLOYMENT_STUCK",
-            format!(
-                "service {name} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."
-            ),
+            "stuck",
+            message,
         );
     }
     unplaced == 0 && replace.is_empty() && stopped.is_empty() && keep.len() as u32 == d && want == 0
+}
+
+/// `stoppedReason` of a task stopped for failing its container health check.
+pub const UNHEALTHY_REASON: &str = "Task failed container health checks";
+
+/// UNHEALTHY, and past `healthCheckGracePeriodSeconds` since it started (§3.2): the scheduler may act.
+fn is_unhealthy_past_grace(now: SimTime, world: &World, cx: &Cx, t: TaskIdx) -> bool {
+    let task = world.task(t);
+    let grace = task.service.map_or(SimDuration::ZERO, |s| {
+        cx.scenario.services[s.index()].health_check_grace_period
+    });
+    task.health == HealthStatus::Unhealthy && task.times.running.is_some_and(|r| now >= r + grace)
 }
 
 fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) -> bool {
@@ -205,9 +233,17 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
     let mut stopped = Vec::new();
     let mut settled = true;
     let mut eligible = 0;
+    let mut failure: Option<placement::Unplaced> = None;
+    let blocked = world.services[s.index()].placement_blocked;
     for i in 0..world.instances.len() {
         let inst = InstanceIdx(i as u32);
         let status = world.instance(inst).status;
+        if matches!(
+            status,
+            InstanceStatus::Launching | InstanceStatus::Terminated
+        ) {
+            continue;
+        }
         let mine: Vec<TaskIdx> = world
             .instance(inst)
             .tasks
@@ -215,53 +251,76 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
             .copied()
             .filter(|&t| world.task(t).service == Some(s) && world.task(t).is_active())
             .collect();
-        match status {
-            InstanceStatus::Active => {
-                if !placement::daemon_eligible(world, cx, s, inst) {
-                    continue;
-                }
-                eligible += 1;
-                if mine.is_empty() {
-                    match placement::daemon_fits(world, cx, s, inst) {
-                        Ok(()) => start_tasks(now, world, cx, s, vec![TaskHome::Instance(inst)]),
-                        Err(unplaced) => {
-                            settled = false;
-                            cx.placement_failures += 1;
-                            let msg = unplaced.service_message(&name);
-                            service_event_once(
-                                now,
-                                world,
-                                cx,
-                                s,
-                                "SERVICE_TASK_PLACEMENT_FAILURE",
-                                msg,
-                            );
-                        }
-                    }
-                }
-            }
-            InstanceStatus::Draining => {
-                // Daemon tasks are stopped last: once every REPLICA service task on the instance has
-                // stopped (standalone tasks are unaffected by draining and are not waited for).
-                let others = world.instance(inst).tasks.iter().any(|&t| {
-                    world.task(t).service.is_some_and(|o| {
-                        cx.scenario.services[o.index()].scheduling_strategy
-                            == SchedulingStrategy::Replica
-                    })
-                });
-                if !others {
-                    for t in mine {
-                        scheduler_stop(now, world, cx, s, t, &mut stopped);
-                    }
+        if status == InstanceStatus::Draining {
+            // PENDING daemon tasks stop at once; running ones last, once every REPLICA service task on the
+            // instance has stopped (standalone tasks are unaffected by draining and are not waited for).
+            let replicas_left = world.instance(inst).tasks.iter().any(|&t| {
+                world.task(t).service.is_some_and(|o| {
+                    cx.scenario.services[o.index()].scheduling_strategy
+                        == SchedulingStrategy::Replica
+                })
+            });
+            for t in mine {
+                if !replicas_left || world.task(t).last_status < TaskStatus::Running {
+                    scheduler_stop(now, world, cx, s, t, &mut stopped);
                 } else {
                     settled = false;
                 }
             }
-            InstanceStatus::Launching | InstanceStatus::Terminated => {}
+            continue;
+        }
+        if !placement::daemon_eligible(world, cx, s, inst) {
+            continue;
+        }
+        eligible += 1;
+        let mut running_here = 0;
+        for t in mine {
+            if is_unhealthy_past_grace(now, world, cx, t) {
+                task_lifecycle::stop(
+                    now,
+                    world,
+                    cx,
+                    t,
+                    StopCode::ServiceSchedulerInitiated,
+                    UNHEALTHY_REASON.into(),
+                );
+                stopped.push(t);
+            } else {
+                running_here += 1;
+            }
+        }
+        if running_here > 0 {
+            continue;
+        }
+        if blocked {
+            settled = false;
+            continue;
+        }
+        match placement::daemon_fits(world, cx, s, inst) {
+            Ok(()) => start_tasks(now, world, cx, s, vec![TaskHome::Instance(inst)]),
+            Err(unplaced) => {
+                settled = false;
+                cx.count_placement_failures(now, 1);
+                failure.get_or_insert(unplaced);
+            }
         }
     }
     world.services[s.index()].desired_count = eligible;
     write_stopped_event(now, world, cx, &name, &stopped);
+    if let Some(unplaced) = failure {
+        let key = format!("placement:{}", unplaced.reason());
+        service_event_once(
+            now,
+            world,
+            cx,
+            s,
+            "SERVICE_TASK_PLACEMENT_FAILURE",
+            &key,
+            unplaced.service_message(&name),
+        );
+        world.services[s.index()].placement_blocked = true;
+        schedule_retry(now, world, cx, s);
+    }
     settled && stopped.is_empty()
 }
 
@@ -285,21 +344,26 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
             );
         }
     }
-    let not_before = world.services[s.index()].launch_not_before;
+    let svc = &mut world.services[s.index()];
+    let not_before = svc.launch_not_before;
     if now < not_before {
-        cx.schedule(not_before, Phase::Reconcile, Event::PlacementRetry(s));
+        if svc.throttle_timer != Some(not_before) {
+            svc.throttle_timer = Some(not_before);
+            cx.schedule(not_before, Phase::Reconcile, Event::ServiceReconcile(s));
+        }
         return 0;
     }
     let spec = &cx.scenario.services[s.index()];
     match launch_type_of(&spec.launch) {
         LaunchType::Fargate => {
-            let azs = fargate_zones(world, cx, s, n);
+            let group = format!("service:{}", spec.name);
+            let zones = crate::fargate::zones_for(world, cx, &group, Some(s), n);
             start_tasks(
                 now,
                 world,
                 cx,
                 s,
-                azs.into_iter().map(TaskHome::Fargate).collect(),
+                zones.into_iter().map(TaskHome::Fargate).collect(),
             );
             0
         }
@@ -325,10 +389,18 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
             );
             let missing = n - chosen.len() as u32;
             if let Some(unplaced) = failure {
-                cx.placement_failures += u64::from(missing);
+                cx.count_placement_failures(now, missing);
                 let name = world.services[s.index()].name.clone();
-                let msg = unplaced.service_message(&name);
-                service_event_once(now, world, cx, s, "SERVICE_TASK_PLACEMENT_FAILURE", msg);
+                let key = format!("placement:{}", unplaced.reason());
+                service_event_once(
+                    now,
+                    world,
+                    cx,
+                    s,
+                    "SERVICE_TASK_PLACEMENT_FAILURE",
+                    &key,
+                    unplaced.service_message(&name),
+                );
                 world.services[s.index()].placement_blocked = true;
                 schedule_retry(now, world, cx, s);
             }
@@ -353,32 +425,6 @@ pub fn launch_type_of(target: &LaunchTarget) -> LaunchType {
             }
         }
     }
-}
-
-/// Fargate spreads a service's tasks across the cluster's zones (ECS-SEMANTICS §1.2): each new task goes to
-/// the zone with the fewest tasks of the service, ties in zone order.
-fn fargate_zones(world: &World, cx: &Cx, s: ServiceIdx, n: u32) -> Vec<String> {
-    let zones = &cx.scenario.cluster.availability_zones;
-    let mut counts: Vec<u32> = zones
-        .iter()
-        .map(|z| {
-            world
-                .active_tasks_of(s)
-                .filter(|&t| &world.task(t).availability_zone == z)
-                .count() as u32
-        })
-        .collect();
-    let mut out = Vec::new();
-    for _ in 0..n {
-        let (i, _) = counts
-            .iter()
-            .enumerate()
-            .min_by_key(|(i, c)| (**c, *i))
-            .expect("a cluster has zones");
-        counts[i] += 1;
-        out.push(zones[i].clone());
-    }
-    out
 }
 
 /// Where a new service task runs.
@@ -407,15 +453,12 @@ pub fn create_service_task(
             world.instance(i).availability_zone.clone(),
             None,
         ),
-        TaskHome::Fargate(zone) => {
-            let provider = match &spec.launch {
-                LaunchTarget::CapacityProviderStrategy(items) => {
-                    items.first().map(|i| i.capacity_provider.clone())
-                }
-                LaunchTarget::LaunchType(_) => None,
-            };
-            (LaunchType::Fargate, None, zone, provider)
-        }
+        TaskHome::Fargate(zone) => (
+            LaunchType::Fargate,
+            None,
+            zone,
+            crate::fargate::capacity_provider(&spec.launch),
+        ),
     };
     let new = NewTask {
         task_definition: world.services[s.index()].task_definition,
@@ -435,7 +478,9 @@ fn start_tasks(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, home
         .into_iter()
         .map(|h| create_service_task(now, world, cx, s, h))
         .collect();
-    world.services[s.index()].tasks_started += started.len() as u64;
+    if now >= cx.warmup {
+        world.services[s.index()].tasks_started += started.len() as u64;
+    }
     write_started_event(now, world, cx, s, &started);
 }
 
@@ -497,24 +542,25 @@ fn write_stopped_event(now: SimTime, world: &World, cx: &mut Cx, name: &str, sto
         .event(now, Scope::Service, name, "TASKS_STOPPED", msg);
 }
 
-/// Writes a service event unless the same message was written less than 6 h ago and its cause has not
-/// cleared since (ECS-SEMANTICS §1.7).
+/// Writes a service event unless an event with the same cause (`key`) was written less than 6 h ago and the
+/// cause has not cleared since (ECS-SEMANTICS §1.7).
 fn service_event_once(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
     s: ServiceIdx,
     kind: &str,
+    key: &str,
     message: String,
 ) {
     let svc = &mut world.services[s.index()];
     if let Some((last, at)) = &svc.last_repeatable_event
-        && *last == message
+        && last == key
         && now < *at + EVENT_REPEAT_AFTER
     {
         return;
     }
-    svc.last_repeatable_event = Some((message.clone(), now));
+    svc.last_repeatable_event = Some((key.to_string(), now));
     let name = svc.name.clone();
     cx.rec.event(now, Scope::Service, &name, kind, message);
 }
@@ -533,7 +579,9 @@ fn update_steady_state(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceI
         let deployment = svc.deployment_id.clone();
         if !svc.deployment_completed {
             svc.deployment_completed = true;
-            svc.deployments_completed += 1;
+            if now >= cx.warmup {
+                svc.deployments_completed += 1;
+            }
             cx.rec.event(
                 now,
                 Scope::Service,

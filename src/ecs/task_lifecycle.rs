@@ -76,6 +76,7 @@ pub fn create(now: SimTime, world: &mut World, cx: &mut Cx, new: NewTask) -> Tas
         used_cpu_units: rt.used_cpu_units,
         used_memory_mib: rt.used_memory_mib,
         reservation: None,
+        crashed: false,
     };
     world.tasks.push(task);
     if let Some(inst) = new.instance {
@@ -86,11 +87,21 @@ pub fn create(now: SimTime, world: &mut World, cx: &mut Cx, new: NewTask) -> Tas
     }
     // PROVISIONING: Fargate allocates capacity and an ENI; on EC2 the agent takes the task at once.
     let provisioning = match new.launch_type {
-        LaunchType::Fargate => cx.draw("fargate/startup_time", cx.scenario.fargate.startup_time),
+        LaunchType::Fargate => {
+            let stream = stream_of(&world.tasks[idx.index()].group, "fargate_startup_time");
+            cx.draw(&stream, cx.scenario.fargate.startup_time)
+        }
         LaunchType::Ec2 => SimDuration::ZERO,
     };
     schedule_advance(now + provisioning, world, cx, idx);
     idx
+}
+
+/// The RNG stream of one random process of the tasks of `group` (`task/<group>/<what>`): each group draws
+/// from its own streams, so a change to one service never shifts another's numbers (DESIGN.md; common
+/// random numbers across variants).
+fn stream_of(group: &str, what: &str) -> String {
+    format!("task/{group}/{what}")
 }
 
 fn schedule_advance(at: SimTime, world: &World, cx: &mut Cx, task: TaskIdx) {
@@ -109,8 +120,9 @@ pub fn on_advance(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         TaskStatus::Provisioning => enter_pending(now, world, cx, task),
         TaskStatus::Pending => {
             world.task_mut(task).set_status(TaskStatus::Activating);
+            let stream = stream_of(&world.task(task).group, "activating");
             let ms = crate::engine::rng::uniform_ms(
-                cx.rng.stream("task/activating"),
+                cx.rng.stream(&stream),
                 ACTIVATING_MS_MIN,
                 ACTIVATING_MS_MAX,
             );
@@ -131,22 +143,21 @@ fn enter_pending(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     t.times.pull_started = Some(now);
     let (td, instance) = (t.task_definition, t.instance);
     let rt = &cx.taskdefs[td.index()];
-    // Images pull in parallel; PENDING lasts as long as the slowest image not yet on the instance.
-    let mut pull = SimDuration::ZERO;
+    // Images pull in parallel; PENDING ends when the last image is on the instance. An image another task
+    // is already pulling is ready when that pull ends; Fargate caches nothing, so every task pulls.
+    let mut ready = now;
     for image in &rt.images {
-        let cached =
-            instance.is_some_and(|i| world.instances[i.index()].cached_images.contains(image));
-        if !cached {
-            pull = pull.max(cx.scenario.image(image).pull_time);
-        }
+        let pull_time = cx.scenario.image(image).pull_time;
+        let at = match instance {
+            None => now + pull_time,
+            Some(i) => *world.instances[i.index()]
+                .cached_images
+                .entry(image.clone())
+                .or_insert(now + pull_time),
+        };
+        ready = ready.max(at);
     }
-    if let Some(i) = world.task(task).instance {
-        let images = cx.taskdefs[world.task(task).task_definition.index()]
-            .images
-            .clone();
-        world.instances[i.index()].cached_images.extend(images);
-    }
-    schedule_advance(now + pull, world, cx, task);
+    schedule_advance(ready, world, cx, task);
 }
 
 fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
@@ -158,6 +169,7 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     if let Some(s) = service {
         let svc = &mut world.services[s.index()];
         svc.consecutive_start_failures = 0;
+        svc.throttled_at_failures = 0;
         svc.throttle_event_written = false;
         cx.request_reconcile(now, s);
     }
@@ -174,6 +186,12 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
 }
 
 /// Schedules what follows RUNNING: the app answering, health, crashes and batch exits.
+///
+/// Container health checks (ECS-SEMANTICS §2.2): Docker probes every `interval` from container start; a
+/// probe passes once the app answers (unless the image `fails_health_checks`), and a failing probe's result
+/// is known when it times out. Failures before `startPeriod` do not count, and a pass inside it makes the
+/// container HEALTHY. The container is UNHEALTHY after `retries` counted failures in a row before its first
+/// pass. The task is HEALTHY when every essential container with a check is, UNHEALTHY as soon as one is.
 pub fn schedule_running_timers(
     now: SimTime,
     world: &mut World,
@@ -182,84 +200,67 @@ pub fn schedule_running_timers(
     epoch: u32,
 ) {
     let td = world.task(task).task_definition.index();
+    let group = world.task(task).group.clone();
     let essential = cx.taskdefs[td].essential.clone();
-    let mut ready_after = SimDuration::ZERO;
-    let mut crash_rate = 0.0;
-    let mut broken = false;
-    for (i, c) in essential.iter().enumerate() {
-        let stream = format!("images/{}/startup_time", c.image);
-        let _ = i;
-        ready_after = ready_after.max(cx.draw(&stream, c.behaviour.startup_time));
-        crash_rate += c.behaviour.crash_rate_per_hour;
-        broken |= c.behaviour.fails_health_checks;
+    let mut app_ready = SimDuration::ZERO;
+    let mut healthy_at = SimDuration::ZERO;
+    let mut unhealthy_at: Option<SimDuration> = None;
+    let mut any_check = false;
+    let mut exit: Option<(SimDuration, bool)> = None;
+    for c in &essential {
+        let ready = cx.draw(
+            &stream_of(&group, &format!("startup_time/{}", c.image)),
+            c.behaviour.startup_time,
+        );
+        app_ready = app_ready.max(ready);
+        if let Some(hc) = &c.health_check {
+            any_check = true;
+            match container_health(hc, ready, c.behaviour.fails_health_checks) {
+                ContainerHealth::HealthyAt(at) => healthy_at = healthy_at.max(at),
+                ContainerHealth::UnhealthyAt(at) => {
+                    unhealthy_at = Some(unhealthy_at.map_or(at, |u| u.min(at)));
+                }
+            }
+        }
+        // Any essential container that exits stops the task (§2.3): the earliest exit wins.
+        if let Some(d) = c.behaviour.exits_after {
+            let after = cx.draw(&stream_of(&group, &format!("exits_after/{}", c.image)), d);
+            if exit.is_none_or(|(e, _)| after < e) {
+                exit = Some((after, false));
+            }
+        }
+        if c.behaviour.crash_rate_per_hour > 0.0 {
+            let mean_ms = 3_600_000.0 / c.behaviour.crash_rate_per_hour;
+            let rng = cx
+                .rng
+                .stream(&stream_of(&group, &format!("crash/{}", c.image)));
+            let after = SimDuration::from_ms(crate::engine::rng::exponential_ms(rng, mean_ms));
+            if exit.is_none_or(|(e, _)| after < e) {
+                exit = Some((after, true));
+            }
+        }
     }
     cx.schedule(
-        now + ready_after,
+        now + app_ready,
         Phase::Transition,
         Event::TaskAppReady { task, epoch },
     );
-
-    // Health for the service (§4.1). Container health checks decide when there are any.
-    let checks: Vec<_> = essential
-        .iter()
-        .filter_map(|c| c.health_check.clone())
-        .collect();
-    if checks.is_empty() {
-        cx.schedule(
+    match (any_check, unhealthy_at) {
+        (false, _) => cx.schedule(
             now + HEALTHY_AFTER_RUNNING_WITHOUT_CHECKS,
             Phase::HealthCheck,
             Event::TaskHealthy { task, epoch },
-        );
-    } else if broken {
-        // The first failure that counts is the first probe at or after startPeriod; UNHEALTHY after `retries`
-        // consecutive failures, each known when its probe times out.
-        let unhealthy_at = checks
-            .iter()
-            .map(|hc| {
-                let interval = hc.interval.as_ms();
-                let first = hc.start_period.as_ms().div_ceil(interval).max(1);
-                let last_probe = (first + u64::from(hc.retries) - 1) * interval;
-                SimDuration::from_ms(last_probe) + hc.timeout
-            })
-            .min()
-            .expect("non-empty");
-        cx.schedule(
-            now + unhealthy_at,
+        ),
+        (true, Some(at)) => cx.schedule(
+            now + at,
             Phase::HealthCheck,
             Event::TaskUnhealthy { task, epoch },
-        );
-    } else {
-        // The first probe (every `interval` from container start) after the app answers passes.
-        let healthy_at = checks
-            .iter()
-            .map(|hc| {
-                let interval = hc.interval.as_ms();
-                let k = ready_after.as_ms().div_ceil(interval).max(1);
-                SimDuration::from_ms(k * interval)
-            })
-            .max()
-            .expect("non-empty");
-        cx.schedule(
+        ),
+        (true, None) => cx.schedule(
             now + healthy_at,
             Phase::HealthCheck,
             Event::TaskHealthy { task, epoch },
-        );
-    }
-
-    // Essential containers that exit: a batch job's run time, or a crash (a Poisson process per hour).
-    let mut exit: Option<(SimDuration, bool)> = None;
-    if let Some(d) = cx.taskdefs[td].exits_after {
-        exit = Some((cx.draw("task/exits_after", d), false));
-    }
-    if crash_rate > 0.0 {
-        let mean_ms = 3_600_000.0 / crash_rate;
-        let at = SimDuration::from_ms(crate::engine::rng::exponential_ms(
-            cx.rng.stream("task/crash"),
-            mean_ms,
-        ));
-        if exit.is_none_or(|(e, _)| at < e) {
-            exit = Some((at, true));
-        }
+        ),
     }
     if let Some((after, crashed)) = exit {
         cx.schedule(
@@ -271,6 +272,36 @@ pub fn schedule_running_timers(
                 crashed,
             },
         );
+    }
+}
+
+/// When one container's health check settles, measured from container start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerHealth {
+    /// HEALTHY at the first passing probe.
+    HealthyAt(SimDuration),
+    /// UNHEALTHY when the `retries`-th counted failure in a row times out.
+    UnhealthyAt(SimDuration),
+}
+
+/// The health-check outcome of a container whose app answers `app_ready` after start (never, if `broken`).
+pub fn container_health(
+    hc: &crate::scenario::HealthCheck,
+    app_ready: SimDuration,
+    broken: bool,
+) -> ContainerHealth {
+    let interval = hc.interval.as_ms().max(1);
+    // Probe k (k ≥ 1) runs at k · interval and passes iff the app answers by then.
+    let first_pass = (!broken).then(|| app_ready.as_ms().div_ceil(interval).max(1));
+    let first_counted = hc.start_period.as_ms().div_ceil(interval).max(1);
+    let last_failure = first_counted + u64::from(hc.retries) - 1;
+    match first_pass {
+        Some(k) if k <= last_failure => {
+            ContainerHealth::HealthyAt(SimDuration::from_ms(k * interval))
+        }
+        _ => {
+            ContainerHealth::UnhealthyAt(SimDuration::from_ms(last_failure * interval) + hc.timeout)
+        }
     }
 }
 
@@ -318,6 +349,17 @@ pub fn on_unhealthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx)
     );
     if let Some(s) = world.task(task).service {
         cx.request_reconcile(now, s);
+        // Inside the health-check grace period the scheduler ignores the result; look again when it ends.
+        let grace = cx.scenario.services[s.index()].health_check_grace_period;
+        if let Some(running) = world.task(task).times.running
+            && now < running + grace
+        {
+            cx.schedule(
+                running + grace,
+                Phase::Reconcile,
+                Event::ServiceReconcile(s),
+            );
+        }
     }
 }
 
@@ -326,9 +368,7 @@ pub fn on_exit(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, cras
     if !world.task(task).is_active() {
         return;
     }
-    if crashed && let Some(s) = world.task(task).service {
-        world.services[s.index()].tasks_failed += 1;
-    }
+    world.task_mut(task).crashed = crashed;
     stop(
         now,
         world,
@@ -348,18 +388,14 @@ pub fn stop(
     code: StopCode,
     reason: String,
 ) {
-    let t = world.task_mut(task);
-    if !t.desired_running {
+    if !world.task(task).desired_running {
         return;
     }
+    // The task no longer counts in its group (spread, distinctInstance, task:group) from now on (§1.3).
+    world.leave_group(task);
+    let t = world.task_mut(task);
     t.desired_running = false;
     t.epoch += 1;
-    if t.health == HealthStatus::Unhealthy
-        && let Some(s) = t.service
-    {
-        world.services[s.index()].tasks_failed += 1;
-    }
-    let t = world.task_mut(task);
     t.times.stop_requested = Some(now);
     t.stop_code = Some(code);
     t.stopped_reason = reason;
@@ -394,19 +430,28 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     let t = world.task_mut(task);
     t.set_status(TaskStatus::Stopped);
     t.times.stopped = Some(now);
-    // A task that never reached RUNNING and was not stopped on purpose failed to start (§3.2 throttling).
+    // A task that never reached RUNNING failed to start (§3.2 throttling) unless it was stopped on purpose
+    // or lost with its capacity. A failed task (SPEC §4): failed to start, crashed, or UNHEALTHY.
     let failed_to_start = t.times.running.is_none()
         && !matches!(
             t.stop_code,
-            Some(StopCode::ServiceSchedulerInitiated | StopCode::UserInitiated)
+            Some(
+                StopCode::ServiceSchedulerInitiated
+                    | StopCode::UserInitiated
+                    | StopCode::TerminationNotice
+                    | StopCode::SpotInterruption
+            )
         );
+    let failed = failed_to_start || t.crashed || t.health == HealthStatus::Unhealthy;
     let service = t.service;
     world.release(task);
     if let Some(s) = service {
         world.services[s.index()].tasks.retain(|x| *x != task);
+        let svc = &mut world.services[s.index()];
         if failed_to_start {
-            let svc = &mut world.services[s.index()];
             svc.consecutive_start_failures += 1;
+        }
+        if failed && now >= cx.warmup {
             svc.tasks_failed += 1;
         }
     }

@@ -40,6 +40,7 @@ pub fn build<'s>(
             throttle_event_written: false,
             last_repeatable_event: None,
             throttled_at_failures: 0,
+            throttle_timer: None,
             deployment_id: format!(
                 "ecs-svc/{:019}",
                 1_000_000_000_000_000_000u64 + i as u64 + 1
@@ -72,6 +73,7 @@ pub fn build<'s>(
         placement_scratch: Default::default(),
         placement_failures: 0,
         end,
+        warmup: SimTime::ZERO + scenario.simulation.warmup,
     };
     (world, cx)
 }
@@ -108,6 +110,9 @@ pub fn start(world: &mut World, cx: &mut Cx) {
     if SimTime::ZERO + period < cx.end {
         cx.queue
             .schedule(SimTime::ZERO + period, Phase::Recorder, Event::MetricPeriod);
+    }
+    if cx.warmup > SimTime::ZERO && cx.warmup < cx.end {
+        cx.queue.schedule(cx.warmup, Phase::Recorder, Event::Warmup);
     }
     cx.queue.schedule(cx.end, Phase::Recorder, Event::EndOfRun);
     cx.request_reconcile_all(now);
@@ -167,7 +172,9 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
     for home in homes {
         warm_task(world, cx, s, td, home);
     }
-    world.services[s.index()].deployment_completed = complete;
+    // SPEC §3.1: the initial deployment is COMPLETED at t = 0 even if some tasks did not fit.
+    world.services[s.index()].deployment_completed = true;
+    let _ = complete;
 }
 
 fn warm_task(

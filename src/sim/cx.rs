@@ -29,6 +29,8 @@ pub struct Cx<'s> {
     pub placement_failures: u64,
     /// End of the run.
     pub end: SimTime,
+    /// Summary metrics other than `cost.*` count from here (SPEC §3.1 `warmup`).
+    pub warmup: SimTime,
 }
 
 impl Cx<'_> {
@@ -66,6 +68,14 @@ impl Cx<'_> {
             s.placement_blocked = false;
         }
         self.request_reconcile_all(now);
+    }
+
+    /// Counts `n` tasks left unplaced by one placement attempt (`cluster.placement_failures`, within the
+    /// summary window).
+    pub fn count_placement_failures(&mut self, now: SimTime, n: u32) {
+        if now >= self.warmup {
+            self.placement_failures += u64::from(n);
+        }
     }
 
     /// Draws a duration from `dist` on the RNG stream `stream`.

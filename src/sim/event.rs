@@ -57,6 +57,9 @@ pub enum Event {
     PlacementRetry(ServiceIdx),
     /// A metric period ends (the recorder closes it).
     MetricPeriod,
+    /// The end of the warmup: an instant at which the observer reads the world, so that summary minima and
+    /// maxima start from the state in force at `warmup`.
+    Warmup,
     /// The end of the simulated duration.
     EndOfRun,
 }
@@ -76,6 +79,7 @@ impl Event {
             Event::ServiceReconcile(_) => "ServiceReconcile",
             Event::PlacementRetry(_) => "PlacementRetry",
             Event::MetricPeriod => "MetricPeriod",
+            Event::Warmup => "Warmup",
             Event::EndOfRun => "EndOfRun",
         }
     }

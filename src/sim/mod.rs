@@ -113,6 +113,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
                         .schedule(next, Phase::Recorder, Event::MetricPeriod);
                 }
             }
+            Event::Warmup => {}
             other => dispatch(now, &mut world, &mut cx, other),
         }
         world.check_invariants();
@@ -186,7 +187,9 @@ fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, event: Event) {
         }
         Event::ServiceReconcile(s) => service_scheduler::on_reconcile(now, world, cx, s),
         Event::PlacementRetry(s) => service_scheduler::on_placement_retry(now, world, cx, s),
-        Event::MetricPeriod | Event::EndOfRun => unreachable!("handled by the run loop"),
+        Event::MetricPeriod | Event::EndOfRun | Event::Warmup => {
+            unreachable!("handled by the run loop")
+        }
     }
 }
 
@@ -315,7 +318,7 @@ fn subject_of(world: &World, cx: &Cx, event: Event) -> String {
         Event::ServiceReconcile(s) | Event::PlacementRetry(s) => {
             world.services[s.index()].name.clone()
         }
-        Event::MetricPeriod | Event::EndOfRun => cx.scenario.cluster.name.clone(),
+        Event::MetricPeriod | Event::EndOfRun | Event::Warmup => cx.scenario.cluster.name.clone(),
     }
 }
 

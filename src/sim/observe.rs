@@ -49,53 +49,92 @@ pub fn accrued_usd(start: SimTime, end: Option<SimTime>, t: SimTime, price_per_h
     price_per_hour * ms as f64 / 3_600_000.0
 }
 
-/// The cost of everything in the world up to `t`.
-pub fn cost_until(world: &World, cx: &Cx, t: SimTime) -> Cost {
-    let scenario = cx.scenario;
-    let mut c = Cost::default();
-    for inst in &world.instances {
-        let itype = &scenario.instance_types[inst.instance_type];
-        let asg = &scenario.auto_scaling_groups[world.asgs[inst.asg.index()].spec];
-        match inst.market {
-            Market::OnDemand => {
-                c.ec2_on_demand += accrued_usd(
-                    inst.launched_at,
-                    inst.terminated_at,
-                    t,
+/// Cost accounting that never rescans what has ended: the world's arenas only grow, so each period looks at
+/// the instances and Fargate tasks created since the last one, keeps the live ones in lists, and folds
+/// everything that ended into a closed total.
+#[derive(Debug, Default)]
+pub struct Billing {
+    scanned_instances: usize,
+    scanned_tasks: usize,
+    live_instances: Vec<usize>,
+    live_fargate: Vec<usize>,
+    closed: Cost,
+}
+
+impl Billing {
+    /// The cost of everything in the world up to `t` (an instant at or after every earlier call's).
+    pub fn cost_at(&mut self, world: &World, cx: &Cx, t: SimTime) -> Cost {
+        let scenario = cx.scenario;
+        self.live_instances
+            .extend(self.scanned_instances..world.instances.len());
+        self.scanned_instances = world.instances.len();
+        self.live_fargate.extend(
+            (self.scanned_tasks..world.tasks.len())
+                .filter(|&i| world.tasks[i].launch_type == LaunchType::Fargate),
+        );
+        self.scanned_tasks = world.tasks.len();
+
+        let mut live = Cost::default();
+        let closed = &mut self.closed;
+        self.live_instances.retain(|&i| {
+            let inst = &world.instances[i];
+            let itype = &scenario.instance_types[inst.instance_type];
+            let (bucket_live, bucket_closed, price) = match inst.market {
+                Market::OnDemand => (
+                    &mut live.ec2_on_demand,
+                    &mut closed.ec2_on_demand,
                     itype.price_per_hour_usd,
-                )
+                ),
+                Market::Spot => {
+                    let ratio = scenario.auto_scaling_groups[world.asgs[inst.asg.index()].spec]
+                        .spot_price_ratio;
+                    (
+                        &mut live.ec2_spot,
+                        &mut closed.ec2_spot,
+                        itype.price_per_hour_usd * ratio,
+                    )
+                }
+            };
+            let usd = accrued_usd(inst.launched_at, inst.terminated_at, t, price);
+            let ended = inst.terminated_at.is_some_and(|e| e <= t);
+            if ended {
+                *bucket_closed += usd
+            } else {
+                *bucket_live += usd
             }
-            Market::Spot => {
-                c.ec2_spot += accrued_usd(
-                    inst.launched_at,
-                    inst.terminated_at,
-                    t,
-                    itype.price_per_hour_usd * asg.spot_price_ratio,
-                )
+            !ended
+        });
+        self.live_fargate.retain(|&i| {
+            let task = &world.tasks[i];
+            let ended = task.times.stopped.is_some_and(|e| e <= t);
+            let Some(start) = task.times.pull_started else {
+                return !ended;
+            };
+            let mut price = cx.taskdefs[task.task_definition.index()].fargate_price_per_hour_usd;
+            let spot = task.capacity_provider.as_deref() == Some("FARGATE_SPOT");
+            if spot {
+                price *= scenario.fargate.spot_price_ratio;
             }
+            let usd = accrued_usd(start, task.times.stopped, t, price);
+            let (bucket_live, bucket_closed) = if spot {
+                (&mut live.fargate_spot, &mut closed.fargate_spot)
+            } else {
+                (&mut live.fargate, &mut closed.fargate)
+            };
+            if ended {
+                *bucket_closed += usd
+            } else {
+                *bucket_live += usd
+            }
+            !ended
+        });
+        Cost {
+            ec2_on_demand: self.closed.ec2_on_demand + live.ec2_on_demand,
+            ec2_spot: self.closed.ec2_spot + live.ec2_spot,
+            fargate: self.closed.fargate + live.fargate,
+            fargate_spot: self.closed.fargate_spot + live.fargate_spot,
         }
     }
-    for task in world
-        .tasks
-        .iter()
-        .filter(|t| t.launch_type == LaunchType::Fargate)
-    {
-        let Some(start) = task.times.pull_started else {
-            continue;
-        };
-        let price = cx.taskdefs[task.task_definition.index()].fargate_price_per_hour_usd;
-        if task.capacity_provider.as_deref() == Some("FARGATE_SPOT") {
-            c.fargate_spot += accrued_usd(
-                start,
-                task.times.stopped,
-                t,
-                price * scenario.fargate.spot_price_ratio,
-            );
-        } else {
-            c.fargate += accrued_usd(start, task.times.stopped, t, price);
-        }
-    }
-    c
 }
 
 struct ServiceSeries {
@@ -128,6 +167,7 @@ pub struct Observer {
     services: Vec<ServiceSeries>,
     asgs: Vec<(SeriesId, SeriesId)>,
     last_cost: Cost,
+    billing: Billing,
     /// Per-service trackers.
     pub service_track: Vec<ServiceTrack>,
     /// ∫ live instances dt over [warmup, end], in instance-milliseconds.
@@ -185,6 +225,7 @@ impl Observer {
             services,
             asgs,
             last_cost: Cost::default(),
+            billing: Billing::default(),
             service_track: vec![
                 ServiceTrack {
                     min_healthy: u32::MAX,
@@ -282,7 +323,7 @@ impl Observer {
             let in_service = asg
                 .instances
                 .iter()
-                .filter(|&&i| world.instance(i).status != InstanceStatus::Terminated)
+                .filter(|&&i| world.instance(i).status.is_registered())
                 .count();
             rec.set(now, self.asgs[a].0, in_service as f64);
             rec.set(now, self.asgs[a].1, f64::from(asg.desired_capacity));
@@ -300,9 +341,14 @@ impl Observer {
         self.last_live = live;
     }
 
+    /// The cost accrued up to the last closed period (at the end of the run: the whole run's cost).
+    pub fn cost(&self) -> Cost {
+        self.last_cost
+    }
+
     /// Closes the metric period ending at `end`, accruing its cost.
     pub fn close_period(&mut self, end: SimTime, world: &World, cx: &mut Cx) {
-        let cost = cost_until(world, cx, end);
+        let cost = self.billing.cost_at(world, cx, end);
         cx.rec.add(self.cost, cost.total() - self.last_cost.total());
         self.last_cost = cost;
         cx.rec.close_period(end);

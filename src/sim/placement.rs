@@ -40,9 +40,11 @@ impl Unplaced {
     }
 }
 
-/// The strategies in force: the user's, or the default for services or RunTask.
+/// The strategies in force: the user's, or the default for services or RunTask when there are none.
 pub fn strategies(placement: &Placement, default: DefaultPlacement) -> Vec<PlacementStrategy> {
-    if placement.strategy_given || placement.template.is_some() {
+    // An empty list (none given, or a template such as "One Task Per Host" that only adds a constraint)
+    // means the default for services or RunTask.
+    if !placement.strategy.is_empty() {
         placement.strategy.clone()
     } else {
         match default {
@@ -157,24 +159,27 @@ pub fn choose_tasks_to_stop(
             .into_iter()
             .map(|t| TaskIdx(t.0)),
     );
-    // Fargate tasks: keep the zones balanced, newest first within the fullest zone.
-    while out.len() < n as usize && !fargate.is_empty() {
-        let zone_count = |z: &str, v: &[TaskIdx]| {
-            v.iter()
-                .filter(|&&t| world.task(t).availability_zone == z)
-                .count()
-        };
-        let (k, _) = fargate
+    // Fargate tasks: keep the zones balanced: take from the fullest zone, newest task first.
+    let mut by_zone: std::collections::BTreeMap<&str, Vec<TaskIdx>> =
+        std::collections::BTreeMap::new();
+    for &t in &fargate {
+        by_zone
+            .entry(world.task(t).availability_zone.as_str())
+            .or_default()
+            .push(t);
+    }
+    while out.len() < n as usize {
+        let Some(zone) = by_zone
             .iter()
-            .enumerate()
-            .max_by_key(|(_, t)| {
-                (
-                    zone_count(&world.task(**t).availability_zone, &fargate),
-                    **t,
-                )
-            })
-            .expect("non-empty");
-        out.push(fargate.remove(k));
+            .filter(|(_, v)| !v.is_empty())
+            .max_by_key(|(z, v)| (v.len(), std::cmp::Reverse(*z)))
+            .map(|(z, _)| *z)
+        else {
+            break;
+        };
+        let tasks = by_zone.get_mut(zone).expect("present");
+        tasks.sort_unstable();
+        out.push(tasks.pop().expect("non-empty"));
     }
     out
 }

@@ -6,7 +6,7 @@ use crate::scenario::Scenario;
 use crate::world::World;
 
 use super::Cx;
-use super::observe::{Observer, cost_until};
+use super::observe::Observer;
 
 /// Every summary metric of the run, sorted by name.
 pub fn compute(
@@ -97,7 +97,7 @@ pub fn compute(
     );
     put("cluster.spot_interruptions".into(), 0.0);
 
-    let cost = cost_until(world, cx, end);
+    let cost = obs.cost();
     put("cost.total_usd".into(), cost.total());
     put("cost.ec2_on_demand_usd".into(), cost.ec2_on_demand);
     put("cost.ec2_spot_usd".into(), cost.ec2_spot);

@@ -3,7 +3,7 @@
 use crate::ecs::placement::TaskRequirements;
 use crate::engine::SimDuration;
 use crate::scenario::{
-    DurationDist, HealthCheck, Image, LaunchType, NetworkMode, Protocol, Scenario, TaskDefinition,
+    HealthCheck, Image, LaunchType, NetworkMode, Protocol, Scenario, TaskDefinition,
 };
 
 /// `ECS_CONTAINER_STOP_TIMEOUT` / Fargate `stopTimeout` default: 30 s (ECS-SEMANTICS §2.2, BC-ECS
@@ -48,8 +48,6 @@ pub struct TaskDefRuntime {
     pub fargate_compatible: bool,
     /// Fargate price per hour (task-level size, us-east-1).
     pub fargate_price_per_hour_usd: f64,
-    /// The longest batch run time among essential containers, if they all exit.
-    pub exits_after: Option<DurationDist>,
 }
 
 impl TaskDefRuntime {
@@ -104,17 +102,6 @@ impl TaskDefRuntime {
         {
             used_mem = td.memory.unwrap_or(0) / 2;
         }
-        let exits_after = if essential.iter().all(|e| e.behaviour.exits_after.is_some()) {
-            essential
-                .iter()
-                .filter_map(|e| e.behaviour.exits_after)
-                .max_by_key(|d| match d {
-                    DurationDist::Fixed(x) => *x,
-                    DurationDist::Uniform { max, .. } => *max,
-                })
-        } else {
-            None
-        };
         let cpu_units = td.reserved_cpu_units();
         let memory_mib = td.reserved_memory_mib();
         TaskDefRuntime {
@@ -144,7 +131,6 @@ impl TaskDefRuntime {
                 td.memory.unwrap_or(memory_mib),
                 td.runtime_platform.cpu_architecture,
             ),
-            exits_after,
         }
     }
 }

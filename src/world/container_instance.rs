@@ -1,7 +1,7 @@
 //! A container instance: an EC2 instance registered to the cluster, with its registered and remaining
 //! resources, attributes and cached images.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::ecs::placement::InstanceResources;
 use crate::engine::SimTime;
@@ -68,8 +68,8 @@ pub struct ContainerInstance {
     pub resources: InstanceResources,
     /// Built-in and custom attributes, by name (`ecs.availability-zone`, …).
     pub attributes: BTreeMap<String, String>,
-    /// Images already pulled onto it.
-    pub cached_images: BTreeSet<String>,
+    /// Images on it or being pulled onto it, with the instant each is (or was) ready.
+    pub cached_images: BTreeMap<String, SimTime>,
     /// Tasks on it whose desiredStatus is RUNNING, or that still hold resources (not yet STOPPED).
     pub tasks: Vec<TaskIdx>,
 }

@@ -160,68 +160,69 @@ impl World {
         }
     }
 
-    /// Checks the world's invariants (STYLE.md §15): no instance holds more than it registered, every task
-    /// holding resources sits on its instance's task list, and stopped tasks hold nothing. A violation is a
-    /// bug (exit code 3). Costs O(tasks) and runs only in debug builds and tests.
+    /// Checks the world's invariants (STYLE.md §15): every task listed on an instance holds a reservation
+    /// there and is not STOPPED; an instance's reserved CPU and memory are exactly what its tasks hold; its
+    /// task-group counts (which spread, `distinctInstance` and `task:group` read) are exactly its tasks whose
+    /// desiredStatus is RUNNING. A violation is a bug (exit code 3). Costs O(live tasks); runs only in debug
+    /// builds and tests.
     pub fn check_invariants(&self) {
         if !cfg!(debug_assertions) {
             return;
         }
-        for (i, task) in self.tasks.iter().enumerate() {
-            if task.last_status == TaskStatus::Stopped {
-                assert!(
-                    task.reservation.is_none(),
-                    "stopped task {} still holds resources",
-                    task.task_id
-                );
-            }
-            if let (Some(inst), Some(_)) = (task.instance, &task.reservation) {
-                assert!(
-                    self.instances[inst.index()]
-                        .tasks
-                        .contains(&TaskIdx(i as u32)),
-                    "task {} holds resources on {} but is not listed there",
-                    task.task_id,
-                    self.instances[inst.index()].ec2_instance_id
-                );
-            }
-        }
         for (i, inst) in self.instances.iter().enumerate() {
             let Some(r) = self.resources(InstanceIdx(i as u32)) else {
+                assert!(
+                    inst.tasks.is_empty() || !inst.status.is_registered(),
+                    "unindexed instance holds tasks"
+                );
                 continue;
             };
-            let held_cpu: u32 = inst
-                .tasks
-                .iter()
-                .map(|t| {
-                    self.tasks[t.index()]
-                        .reservation
-                        .as_ref()
-                        .map_or(0, |r| r.cpu_units)
-                })
-                .sum();
-            let held_mem: u32 = inst
-                .tasks
-                .iter()
-                .map(|t| {
-                    self.tasks[t.index()]
-                        .reservation
-                        .as_ref()
-                        .map_or(0, |r| r.memory_mib)
-                })
-                .sum();
+            let (mut cpu, mut mem) = (0u32, 0u32);
+            let mut groups: std::collections::BTreeMap<&str, u32> =
+                std::collections::BTreeMap::new();
+            for &t in &inst.tasks {
+                let task = &self.tasks[t.index()];
+                assert_eq!(
+                    task.instance,
+                    Some(InstanceIdx(i as u32)),
+                    "task {} listed on the wrong instance",
+                    task.task_id
+                );
+                assert_ne!(
+                    task.last_status,
+                    TaskStatus::Stopped,
+                    "stopped task {} still listed",
+                    task.task_id
+                );
+                let held = task
+                    .reservation
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("task {} holds nothing", task.task_id));
+                cpu += held.cpu_units;
+                mem += held.memory_mib;
+                if task.is_active() {
+                    *groups.entry(task.group.as_str()).or_default() += 1;
+                }
+            }
+            let id = &inst.ec2_instance_id;
             assert_eq!(
-                held_cpu,
+                cpu,
                 r.registered_cpu_units() - r.remaining_cpu_units(),
-                "CPU accounting of {}",
-                inst.ec2_instance_id
+                "CPU accounting of {id}"
             );
             assert_eq!(
-                held_mem,
+                mem,
                 r.registered_memory_mib() - r.remaining_memory_mib(),
-                "memory accounting of {}",
-                inst.ec2_instance_id
+                "memory accounting of {id}"
             );
+            for (group, n) in groups {
+                assert_eq!(
+                    self.placement
+                        .group_task_count(Self::slot(InstanceIdx(i as u32)), group),
+                    n,
+                    "group {group} on {id}"
+                );
+            }
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct ServiceState {
     /// The last repeatable event written (placement failure, stuck deployment), and when: the same message
     /// is suppressed for 6 h unless its cause cleared.
     pub last_repeatable_event: Option<(String, SimTime)>,
+    /// The instant a throttling wake-up is already scheduled for.
+    pub throttle_timer: Option<SimTime>,
     /// The failure count at which the current throttling delay was set.
     pub throttled_at_failures: u32,
     /// The PRIMARY deployment's id (`ecs-svc/` and 19 digits).

@@ -158,6 +158,8 @@ pub struct Task {
     pub used_cpu_units: u32,
     /// MiB the software uses.
     pub used_memory_mib: u32,
+    /// An essential container crashed (a non-zero exit), as opposed to a batch job's normal end.
+    pub crashed: bool,
     /// What the task holds on its instance until it is STOPPED.
     pub reservation: Option<TaskReservation>,
 }

@@ -7,6 +7,7 @@ mod determinism;
 mod lifecycle;
 mod placement;
 mod properties;
+mod regression;
 mod scenarios;
 mod service;
 mod snapshots;

@@ -1,0 +1,61 @@
+//! Fargate capacity: where Fargate tasks run and what they are billed.
+//!
+//! Fargate has no placement strategies or constraints; it spreads tasks across the cluster's Availability
+//! Zones (ECS-SEMANTICS §1.2, §11). ecsim models the spread as: each new task goes to the zone with the
+//! fewest active tasks of its group, ties in the cluster's zone order. Start-up latency is in
+//! `ecs::task_lifecycle` (PROVISIONING from `[fargate].startup_time`, and a full image pull every time);
+//! the price per hour is the catalog's, per second from the pull to STOPPED with a one-minute minimum.
+
+use crate::scenario::LaunchTarget;
+use crate::sim::Cx;
+use crate::world::{ServiceIdx, World};
+
+/// The zones for `n` new Fargate tasks of `group` (owned by `service`, if any), balancing the group's
+/// active tasks across the cluster's zones.
+pub fn zones_for(
+    world: &World,
+    cx: &Cx,
+    group: &str,
+    service: Option<ServiceIdx>,
+    n: u32,
+) -> Vec<String> {
+    let zones = &cx.scenario.cluster.availability_zones;
+    let mut counts = vec![0u32; zones.len()];
+    let mut count = |az: &str| {
+        if let Some(k) = zones.iter().position(|z| z == az) {
+            counts[k] += 1;
+        }
+    };
+    match service {
+        Some(s) => world
+            .active_tasks_of(s)
+            .for_each(|t| count(&world.task(t).availability_zone)),
+        None => world
+            .tasks
+            .iter()
+            .filter(|t| t.is_active() && t.group == group)
+            .for_each(|t| count(&t.availability_zone)),
+    }
+    let mut out = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        let (k, _) = counts
+            .iter()
+            .enumerate()
+            .min_by_key(|(k, c)| (**c, *k))
+            .expect("a cluster has zones");
+        counts[k] += 1;
+        out.push(zones[k].clone());
+    }
+    out
+}
+
+/// The capacity provider recorded on a Fargate task: the strategy's first provider (capacity provider
+/// strategies are validated but not simulated yet, so the base/weight split is not applied).
+pub fn capacity_provider(launch: &LaunchTarget) -> Option<String> {
+    match launch {
+        LaunchTarget::CapacityProviderStrategy(items) => {
+            items.first().map(|i| i.capacity_provider.clone())
+        }
+        LaunchTarget::LaunchType(_) => None,
+    }
+}
