@@ -147,6 +147,15 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
             let desired_count =
                 dc_node.and_then(|n| reader::u32_in(cx, n, 0, super::services::MAX_DESIRED_COUNT));
             let force = t.bool(cx, "force_new_deployment");
+            // A new deployment (rolling update) belongs to a later milestone; the desired count applies now.
+            if let Some(k) = t.key("task_definition") {
+                cx.not_simulated("events.update_service.task_definition (a rolling deployment)", k);
+            }
+            if force == Some(true)
+                && let Some(k) = t.key("force_new_deployment")
+            {
+                cx.not_simulated("events.update_service.force_new_deployment (a rolling deployment)", k);
+            }
             if t.key("task_definition").is_none() && dc_node.is_none() && force.is_none() {
                 cx.error(
                     n,
