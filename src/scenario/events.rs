@@ -149,12 +149,18 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
             let force = t.bool(cx, "force_new_deployment");
             // A new deployment (rolling update) belongs to a later milestone; the desired count applies now.
             if let Some(k) = t.key("task_definition") {
-                cx.not_simulated("events.update_service.task_definition (a rolling deployment)", k);
+                cx.not_simulated(
+                    "events.update_service.task_definition (a rolling deployment)",
+                    k,
+                );
             }
             if force == Some(true)
                 && let Some(k) = t.key("force_new_deployment")
             {
-                cx.not_simulated("events.update_service.force_new_deployment (a rolling deployment)", k);
+                cx.not_simulated(
+                    "events.update_service.force_new_deployment (a rolling deployment)",
+                    k,
+                );
             }
             if t.key("task_definition").is_none() && dc_node.is_none() && force.is_none() {
                 cx.error(
