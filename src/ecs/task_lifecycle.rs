@@ -182,7 +182,7 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
             ),
         );
     }
-    schedule_running_timers(now, world, cx, task, epoch);
+    schedule_running_timers(now, world, cx, task, epoch, Start::Cold);
 }
 
 /// Schedules what follows RUNNING: the app answering, health, crashes and batch exits.
@@ -198,6 +198,7 @@ pub fn schedule_running_timers(
     cx: &mut Cx,
     task: TaskIdx,
     epoch: u32,
+    started: Start,
 ) {
     let td = world.task(task).task_definition.index();
     let group = world.task(task).group.clone();
@@ -208,10 +209,14 @@ pub fn schedule_running_timers(
     let mut any_check = false;
     let mut exit: Option<(SimDuration, bool)> = None;
     for c in &essential {
-        let ready = cx.draw(
-            &stream_of(&group, &format!("startup_time/{}", c.image)),
-            c.behaviour.startup_time,
-        );
+        let ready = match started {
+            Start::Cold => cx.draw(
+                &stream_of(&group, &format!("startup_time/{}", c.image)),
+                c.behaviour.startup_time,
+            ),
+            // A warm task's app has been answering since before t = 0.
+            Start::Warm => SimDuration::ZERO,
+        };
         app_ready = app_ready.max(ready);
         if let Some(hc) = &c.health_check {
             any_check = true;
@@ -273,6 +278,15 @@ pub fn schedule_running_timers(
             },
         );
     }
+}
+
+/// How a RUNNING task came to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Its containers just started.
+    Cold,
+    /// It was already running and answering at t = 0 (a warm start, SPEC §3.1).
+    Warm,
 }
 
 /// When one container's health check settles, measured from container start.

@@ -202,7 +202,7 @@ fn warm_task(
     }
     let epoch = task.epoch;
     world.count_running(t, 1);
-    task_lifecycle::schedule_running_timers(now, world, cx, t, epoch);
+    task_lifecycle::schedule_running_timers(now, world, cx, t, epoch, task_lifecycle::Start::Warm);
     t
 }
 

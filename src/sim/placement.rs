@@ -54,11 +54,17 @@ pub fn strategies(placement: &Placement, default: DefaultPlacement) -> Vec<Place
     }
 }
 
-/// The constraints in force: the task definition's plus the service's or RunTask's.
+/// The constraints in force: the task definition's plus the service's or RunTask's. A task definition whose
+/// `runtimePlatform.cpuArchitecture` is ARM64 runs only on arm64 instances: ecsim adds the implicit
+/// `memberOf(attribute:ecs.cpu-architecture == arm64)` (an X86_64 or omitted platform adds nothing).
 pub fn constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
-    let mut all = cx.scenario.task_definitions[td.index()]
-        .placement_constraints
-        .clone();
+    let def = &cx.scenario.task_definitions[td.index()];
+    let mut all = def.placement_constraints.clone();
+    if def.runtime_platform.cpu_architecture == crate::catalog::CpuArchitecture::Arm64 {
+        let arm = crate::ecs::query::parse("attribute:ecs.cpu-architecture == arm64")
+            .expect("a valid expression");
+        all.push(PlacementConstraint::MemberOf(arm));
+    }
     all.extend(placement.constraints.iter().cloned());
     all
 }

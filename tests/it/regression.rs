@@ -228,3 +228,55 @@ update_service = { service = "web", desired_count = 3 }
         );
     }
 }
+
+// SPEC §3.1 warm start: a warm task's app already answers, so a slow-starting image stays healthy.
+#[test]
+fn warm_tasks_of_a_slow_image_stay_healthy() {
+    let text = cluster("m5.large", 1)
+        + r#"
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:1", cpu = 256, memory = 512, health_check = { command = ["CMD", "true"], interval = 10, retries = 3 } }]
+[images."web:1"]
+startup_time = "5m"
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 2
+"#;
+    let out = run_toml(&text);
+    assert_eq!(tasks_of(&out.recorded, "web").len(), 2, "no replacement");
+    assert_eq!(metric(&out.recorded, "service.web.tasks_failed"), 0.0);
+}
+
+// A task definition for ARM64 (runtimePlatform) runs only on arm64 instances (ecs.cpu-architecture).
+#[test]
+fn arm64_task_definitions_are_placed_only_on_arm64_instances() {
+    let text = cluster("m5.large", 3)
+        + r#"
+[[auto_scaling_groups]]
+name = "graviton"
+instance_types = ["m6g.large"]
+min_size = 1
+max_size = 1
+desired_capacity = 1
+[[task_definitions]]
+family = "arm"
+runtime_platform = { cpu_architecture = "ARM64" }
+container_definitions = [{ name = "arm", image = "arm:1", cpu = 128, memory = 256 }]
+[[services]]
+name = "arm"
+task_definition = "arm"
+desired_count = 3
+"#;
+    let out = run_toml(&text);
+    let rec = &out.recorded;
+    let graviton = rec
+        .instances
+        .iter()
+        .find(|i| i.instance_type == "m6g.large")
+        .unwrap();
+    let rows = tasks_of(rec, "arm");
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|t| t.instance_id == graviton.instance_id));
+}
