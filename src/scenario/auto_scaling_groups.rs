@@ -156,6 +156,9 @@ pub(super) fn read(
             .get("attributes")
             .map(|n| attributes(cx, n))
             .unwrap_or_default();
+        if let Some(k) = t.key("ecs_enable_spot_instance_draining") {
+            cx.not_simulated("auto_scaling_groups.ecs_enable_spot_instance_draining", k);
+        }
         let draining = t
             .bool(cx, "ecs_enable_spot_instance_draining")
             .unwrap_or(false);
@@ -175,6 +178,9 @@ pub(super) fn read(
         let spot_price_ratio = t
             .f64(cx, "spot_price_ratio", 0.0, 1.0)
             .unwrap_or(DEFAULT_SPOT_PRICE_RATIO);
+        if let Some(k) = t.key("termination_policies") {
+            cx.not_simulated("auto_scaling_groups.termination_policies", k);
+        }
         let termination_policies = t
             .get("termination_policies")
             .and_then(|n| termination_policies(cx, n))

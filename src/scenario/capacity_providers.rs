@@ -198,6 +198,9 @@ pub(super) fn read_fargate(cx: &mut Cx, node: Option<&Node>) -> FargateSettings 
     if let Some(r) = t.f64(cx, "spot_price_ratio", 0.0, 1.0) {
         f.spot_price_ratio = r;
     }
+    if let Some(k) = t.key("vcpu_quota") {
+        cx.not_simulated("fargate.vcpu_quota", k);
+    }
     f.vcpu_quota = t.u32(cx, "vcpu_quota", 1, u32::MAX);
     t.finish(cx, &[]);
     f
