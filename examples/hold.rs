@@ -5,9 +5,14 @@
 //! - the steady-state loop every simulation runs: pop the next event, schedule one at now + increment;
 //! - that `now` never decreases and every pop is counted by `events_processed`;
 //! - the cost per event (one pop plus one schedule), printed as `ns_per_event=<x>` (wall clock) and, on
-//!   Linux, `cpu_ns_per_event=<x>` (time on a CPU, which excludes waiting for a core on a busy machine).
+//!   Linux, `cpu_ns_per_event=<x>` (time on a CPU, which excludes waiting for a core on a busy machine);
+//! - with `cancellable`, timer resets: the loop of `benches/engine.rs`'s `hold/engine_cancellable` group.
+//!   Of every four events scheduled, two are plain and two cancellable, and one of the cancellable ones is
+//!   cancelled right away (a timer superseded by a later one), so pops also skip stale entries. An event
+//!   is then one schedule: EVENTS schedules, three quarters of them popped live.
 //!
-//! Usage: `cargo run --release --example hold -- [PENDING] [EVENTS]` (defaults 100000 and 1000000).
+//! Usage: `cargo run --release --example hold -- [PENDING] [EVENTS] [plain|cancellable]` (defaults
+//! 100000, 1000000, plain).
 //!
 //! Increments (mean 1000 ms, whole ms) are drawn up front into a ring from the `hold/increments` stream, so
 //! the timing measures the queue, not ChaCha8 and `ln`. The wall clock is read here, in the example, never
@@ -28,11 +33,12 @@ const RING_LEN: usize = 1 << 16;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (pending, events) = match parse_args(&args) {
+    let (pending, events, cancellable) = match parse_args(&args) {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!(
-                "error: {message}\nusage: hold [PENDING] [EVENTS]   (defaults {PENDING_DEFAULT} {EVENTS_DEFAULT})"
+                "error: {message}\nusage: hold [PENDING] [EVENTS] [plain|cancellable]   (defaults \
+                 {PENDING_DEFAULT} {EVENTS_DEFAULT} plain)"
             );
             return ExitCode::from(2);
         }
@@ -53,15 +59,40 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut previous = SimTime::ZERO;
     let mut monotone = true;
-    for i in 0..events as usize {
+    let mut next = |queue: &mut EventQueue<u32>, i: usize| {
         let (time, phase, id) = queue
             .pop()
             .expect("the hold model keeps PENDING events queued");
         monotone &= time >= previous;
         previous = time;
-        queue.schedule(time + increment(pending + i), phase, black_box(id));
+        (time + increment(pending + i), phase, id)
+    };
+    let mut popped = 0u64;
+    if cancellable {
+        for i in (0..events as usize / 4).map(|k| 4 * k) {
+            let (at, phase, id) = next(&mut queue, i);
+            queue.schedule(at, phase, id);
+            let (at, phase, id) = next(&mut queue, i + 1);
+            queue.schedule(at, phase, id);
+            let (at, phase, id) = next(&mut queue, i + 2);
+            let superseded = queue.schedule_cancellable(at, phase, id);
+            let _kept =
+                queue.schedule_cancellable(at + increment(pending + i + 3), phase, black_box(id));
+            assert!(
+                queue.cancel(superseded),
+                "a timer just scheduled is pending"
+            );
+            popped += 3;
+        }
+    } else {
+        for i in 0..events as usize {
+            let (at, phase, id) = next(&mut queue, i);
+            queue.schedule(at, phase, black_box(id));
+        }
+        popped = events;
     }
     let elapsed = started.elapsed();
+    let events = if cancellable { events / 4 * 4 } else { events };
     // schedstat advances once per scheduler tick (a few ms), so it is only reported for longer runs.
     let cpu_ns = thread_cpu_ns()
         .zip(cpu_started_ns)
@@ -69,7 +100,7 @@ fn main() -> ExitCode {
         .filter(|_| elapsed.as_millis() >= 200);
 
     assert!(monotone, "simulated time went backwards");
-    assert_eq!(queue.events_processed(), events);
+    assert_eq!(queue.events_processed(), popped);
     assert_eq!(queue.len(), pending);
     assert_eq!(queue.now(), previous);
     let ns_per_event = elapsed.as_nanos() as f64 / events.max(1) as f64;
@@ -77,7 +108,8 @@ fn main() -> ExitCode {
         format!(" cpu_ns_per_event={:.1}", ns as f64 / events.max(1) as f64)
     });
     println!(
-        "hold pending={pending} events={events} sim_end_ms={} ns_per_event={ns_per_event:.1}{cpu}",
+        "hold mode={} pending={pending} events={events} sim_end_ms={} ns_per_event={ns_per_event:.1}{cpu}",
+        if cancellable { "cancellable" } else { "plain" },
         queue.now().as_ms()
     );
     ExitCode::SUCCESS
@@ -90,7 +122,7 @@ fn thread_cpu_ns() -> Option<u64> {
     text.split_whitespace().next()?.parse().ok()
 }
 
-fn parse_args(args: &[String]) -> Result<(usize, u64), String> {
+fn parse_args(args: &[String]) -> Result<(usize, u64, bool), String> {
     let number = |index: usize, name: &str, default: u64| -> Result<u64, String> {
         match args.get(index) {
             None => Ok(default),
@@ -100,13 +132,22 @@ fn parse_args(args: &[String]) -> Result<(usize, u64), String> {
                 .map_err(|_| format!("{name} must be a whole number, got `{text}`")),
         }
     };
-    if args.len() > 2 {
-        return Err(format!("expected at most 2 arguments, got {}", args.len()));
+    if args.len() > 3 {
+        return Err(format!("expected at most 3 arguments, got {}", args.len()));
     }
     let pending = number(0, "PENDING", PENDING_DEFAULT as u64)?;
     let events = number(1, "EVENTS", EVENTS_DEFAULT)?;
+    let cancellable = match args.get(2).map(String::as_str) {
+        None | Some("plain") => false,
+        Some("cancellable") => true,
+        Some(other) => {
+            return Err(format!(
+                "the mode must be `plain` or `cancellable`, got `{other}`"
+            ));
+        }
+    };
     if pending == 0 {
         return Err("PENDING must be at least 1 (the hold model pops before it schedules)".into());
     }
-    Ok((pending as usize, events))
+    Ok((pending as usize, events, cancellable))
 }

@@ -13,10 +13,11 @@
 /// An ordered key and its payload; the heap's root is the entry with the least `key`.
 #[derive(Debug)]
 pub(super) struct HeapEntry<E> {
-    /// Sort key, unique per entry (two `u64` words compared as one `u128`: time, then order word).
-    pub(super) time_ms: u64,
-    /// Second key word: phase, sequence number and flags, packed by `queue`.
-    pub(super) order: u64,
+    /// High word of the sort key (the two words compare as one `u128`, high word first); the key is
+    /// packed by `queue` and unique per entry.
+    pub(super) key_hi: u64,
+    /// Low word of the sort key.
+    pub(super) key_lo: u64,
     /// The event itself; never compared.
     pub(super) event: E,
 }
@@ -24,11 +25,11 @@ pub(super) struct HeapEntry<E> {
 impl<E> HeapEntry<E> {
     #[inline(always)]
     fn key(&self) -> u128 {
-        (u128::from(self.time_ms) << 64) | u128::from(self.order)
+        (u128::from(self.key_hi) << 64) | u128::from(self.key_lo)
     }
 }
 
-/// Min-heap by `(time_ms, order)`.
+/// Min-heap by `(key_hi, key_lo)`.
 #[derive(Debug)]
 pub(super) struct QuadHeap<E> {
     entries: Vec<HeapEntry<E>>,
@@ -153,10 +154,10 @@ fn least_of_some<E>(entries: &[HeapEntry<E>], first: usize, end: usize) -> (usiz
 mod tests {
     use super::*;
 
-    fn entry(time_ms: u64, order: u64) -> HeapEntry<()> {
+    fn entry(key_hi: u64, key_lo: u64) -> HeapEntry<()> {
         HeapEntry {
-            time_ms,
-            order,
+            key_hi,
+            key_lo,
             event: (),
         }
     }
@@ -174,7 +175,9 @@ mod tests {
                 heap.push(entry(k / 3, k));
             }
             assert_eq!(heap.len() as u64, n);
-            let popped: Vec<u64> = std::iter::from_fn(|| heap.pop()).map(|e| e.order).collect();
+            let popped: Vec<u64> = std::iter::from_fn(|| heap.pop())
+                .map(|e| e.key_lo)
+                .collect();
             assert_eq!(popped, (0..n).collect::<Vec<u64>>(), "n = {n}");
         }
     }
@@ -190,8 +193,8 @@ mod tests {
             .filter(|k| *k < n)
         {
             heap.push(HeapEntry {
-                time_ms: k / 4,
-                order: k,
+                key_hi: k / 4,
+                key_lo: k,
                 event: [k; 512],
             });
         }
@@ -202,16 +205,16 @@ mod tests {
     }
 
     #[test]
-    fn the_time_word_outranks_the_order_word() {
+    fn the_high_key_word_outranks_the_low_word() {
         let mut heap = QuadHeap::with_capacity(2);
         heap.push(entry(2, 0));
         heap.push(entry(1, u64::MAX));
-        assert_eq!(heap.peek().map(|e| e.time_ms), Some(1));
+        assert_eq!(heap.peek().map(|e| e.key_hi), Some(1));
         assert_eq!(
-            heap.pop().map(|e| (e.time_ms, e.order)),
+            heap.pop().map(|e| (e.key_hi, e.key_lo)),
             Some((1, u64::MAX))
         );
-        assert_eq!(heap.pop().map(|e| (e.time_ms, e.order)), Some((2, 0)));
+        assert_eq!(heap.pop().map(|e| (e.key_hi, e.key_lo)), Some((2, 0)));
         assert!(heap.pop().is_none());
     }
 }

@@ -25,8 +25,8 @@
 //! 5. **Cancellation is lazy.** [`EventQueue::schedule_cancellable`] returns a [`TimerToken`];
 //!    [`EventQueue::cancel`] is O(1) and marks the event stale; the stale entry is dropped when it reaches
 //!    the top of the heap, which is never searched. Other events are undisturbed, and cancelling a fired
-//!    or cancelled token does nothing. Plain [`EventQueue::schedule`] returns nothing and pays nothing for
-//!    cancellation.
+//!    or cancelled token does nothing, even after its slot was reused for another event (tokens carry a
+//!    generation). Plain [`EventQueue::schedule`] returns nothing and pays nothing for cancellation.
 //! 6. **No wall clock.** Nothing in the engine reads the wall clock or any per-process randomness; time
 //!    advances only by popping events. The same schedule calls therefore yield the same pops, always.
 //! 7. **Randomness comes from named streams.** [`RngStreams`] derives one ChaCha8 stream per name from
@@ -58,6 +58,7 @@
 mod heap;
 pub mod queue;
 pub mod rng;
+mod slots;
 pub mod time;
 
 pub use queue::{EventQueue, Phase, TimerToken};
@@ -221,6 +222,8 @@ mod tests {
             ("mod.rs", include_str!("mod.rs")),
             ("queue.rs", include_str!("queue.rs")),
             ("rng.rs", include_str!("rng.rs")),
+            ("slots.rs", include_str!("slots.rs")),
+            ("heap.rs", include_str!("heap.rs")),
             ("time.rs", include_str!("time.rs")),
         ];
         // Built with concat! so that this test's own source does not contain the needles.

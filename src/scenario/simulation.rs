@@ -20,6 +20,9 @@ pub const DEFAULT_METRIC_PERIOD: SimDuration = SimDuration::from_secs(60);
 pub const DEFAULT_SEED: u64 = 1;
 
 /// Reads `[simulation]`; `root` locates the error when the section is missing.
+/// The longest run ecsim accepts: 10 years, far inside the event queue's time range (2^44 ms).
+pub const MAX_DURATION: SimDuration = SimDuration::from_secs(3650 * 86_400);
+
 pub(super) fn read(cx: &mut Cx, node: Option<&Node>, root: &Node) -> Simulation {
     let mut sim = Simulation {
         duration: SimDuration::from_secs(3600),
@@ -47,6 +50,11 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, root: &Node) -> Simulation 
                 n,
                 "duration must be longer than 0s",
                 Some("write how long to simulate, e.g. \"1h\"".into()),
+            ),
+            Some(d) if d > MAX_DURATION => cx.error(
+                n,
+                "duration is longer than ecsim simulates (at most 10 years)",
+                Some("simulate at most \"3650d\"".into()),
             ),
             Some(d) => sim.duration = d,
             None => {}
