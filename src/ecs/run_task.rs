@@ -9,7 +9,7 @@ use crate::report::recorded::Scope;
 use crate::scenario::{LaunchType, RunTask};
 use crate::sim::Cx;
 use crate::sim::placement::{self, DefaultPlacement};
-use crate::world::{TaskDefIdx, TaskIdx, World};
+use crate::world::{InstanceIdx, TaskDefIdx, TaskIdx, World};
 
 use super::service_scheduler::launch_type_of;
 use super::task_lifecycle::{self, NewTask};
@@ -24,72 +24,66 @@ pub fn run_task(
 ) -> Vec<TaskIdx> {
     let td = TaskDefIdx(call.task_definition as u32);
     let td_name = cx.taskdefs[td.index()].name.clone();
-    let mut started = Vec::new();
-    match launch_type_of(&call.launch) {
-        LaunchType::Fargate => {
-            let zones = crate::fargate::zones_for(world, cx, &call.group, None, call.count);
-            let provider = crate::fargate::capacity_provider(&call.launch);
-            for az in zones {
-                started.push(task_lifecycle::create(
+    // Where each task goes: a zone on Fargate, an instance placement chose on EC2.
+    let (homes, failure): (Vec<(Option<InstanceIdx>, String)>, _) =
+        match launch_type_of(&call.launch) {
+            LaunchType::Fargate => {
+                let zones = crate::fargate::zones_for(world, cx, &call.group, None, call.count);
+                (zones.into_iter().map(|z| (None, z)).collect(), None)
+            }
+            LaunchType::Ec2 => {
+                let (chosen, failure) = placement::place_batch(
                     now,
                     world,
                     cx,
-                    NewTask {
-                        task_definition: td,
-                        service: None,
-                        group: call.group.clone(),
-                        launch_type: LaunchType::Fargate,
-                        capacity_provider: provider.clone(),
-                        instance: None,
-                        availability_zone: az,
-                    },
-                ));
-            }
-        }
-        LaunchType::Ec2 => {
-            let (chosen, failure) = placement::place_batch(
-                now,
-                world,
-                cx,
-                td,
-                &call.group,
-                &call.placement,
-                DefaultPlacement::RunTask,
-                call.count,
-            );
-            for inst in chosen {
-                let az = world.instance(inst).availability_zone.clone();
-                started.push(task_lifecycle::create(
-                    now,
-                    world,
-                    cx,
-                    NewTask {
-                        task_definition: td,
-                        service: None,
-                        group: call.group.clone(),
-                        launch_type: LaunchType::Ec2,
-                        capacity_provider: None,
-                        instance: Some(inst),
-                        availability_zone: az,
-                    },
-                ));
-            }
-            if let Some(unplaced) = failure {
-                let missing = call.count - started.len() as u32;
-                cx.count_placement_failures(now, missing);
-                cx.rec.event(
-                    now,
-                    Scope::Cluster,
-                    &cx.scenario.cluster.name.clone(),
-                    "RUN_TASK_FAILURE",
-                    format!(
-                        "RunTask ({caller}) of {td_name} could not place {missing} of {} tasks: {}",
-                        call.count,
-                        unplaced.reason()
-                    ),
+                    td,
+                    &call.group,
+                    &call.placement,
+                    DefaultPlacement::RunTask,
+                    call.count,
                 );
+                let homes = chosen
+                    .into_iter()
+                    .map(|i| (Some(i), world.instance(i).availability_zone.clone()));
+                (homes.collect(), failure)
             }
-        }
+        };
+    let provider = crate::fargate::capacity_provider(&call.launch);
+    let mut started = Vec::new();
+    for (instance, availability_zone) in homes {
+        let new = NewTask {
+            task_definition: td,
+            service: None,
+            group: call.group.clone(),
+            launch_type: if instance.is_some() {
+                LaunchType::Ec2
+            } else {
+                LaunchType::Fargate
+            },
+            capacity_provider: if instance.is_some() {
+                None
+            } else {
+                provider.clone()
+            },
+            instance,
+            availability_zone,
+        };
+        started.push(task_lifecycle::create(now, world, cx, new));
+    }
+    if let Some(unplaced) = failure {
+        let missing = call.count - started.len() as u32;
+        cx.count_placement_failures(now, missing);
+        cx.rec.event(
+            now,
+            Scope::Cluster,
+            &cx.scenario.cluster.name.clone(),
+            "RUN_TASK_FAILURE",
+            format!(
+                "RunTask ({caller}) of {td_name} could not place {missing} of {} tasks: {}",
+                call.count,
+                unplaced.reason()
+            ),
+        );
     }
     if !started.is_empty() {
         let ids = started

@@ -308,18 +308,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
     world.services[s.index()].desired_count = eligible;
     write_stopped_event(now, world, cx, &name, &stopped);
     if let Some(unplaced) = failure {
-        let key = format!("placement:{}", unplaced.reason());
-        service_event_once(
-            now,
-            world,
-            cx,
-            s,
-            "SERVICE_TASK_PLACEMENT_FAILURE",
-            &key,
-            unplaced.service_message(&name),
-        );
-        world.services[s.index()].placement_blocked = true;
-        schedule_retry(now, world, cx, s);
+        placement_failed(now, world, cx, s, &unplaced);
     }
     settled && stopped.is_empty()
 }
@@ -390,19 +379,7 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
             let missing = n - chosen.len() as u32;
             if let Some(unplaced) = failure {
                 cx.count_placement_failures(now, missing);
-                let name = world.services[s.index()].name.clone();
-                let key = format!("placement:{}", unplaced.reason());
-                service_event_once(
-                    now,
-                    world,
-                    cx,
-                    s,
-                    "SERVICE_TASK_PLACEMENT_FAILURE",
-                    &key,
-                    unplaced.service_message(&name),
-                );
-                world.services[s.index()].placement_blocked = true;
-                schedule_retry(now, world, cx, s);
+                placement_failed(now, world, cx, s, &unplaced);
             }
             missing
         }
@@ -482,6 +459,31 @@ fn start_tasks(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, home
         world.services[s.index()].tasks_started += started.len() as u64;
     }
     write_started_event(now, world, cx, s, &started);
+}
+
+/// Tasks of `s` could not be placed: write the AWS service event once per cause (§1.7), and wait for a
+/// capacity change, a service update or the retry timer before trying again.
+fn placement_failed(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    unplaced: &placement::Unplaced,
+) {
+    let name = world.services[s.index()].name.clone();
+    let key = format!("placement:{}", unplaced.reason());
+    let message = unplaced.service_message(&name);
+    service_event_once(
+        now,
+        world,
+        cx,
+        s,
+        "SERVICE_TASK_PLACEMENT_FAILURE",
+        &key,
+        message,
+    );
+    world.services[s.index()].placement_blocked = true;
+    schedule_retry(now, world, cx, s);
 }
 
 fn schedule_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
