@@ -125,7 +125,6 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
     let spec = &scenario.services[s.index()];
     let td = world.services[s.index()].task_definition;
     let mut homes: Vec<TaskHome> = Vec::new();
-    let mut complete = true;
     match (spec.scheduling_strategy, launch_type_of(&spec.launch)) {
         (SchedulingStrategy::Daemon, _) => {
             let mut eligible = 0;
@@ -140,22 +139,18 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
                 if placement::daemon_fits(world, cx, s, inst).is_ok() {
                     // Created at once, so that the next instance's check sees what this one reserved.
                     warm_task(world, cx, s, td, TaskHome::Instance(inst));
-                } else {
-                    complete = false;
                 }
             }
             world.services[s.index()].desired_count = eligible;
         }
         (SchedulingStrategy::Replica, LaunchType::Fargate) => {
-            let zones = &scenario.cluster.availability_zones;
-            homes.extend(
-                (0..spec.desired_count as usize)
-                    .map(|k| TaskHome::Fargate(zones[k % zones.len()].clone())),
-            );
+            let group = format!("service:{}", spec.name);
+            let zones = crate::fargate::zones_for(world, cx, &group, Some(s), spec.desired_count);
+            homes.extend(zones.into_iter().map(TaskHome::Fargate));
         }
         (SchedulingStrategy::Replica, LaunchType::Ec2) => {
             let group = format!("service:{}", spec.name);
-            let (chosen, failure) = placement::place_batch(
+            let (chosen, _) = placement::place_batch(
                 SimTime::ZERO,
                 world,
                 cx,
@@ -165,7 +160,6 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
                 DefaultPlacement::Service,
                 spec.desired_count,
             );
-            complete = failure.is_none();
             homes.extend(chosen.into_iter().map(TaskHome::Instance));
         }
     }
@@ -174,7 +168,6 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
     }
     // SPEC §3.1: the initial deployment is COMPLETED at t = 0 even if some tasks did not fit.
     world.services[s.index()].deployment_completed = true;
-    let _ = complete;
 }
 
 fn warm_task(

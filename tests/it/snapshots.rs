@@ -53,3 +53,15 @@ placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.instan
     };
     insta::assert_snapshot!(diagnostics.render(false));
 }
+
+#[test]
+fn explain_of_az_spread_nine() {
+    let loaded = ecsim::scenario::load(&root().join("scenarios/az-spread-nine.toml"), &[]).unwrap();
+    let opts = ecsim::sim::RunOptions {
+        narrate: true,
+        until: Some(ecsim::engine::SimDuration::from_secs(90)),
+        ..Default::default()
+    };
+    let out = ecsim::sim::run(&loaded.scenario, &opts);
+    insta::assert_snapshot!(ecsim::sim::explain::render(&loaded.scenario, &out).join("\n"));
+}
