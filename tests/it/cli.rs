@@ -152,3 +152,74 @@ fn explain_narrates_placements_with_what_each_step_removed() {
     assert!(text.contains("memberOf"), "{text}");
     assert!(text.contains("RUN_TASK"), "{text}");
 }
+
+#[test]
+fn trace_writes_every_processed_event() {
+    let out_dir = temp_dir("trace");
+    let out = ecsim()
+        .args([
+            "run",
+            "scenarios/az-spread-nine.toml",
+            "--quiet",
+            "--trace",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trace = std::fs::read_to_string(out_dir.join("trace.csv")).unwrap();
+    assert!(trace.starts_with("time_s,kind,subject\n"));
+    let manifest = std::fs::read_to_string(out_dir.join("manifest.json")).unwrap();
+    let events: usize = manifest
+        .lines()
+        .find(|l| l.contains("\"events_processed\""))
+        .and_then(|l| l.split(':').nth(1))
+        .map(|v| v.trim().trim_end_matches(',').parse().unwrap())
+        .unwrap();
+    assert_eq!(
+        trace.lines().count() - 1,
+        events,
+        "one row per processed event"
+    );
+    let _ = std::fs::remove_dir_all(out_dir);
+}
+
+#[test]
+fn a_json_scenario_runs_like_its_toml_twin() {
+    let dir = temp_dir("json");
+    let json = r#"{
+  "name": "json-twin",
+  "simulation": { "duration": "10m" },
+  "cluster": { "name": "c" },
+  "auto_scaling_groups": [{ "name": "nodes", "instance_types": ["m5.large"], "min_size": 2, "max_size": 2, "desired_capacity": 2 }],
+  "task_definitions": [{ "family": "web", "container_definitions": [{ "name": "web", "image": "web:1", "cpu": 256, "memory": 512 }] }],
+  "services": [{ "name": "web", "task_definition": "web", "desired_count": 3 }]
+}"#;
+    std::fs::write(dir.join("s.json"), json).unwrap();
+    let out = ecsim()
+        .arg("run")
+        .arg(dir.join("s.json"))
+        .arg("--quiet")
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = std::fs::read_to_string(dir.join("out/summary.csv")).unwrap();
+    assert!(
+        summary.contains("service.web.max_running_tasks,3\n"),
+        "{summary}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
