@@ -374,3 +374,97 @@ fn instance_rows(world: &World, scenario: &Scenario) -> Vec<InstanceRow> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecs::service_scheduler::{THROTTLE_FIRST_DELAY, on_reconcile};
+
+    const SCENARIO: &str = r#"
+name = "throttle"
+[simulation]
+duration = "1h"
+[cluster]
+name = "c"
+[[auto_scaling_groups]]
+name = "nodes"
+instance_types = ["m5.large"]
+min_size = 1
+max_size = 1
+desired_capacity = 1
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:1", cpu = 256, memory = 512 }]
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 1
+"#;
+
+    // ECS-SEMANTICS §3.2 (DECIDED model): after the third consecutive task that never reached RUNNING, the
+    // scheduler waits 1 minute before launching again, writes "unable to consistently start tasks" once,
+    // and launches when the wait ends. (No input of this milestone makes a task fail to start, so the
+    // streak is set by hand here.)
+    #[test]
+    fn three_start_failures_delay_the_next_launch_by_one_minute() {
+        let loaded =
+            crate::scenario::load_str("t.toml", SCENARIO, std::path::Path::new("."), &[]).unwrap();
+        let scenario = &loaded.scenario;
+        let opts = RunOptions::default();
+        let (mut world, mut cx) = build::build(scenario, 1, SimTime::from_secs(3600), &opts);
+        build::start(&mut world, &mut cx);
+        let s = ServiceIdx(0);
+        // The warm task is gone and three attempts failed to start.
+        let warm = world.services[0].tasks[0];
+        task_lifecycle::kill(
+            SimTime::ZERO,
+            &mut world,
+            &mut cx,
+            warm,
+            crate::world::StopCode::UserInitiated,
+            "test".into(),
+        );
+        world.services[0].consecutive_start_failures = 3;
+
+        on_reconcile(SimTime::ZERO, &mut world, &mut cx, s);
+        assert!(
+            world.active_tasks_of(s).next().is_none(),
+            "no launch during the back-off"
+        );
+        assert_eq!(
+            world.services[0].launch_not_before,
+            SimTime::ZERO + THROTTLE_FIRST_DELAY
+        );
+        let impaired = cx
+            .rec
+            .events()
+            .iter()
+            .filter(|e| e.kind == "SERVICE_TASK_START_IMPAIRED")
+            .count();
+        assert_eq!(impaired, 1);
+        assert_eq!(
+            cx.rec
+                .events()
+                .iter()
+                .find(|e| e.kind == "SERVICE_TASK_START_IMPAIRED")
+                .unwrap()
+                .message,
+            "service web is unable to consistently start tasks successfully."
+        );
+
+        // A second reconcile inside the wait changes nothing and writes nothing more.
+        on_reconcile(SimTime::from_secs(30), &mut world, &mut cx, s);
+        assert!(world.active_tasks_of(s).next().is_none());
+
+        // At the end of the wait the scheduler launches.
+        on_reconcile(SimTime::from_secs(60), &mut world, &mut cx, s);
+        assert_eq!(world.active_tasks_of(s).count(), 1);
+        let impaired = cx
+            .rec
+            .events()
+            .iter()
+            .filter(|e| e.kind == "SERVICE_TASK_START_IMPAIRED")
+            .count();
+        assert_eq!(impaired, 1, "written once per streak");
+    }
+}
