@@ -160,7 +160,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     let replaced = (keep.len() as u32 + started + unhealthy.len() as u32).saturating_sub(d);
     let mut unhealthy_stops = replaced.min(unhealthy.len() as u32);
     let settled_keep = keep.iter().all(|&t| is_healthy(world, t));
-    if unhealthy_stops == 0 && want == 0 && !unhealthy.is_empty() && settled_keep {
+    if unhealthy_stops == 0 && started == 0 && !unhealthy.is_empty() && settled_keep {
         unhealthy_stops = 1;
     }
     for &t in unhealthy.iter().take(unhealthy_stops as usize) {
@@ -270,10 +270,26 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
             continue;
         }
         if !placement::daemon_eligible(world, cx, s, inst) {
+            // Tasks on an instance that no longer satisfies the constraints are stopped (§3.1).
+            if !mine.is_empty() {
+                let id = world.instance(inst).ec2_instance_id.clone();
+                for t in mine {
+                    scheduler_stop(now, world, cx, s, t, &mut stopped);
+                }
+                let message = format!(
+                    "(service {name}) stopped its task on container instance {id}, which no longer satisfies the service's placement constraints."
+                );
+                cx.rec.event(
+                    now,
+                    Scope::Service,
+                    &name,
+                    "SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED",
+                    message,
+                );
+            }
             continue;
         }
         eligible += 1;
-        let mut running_here = 0;
         for t in mine {
             if is_unhealthy_past_grace(now, world, cx, t) {
                 task_lifecycle::stop(
@@ -285,11 +301,24 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                     UNHEALTHY_REASON.into(),
                 );
                 stopped.push(t);
-            } else {
-                running_here += 1;
             }
         }
-        if running_here > 0 {
+        // A task of this service still on the instance (running, or stopping and holding its resources)
+        // means there is nothing to place yet; its STOPPED transition reconciles again.
+        if world
+            .instance(inst)
+            .tasks
+            .iter()
+            .any(|&t| world.task(t).service == Some(s))
+        {
+            if world
+                .instance(inst)
+                .tasks
+                .iter()
+                .any(|&t| world.task(t).service == Some(s) && !world.task(t).is_active())
+            {
+                settled = false;
+            }
             continue;
         }
         if blocked {
@@ -313,7 +342,8 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
     settled && stopped.is_empty()
 }
 
-/// Launches up to `n` tasks of a REPLICA service; returns how many could not be placed.
+/// Launches up to `n` tasks of a REPLICA service; returns how many were not started (unplaced, or held back
+/// by throttling).
 fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -> u32 {
     let svc = &world.services[s.index()];
     let failures = svc.consecutive_start_failures;
@@ -340,7 +370,7 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
             svc.throttle_timer = Some(not_before);
             cx.schedule(not_before, Phase::Reconcile, Event::ServiceReconcile(s));
         }
-        return 0;
+        return n;
     }
     let spec = &cx.scenario.services[s.index()];
     match launch_type_of(&spec.launch) {
@@ -556,13 +586,14 @@ fn service_event_once(
     message: String,
 ) {
     let svc = &mut world.services[s.index()];
-    if let Some((last, at)) = &svc.last_repeatable_event
-        && last == key
-        && now < *at + EVENT_REPEAT_AFTER
+    if svc
+        .repeatable_events
+        .get(key)
+        .is_some_and(|at| now < *at + EVENT_REPEAT_AFTER)
     {
         return;
     }
-    svc.last_repeatable_event = Some((key.to_string(), now));
+    svc.repeatable_events.insert(key.to_string(), now);
     let name = svc.name.clone();
     cx.rec.event(now, Scope::Service, &name, kind, message);
 }
@@ -576,7 +607,7 @@ fn update_steady_state(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceI
     let svc = &mut world.services[s.index()];
     if steady && !svc.steady {
         // The cause of any repeated event has cleared.
-        svc.last_repeatable_event = None;
+        svc.repeatable_events.clear();
         let name = svc.name.clone();
         let deployment = svc.deployment_id.clone();
         if !svc.deployment_completed {

@@ -38,7 +38,7 @@ pub fn build<'s>(
             consecutive_start_failures: 0,
             launch_not_before: SimTime::ZERO,
             throttle_event_written: false,
-            last_repeatable_event: None,
+            repeatable_events: Default::default(),
             throttled_at_failures: 0,
             throttle_timer: None,
             deployment_id: format!(

@@ -190,13 +190,21 @@ pub fn choose_tasks_to_stop(
     out
 }
 
+/// A DAEMON service's constraints: `distinctInstance` is what DAEMON scheduling already guarantees (one task
+/// per instance), so it is dropped rather than letting the daemon's own task rule its instance out.
+fn daemon_constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
+    let mut all = constraints(cx, td, placement);
+    all.retain(|c| !matches!(c, PlacementConstraint::DistinctInstance));
+    all
+}
+
 /// Whether `instance` satisfies DAEMON service `s`'s constraints, resources aside (ECS-SEMANTICS §3.1: one
 /// task on each ACTIVE instance that satisfies the constraints).
 pub fn daemon_eligible(world: &World, cx: &Cx, s: ServiceIdx, instance: InstanceIdx) -> bool {
     let td = world.services[s.index()].task_definition;
     let spec = &cx.scenario.services[s.index()];
     let req = placement::TaskRequirements::new(format!("service:{}", spec.name), 0, 0);
-    let constraints = constraints(cx, td, &spec.placement);
+    let constraints = daemon_constraints(cx, td, &spec.placement);
     !matches!(
         world
             .placement
@@ -216,7 +224,7 @@ pub fn daemon_fits(
     let spec = &cx.scenario.services[s.index()];
     let mut req = cx.taskdefs[td.index()].requirements.clone();
     req.group = format!("service:{}", spec.name);
-    let constraints = constraints(cx, td, &spec.placement);
+    let constraints = daemon_constraints(cx, td, &spec.placement);
     match world
         .placement
         .fits(World::slot(instance), &req, &constraints)

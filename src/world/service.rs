@@ -21,9 +21,9 @@ pub struct ServiceState {
     pub launch_not_before: SimTime,
     /// Whether "unable to consistently start tasks" has been written for the current failure streak.
     pub throttle_event_written: bool,
-    /// The last repeatable event written (placement failure, stuck deployment), and when: the same message
-    /// is suppressed for 6 h unless its cause cleared.
-    pub last_repeatable_event: Option<(String, SimTime)>,
+    /// Repeatable events written (placement failure by cause, stuck deployment), with when each was last
+    /// written: the same cause is suppressed for 6 h unless it cleared.
+    pub repeatable_events: std::collections::BTreeMap<String, SimTime>,
     /// The instant a throttling wake-up is already scheduled for.
     pub throttle_timer: Option<SimTime>,
     /// The failure count at which the current throttling delay was set.

@@ -280,3 +280,85 @@ desired_count = 3
     assert_eq!(rows.len(), 3);
     assert!(rows.iter().all(|t| t.instance_id == graviton.instance_id));
 }
+
+// §3.2: an UNHEALTHY task whose replacement cannot be placed is still stopped (one by one), which frees the
+// room the replacement needs. One t3.medium (3993 MiB) holds one 3000 MiB task.
+#[test]
+fn unhealthy_task_is_stopped_even_when_its_replacement_does_not_fit() {
+    let text = cluster("t3.medium", 1)
+        + r#"
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:1", cpu = 256, memory = 3000, health_check = { command = ["CMD", "true"], interval = 10, retries = 2 } }]
+[images."web:1"]
+fails_health_checks = true
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 1
+"#;
+    let out = run_toml(&text);
+    let rows = tasks_of(&out.recorded, "web");
+    assert!(rows.len() >= 3, "replaced again and again: {}", rows.len());
+    assert_eq!(
+        rows[0].stopped_reason,
+        "Task failed container health checks"
+    );
+}
+
+// §3.1: distinctInstance on a DAEMON service is what DAEMON scheduling already guarantees; the daemon's own
+// task must not make its instance ineligible.
+#[test]
+fn daemon_with_distinct_instance_keeps_one_task_per_instance() {
+    let text = cluster("m5.large", 2)
+        .replace("[simulation]\n", "[simulation]\nwarm_start = false\n")
+        + r#"
+[[task_definitions]]
+family = "agent"
+container_definitions = [{ name = "agent", image = "agent:1", cpu = 64, memory = 128 }]
+[[services]]
+name = "agent"
+task_definition = "agent"
+scheduling_strategy = "DAEMON"
+placement_constraints = [{ type = "distinctInstance" }]
+"#;
+    let out = run_toml(&text);
+    let rec = &out.recorded;
+    let live: Vec<_> = tasks_of(rec, "agent")
+        .into_iter()
+        .filter(|t| t.stopped.is_none())
+        .collect();
+    assert_eq!(live.len(), 2);
+    let desired: Vec<f64> = rec
+        .timeseries
+        .iter()
+        .filter(|p| {
+            p.metric == "DesiredTaskCount" && p.id == "agent" && p.time.as_secs_f64() >= 120.0
+        })
+        .map(|p| p.value)
+        .collect();
+    assert!(
+        !desired.is_empty() && desired.iter().all(|v| *v == 2.0),
+        "{desired:?}"
+    );
+}
+
+// §1.7: replacing an UNHEALTHY DAEMON task on a full instance is not a placement failure.
+#[test]
+fn replacing_an_unhealthy_daemon_task_is_not_a_placement_failure() {
+    let text = cluster("t3.medium", 1)
+        + r#"
+[[task_definitions]]
+family = "agent"
+container_definitions = [{ name = "agent", image = "agent:1", cpu = 256, memory = 3000, health_check = { command = ["CMD", "true"], interval = 10, retries = 2 } }]
+[images."agent:1"]
+fails_health_checks = true
+[[services]]
+name = "agent"
+task_definition = "agent"
+scheduling_strategy = "DAEMON"
+"#;
+    let out = run_toml(&text);
+    assert!(tasks_of(&out.recorded, "agent").len() >= 3, "replaced");
+    assert_eq!(metric(&out.recorded, "cluster.placement_failures"), 0.0);
+}
