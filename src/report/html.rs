@@ -31,9 +31,13 @@ pub const EVENTS_TAIL: usize = 20;
 /// The most event rows the page shows.
 pub const KEY_EVENTS_MAX: usize = 400;
 /// An event is key if its kind, upper-cased, contains one of these.
-pub const KEY_KIND_FRAGMENTS: [&str; 11] = [
+pub const KEY_KIND_FRAGMENTS: [&str; 15] = [
     "PLACEMENT",
     "UNABLE_TO_PLACE",
+    "FAILURE",
+    "UNHEALTHY",
+    "IMPAIRED",
+    "DRAINING",
     "STEADY_STATE",
     "STOP",
     "INSTANCE_LAUNCH",
