@@ -98,14 +98,7 @@ at = "5m"
 drain_instances = { count = 1 }
 "#;
     for seed in 1..6 {
-        let loaded = load_toml(&text);
-        let out = ecsim::sim::run(
-            &loaded.scenario,
-            &ecsim::sim::RunOptions {
-                seed: Some(seed),
-                ..Default::default()
-            },
-        );
+        let out = run_toml_seeded(&text, seed);
         assert!(
             events_of(&out.recorded, "SERVICE_DEPLOYMENT_STUCK").is_empty(),
             "seed {seed}"
@@ -206,14 +199,7 @@ placement_template = "One Task Per Host"
 at = "5m"
 update_service = { service = "web", desired_count = 3 }
 "#;
-        let loaded = load_toml(&text);
-        let out = ecsim::sim::run(
-            &loaded.scenario,
-            &ecsim::sim::RunOptions {
-                seed: Some(seed),
-                ..Default::default()
-            },
-        );
+        let out = run_toml_seeded(&text, seed);
         let live: Vec<_> = tasks_of(&out.recorded, "web")
             .into_iter()
             .filter(|t| t.stopped.is_none())

@@ -23,6 +23,18 @@ pub fn run_toml(text: &str) -> RunOutput {
     sim::run(&loaded.scenario, &RunOptions::default())
 }
 
+/// Runs scenario text (TOML) with `seed` instead of the scenario's.
+pub fn run_toml_seeded(text: &str, seed: u64) -> RunOutput {
+    let loaded = load_toml(text);
+    sim::run(
+        &loaded.scenario,
+        &RunOptions {
+            seed: Some(seed),
+            ..RunOptions::default()
+        },
+    )
+}
+
 /// Runs a file under `scenarios/`.
 pub fn run_scenario(name: &str) -> RunOutput {
     let loaded = ecsim::scenario::load(&root().join("scenarios").join(name), &[])
