@@ -162,7 +162,7 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
                     k,
                 );
             }
-            if t.key("task_definition").is_none() && dc_node.is_none() && force.is_none() {
+            if t.key("task_definition").is_none() && dc_node.is_none() && force != Some(true) {
                 cx.error(
                     n,
                     "update_service changes nothing",

@@ -85,12 +85,12 @@ pub(super) fn constraint(
                 return None;
             };
             let text = reader::string(cx, e)?;
-            if text.len() > MAX_MEMBER_OF_LEN {
+            if text.chars().count() > MAX_MEMBER_OF_LEN {
                 cx.error(
                     e,
                     format!(
                         "memberOf expression is {} characters long; AWS allows {MAX_MEMBER_OF_LEN}",
-                        text.len()
+                        text.chars().count()
                     ),
                     Some("shorten the expression".into()),
                 );

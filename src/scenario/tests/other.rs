@@ -249,6 +249,14 @@ fn update_service_resolves_its_service_and_must_change_something() {
         .message,
         "update_service changes nothing"
     );
+    // force_new_deployment = false changes nothing either.
+    assert_eq!(
+        one_error(&svc(
+            "[[events]]\nat = \"1m\"\nupdate_service = { service = \"web\", force_new_deployment = false }\n"
+        ))
+        .message,
+        "update_service changes nothing"
+    );
 }
 
 #[test]
