@@ -4,6 +4,16 @@ use std::process::Command;
 
 use crate::support::*;
 
+/// Asserts the exit code, showing stderr when it differs.
+fn assert_exit(out: &std::process::Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn ecsim() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ecsim"));
     c.current_dir(root());
@@ -23,12 +33,7 @@ fn run_writes_every_results_file_and_exits_0() {
         .arg(&out_dir)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     for f in [
         "manifest.json",
         "summary.json",
@@ -87,12 +92,7 @@ fn failed_check_exits_1_and_still_writes_results() {
         .arg(&out_dir)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("check FAILED: service.web.min_healthy_tasks")
@@ -113,12 +113,7 @@ fn validate_accepts_every_reference_scenario() {
         .args(["validate", "scenarios/daemon-and-replica.toml"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert!(String::from_utf8_lossy(&out.stdout).contains("valid scenario"));
 }
 
@@ -142,12 +137,7 @@ fn explain_narrates_placements_with_what_each_step_removed() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("memberOf"), "{text}");
     assert!(text.contains("RUN_TASK"), "{text}");
@@ -167,12 +157,7 @@ fn trace_writes_every_processed_event() {
         .arg(&out_dir)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let trace = std::fs::read_to_string(out_dir.join("trace.csv")).unwrap();
     assert!(trace.starts_with("time_s,kind,subject\n"));
     let manifest = std::fs::read_to_string(out_dir.join("manifest.json")).unwrap();
@@ -210,12 +195,7 @@ fn a_json_scenario_runs_like_its_toml_twin() {
         .arg(dir.join("out"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let summary = std::fs::read_to_string(dir.join("out/summary.csv")).unwrap();
     assert!(
         summary.contains("service.web.max_running_tasks,3\n"),
