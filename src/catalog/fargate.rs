@@ -6,8 +6,8 @@
 //! = 2048 MiB) shows, a "GB" here is 1024 MiB, so memory in GB = MiB / 1024.
 //!
 //! Ignores: Windows sizes (ecsim models Linux tasks; the Windows prices are kept as constants for
-//! completeness), Fargate Spot discounts (the capacity-provider code applies them), and ephemeral storage
-//! beyond its constants.
+//! completeness) and Fargate Spot discounts (billing applies `[fargate].spot_price_ratio` to the vCPU and
+//! memory price; storage above the included 20 GiB is billed at the same rate on both).
 
 use super::CpuArchitecture;
 use super::instance_types::render_table;
@@ -250,6 +250,14 @@ pub fn price_per_hour_usd(cpu_units: u32, memory_mib: u32, arch: CpuArchitecture
         ),
     };
     f64::from(cpu_units) / 1024.0 * per_vcpu + f64::from(memory_mib) / 1024.0 * per_gb
+}
+
+/// Price per hour of `size_gib` of ephemeral storage, USD: the GiB above the included
+/// [`FARGATE_EPHEMERAL_STORAGE_INCLUDED_GIB`] at [`FARGATE_EPHEMERAL_STORAGE_PER_GB_HOUR_USD`] (ECS-SEMANTICS
+/// §11.2; a GB of the price table is taken as the GiB of `sizeInGiB`, as for memory).
+pub fn ephemeral_storage_price_per_hour_usd(size_gib: u32) -> f64 {
+    f64::from(size_gib.saturating_sub(FARGATE_EPHEMERAL_STORAGE_INCLUDED_GIB))
+        * FARGATE_EPHEMERAL_STORAGE_PER_GB_HOUR_USD
 }
 
 /// Formats a non-negative amount with 5 decimals, rounding half up on the decimal value: the price is

@@ -23,7 +23,8 @@ pub use fargate::{
     FARGATE_MINIMUM_CHARGE_SECONDS, FARGATE_TASK_SIZES,
     FARGATE_WINDOWS_OS_LICENSE_PER_VCPU_HOUR_USD, FARGATE_WINDOWS_X86_64_PER_GB_HOUR_USD,
     FARGATE_WINDOWS_X86_64_PER_VCPU_HOUR_USD, FargateCpuSize, FargateMemory, FargateSize,
-    is_valid_size, nearest_valid_sizes, price_per_hour_usd, render_fargate_sizes, valid_memory_for,
+    ephemeral_storage_price_per_hour_usd, is_valid_size, nearest_valid_sizes, price_per_hour_usd,
+    render_fargate_sizes, valid_memory_for,
 };
 pub use instance_types::{
     CPU_UNITS_PER_VCPU, CUSTOM_INSTANCE_TYPE_MAX_ENIS, ECS_RESERVED_MEMORY_MIB, InstanceType,

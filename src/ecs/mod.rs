@@ -1,5 +1,6 @@
-//! The ECS control plane: placement, the cluster query language, the task lifecycle, the service scheduler
-//! and RunTask.
+//! The ECS control plane: placement, the cluster query language, the task lifecycle, the service scheduler,
+//! RunTask and capacity provider strategies.
+pub mod capacity_provider_strategy;
 pub mod placement;
 pub mod query;
 pub mod run_task;

@@ -9,10 +9,10 @@ use crate::report::recorded::Scope;
 use crate::scenario::{LaunchType, RunTask};
 use crate::sim::Cx;
 use crate::sim::placement::{self, DefaultPlacement};
-use crate::world::{InstanceIdx, TaskDefIdx, TaskIdx, World};
+use crate::world::{TaskDefIdx, TaskIdx, World};
 
 use super::service_scheduler::launch_type_of;
-use super::task_lifecycle::{self, NewTask};
+use super::task_lifecycle::{self, NewTask, TaskHome};
 
 /// Runs `call` at `now`; `caller` names the event or schedule for the events log.
 pub fn run_task(
@@ -24,50 +24,33 @@ pub fn run_task(
 ) -> Vec<TaskIdx> {
     let td = TaskDefIdx(call.task_definition as u32);
     let td_name = cx.taskdefs[td.index()].name.clone();
-    // Where each task goes: a zone on Fargate, an instance placement chose on EC2.
-    let (homes, failure): (Vec<(Option<InstanceIdx>, String)>, _) =
-        match launch_type_of(&call.launch) {
-            LaunchType::Fargate => {
-                let zones = crate::fargate::zones_for(world, cx, &call.group, None, call.count);
-                (zones.into_iter().map(|z| (None, z)).collect(), None)
-            }
-            LaunchType::Ec2 => {
-                let (chosen, failure) = placement::place_batch(
-                    now,
-                    world,
-                    cx,
-                    td,
-                    &call.group,
-                    &call.placement,
-                    DefaultPlacement::RunTask,
-                    call.count,
-                );
-                let homes = chosen
-                    .into_iter()
-                    .map(|i| (Some(i), world.instance(i).availability_zone.clone()));
-                (homes.collect(), failure)
-            }
-        };
-    let provider = crate::fargate::capacity_provider(&call.launch);
+    // Where each task goes: a zone and provider on Fargate, an instance placement chose on EC2.
+    let (homes, failure): (Vec<TaskHome>, _) = match launch_type_of(&call.launch) {
+        LaunchType::Fargate => {
+            let homes =
+                crate::fargate::homes_for(world, cx, &call.launch, &call.group, None, call.count);
+            (homes.into_iter().map(TaskHome::Fargate).collect(), None)
+        }
+        LaunchType::Ec2 => {
+            let (chosen, failure) = placement::place_batch(
+                now,
+                world,
+                cx,
+                td,
+                &call.group,
+                &call.placement,
+                DefaultPlacement::RunTask,
+                call.count,
+            );
+            (
+                chosen.into_iter().map(TaskHome::Instance).collect(),
+                failure,
+            )
+        }
+    };
     let mut started = Vec::new();
-    for (instance, availability_zone) in homes {
-        let new = NewTask {
-            task_definition: td,
-            service: None,
-            group: call.group.clone(),
-            launch_type: if instance.is_some() {
-                LaunchType::Ec2
-            } else {
-                LaunchType::Fargate
-            },
-            capacity_provider: if instance.is_some() {
-                None
-            } else {
-                provider.clone()
-            },
-            instance,
-            availability_zone,
-        };
+    for home in homes {
+        let new = NewTask::at(world, td, None, call.group.clone(), home);
         started.push(task_lifecycle::create(now, world, cx, new));
     }
     if let Some(unplaced) = failure {

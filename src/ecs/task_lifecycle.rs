@@ -28,6 +28,15 @@ pub const ACTIVATING_MS_MIN: u64 = 1_000;
 /// Upper bound of ACTIVATING.
 pub const ACTIVATING_MS_MAX: u64 = 5_000;
 
+/// Where a new task runs: the instance placement chose (EC2), or a zone and provider (Fargate).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskHome {
+    /// On this container instance (EC2).
+    Instance(InstanceIdx),
+    /// On Fargate, in this zone, on this provider.
+    Fargate(crate::fargate::FargateHome),
+}
+
 /// What the caller decided about a new task.
 #[derive(Clone, Debug)]
 pub struct NewTask {
@@ -45,6 +54,36 @@ pub struct NewTask {
     pub instance: Option<InstanceIdx>,
     /// The zone.
     pub availability_zone: String,
+}
+
+impl NewTask {
+    /// A task of `task_definition` in `group` (owned by `service`, if any) at `home`.
+    pub fn at(
+        world: &World,
+        task_definition: TaskDefIdx,
+        service: Option<ServiceIdx>,
+        group: String,
+        home: TaskHome,
+    ) -> NewTask {
+        let (launch_type, instance, availability_zone, capacity_provider) = match home {
+            TaskHome::Instance(i) => (
+                LaunchType::Ec2,
+                Some(i),
+                world.instance(i).availability_zone.clone(),
+                None,
+            ),
+            TaskHome::Fargate(h) => (LaunchType::Fargate, None, h.zone, h.capacity_provider),
+        };
+        NewTask {
+            task_definition,
+            service,
+            group,
+            launch_type,
+            capacity_provider,
+            instance,
+            availability_zone,
+        }
+    }
 }
 
 /// Creates a task at `now` and starts its lifecycle; resources on its instance are reserved here.
@@ -81,6 +120,7 @@ pub fn create(now: SimTime, world: &mut World, cx: &mut Cx, new: NewTask) -> Tas
     world.tasks.push(task);
     if let Some(inst) = new.instance {
         world.reserve(idx, inst, &rt.requirements);
+        cx.tasks_changed_on_instance(now);
     }
     if let Some(s) = new.service {
         world.services[s.index()].tasks.push(idx);
@@ -166,6 +206,9 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     t.times.running = Some(now);
     let (epoch, td, service, task_id) = (t.epoch, t.task_definition, t.service, t.task_id.clone());
     world.count_running(task, 1);
+    if world.task(task).instance.is_some() {
+        cx.tasks_changed_on_instance(now);
+    }
     if let Some(s) = service {
         let svc = &mut world.services[s.index()];
         svc.consecutive_start_failures = 0;
@@ -337,10 +380,12 @@ pub fn on_healthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     {
         t.health = HealthStatus::Healthy;
     }
-    if t.times.healthy.is_none() {
-        t.times.healthy = Some(now);
-    }
+    // Only a service counts tasks as healthy (ECS-SEMANTICS §4.1); a standalone task ignores its health
+    // (§2.2), so its `healthy_s` stays empty (SPEC §4).
     if let Some(s) = t.service {
+        if t.times.healthy.is_none() {
+            t.times.healthy = Some(now);
+        }
         cx.request_reconcile(now, s);
     }
 }
@@ -407,12 +452,16 @@ pub fn stop(
     }
     // The task no longer counts in its group (spread, distinctInstance, task:group) from now on (§1.3).
     world.leave_group(task);
+    if world.task(task).instance.is_some() {
+        cx.tasks_changed_on_instance(now);
+    }
     let t = world.task_mut(task);
     t.desired_running = false;
     t.epoch += 1;
     t.times.stop_requested = Some(now);
     t.stop_code = Some(code);
     t.stopped_reason = reason;
+    let service = t.service;
     if cx.rec.narrating() {
         let (id, reason) = (t.task_id.clone(), t.stopped_reason.clone());
         cx.rec.narrate(
@@ -421,6 +470,12 @@ pub fn stop(
         );
     }
     enter_stopping(now, world, cx, task);
+    // The scheduler reacts to the desiredStatus change at once (ECS-SEMANTICS §3.2, §4.1: a task whose
+    // desiredStatus is STOPPED counts toward neither bound), not when the task reaches STOPPED: a replacement
+    // does not wait for a graceful shutdown or a deregistration delay.
+    if let Some(s) = service {
+        cx.request_reconcile(now, s);
+    }
 }
 
 fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {

@@ -9,7 +9,7 @@ use super::reader::{self, Cx, Table};
 use super::tree::Node;
 
 /// Per-service summary metrics (`service.<name>.<metric>`).
-pub const SERVICE_METRICS: [&str; 11] = [
+pub const SERVICE_METRICS: [&str; 13] = [
     "availability",
     "error_requests",
     "latency_p50_ms",
@@ -21,15 +21,18 @@ pub const SERVICE_METRICS: [&str; 11] = [
     "deployments_completed",
     "deployments_rolled_back",
     "scaling_actions",
+    "max_tasks_per_instance",
+    "zone_imbalance_max",
 ];
 /// Cluster and cost summary metrics.
-pub const GLOBAL_METRICS: [&str; 13] = [
+pub const GLOBAL_METRICS: [&str; 14] = [
     "cluster.cpu_reservation_avg",
     "cluster.memory_reservation_avg",
     "cluster.cpu_utilization_avg",
     "cluster.memory_utilization_avg",
     "cluster.instances_avg",
     "cluster.instances_max",
+    "cluster.instances_in_use_avg",
     "cluster.placement_failures",
     "cluster.spot_interruptions",
     "cost.total_usd",

@@ -309,10 +309,29 @@ pub use crate::ecs::placement::{
 /// `runtimePlatform`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuntimePlatform {
-    /// `cpuArchitecture` (`X86_64` | `ARM64`, default X86_64).
-    pub cpu_architecture: crate::catalog::CpuArchitecture,
+    /// `cpuArchitecture` as written (`X86_64` | `ARM64`); `None` when omitted. A given architecture confines
+    /// EC2 tasks to instances of that architecture; an omitted one confines nothing.
+    pub cpu_architecture: Option<crate::catalog::CpuArchitecture>,
     /// `operatingSystemFamily` (default `LINUX`).
     pub operating_system_family: String,
+}
+
+impl RuntimePlatform {
+    /// The architecture the task runs as: the one written, else X86_64 (AWS's default; it sets the Fargate
+    /// price).
+    pub fn architecture(&self) -> crate::catalog::CpuArchitecture {
+        self.cpu_architecture
+            .unwrap_or(crate::catalog::CpuArchitecture::X86_64)
+    }
+}
+
+impl Default for RuntimePlatform {
+    fn default() -> Self {
+        RuntimePlatform {
+            cpu_architecture: None,
+            operating_system_family: "LINUX".into(),
+        }
+    }
 }
 
 /// A task definition revision (SPEC §3.5).
@@ -336,6 +355,8 @@ pub struct TaskDefinition {
     pub placement_constraints: Vec<PlacementConstraint>,
     /// `runtimePlatform`.
     pub runtime_platform: RuntimePlatform,
+    /// `ephemeralStorage.sizeInGiB`: 21–200 when given; `None` is Fargate's included 20 GiB.
+    pub ephemeral_storage_gib: Option<u32>,
 }
 
 impl TaskDefinition {

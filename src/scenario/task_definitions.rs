@@ -56,7 +56,6 @@ pub const IGNORED_TASK_FIELDS: &[&str] = &[
     "ipc_mode",
     "proxy_configuration",
     "inference_accelerators",
-    "ephemeral_storage",
     "enable_fault_injection",
     "trusted_execution_configuration",
     "task_definition_arn",
@@ -262,10 +261,10 @@ pub(super) fn read_definition(cx: &mut Cx, t: &mut Table) -> TaskDefinition {
     let runtime_platform = t
         .get("runtime_platform")
         .map(|n| runtime_platform(cx, n, t.is_camel()))
-        .unwrap_or(RuntimePlatform {
-            cpu_architecture: CpuArchitecture::X86_64,
-            operating_system_family: "LINUX".into(),
-        });
+        .unwrap_or_default();
+    let ephemeral_storage_gib = t
+        .get("ephemeral_storage")
+        .and_then(|n| ephemeral_storage(cx, n, t.is_camel()));
     TaskDefinition {
         family,
         revision: 0,
@@ -276,6 +275,7 @@ pub(super) fn read_definition(cx: &mut Cx, t: &mut Table) -> TaskDefinition {
         container_definitions,
         placement_constraints,
         runtime_platform,
+        ephemeral_storage_gib,
     }
 }
 
@@ -659,20 +659,33 @@ fn health_check(cx: &mut Cx, n: &Node, camel: bool) -> Option<HealthCheck> {
     })
 }
 
+/// `ephemeralStorage` range, GiB (ECS-SEMANTICS §11.1, BC-ECS EphemeralStorage.sizeInGiB).
+pub const EPHEMERAL_STORAGE_GIB: (u32, u32) = (21, 200);
+
+/// `ephemeral_storage = { size_in_gib }` (AWS JSON: `ephemeralStorage.sizeInGiB`, whose camelCase is not the
+/// regular one).
+fn ephemeral_storage(cx: &mut Cx, n: &Node, camel: bool) -> Option<u32> {
+    let mut t = Table::new(cx, n, "ephemeral_storage")?;
+    let field = if camel { "sizeInGiB" } else { "size_in_gib" };
+    let (lo, hi) = EPHEMERAL_STORAGE_GIB;
+    let size = t.req_u32(cx, field, lo, hi);
+    t.finish(cx, &[]);
+    size
+}
+
 fn runtime_platform(cx: &mut Cx, n: &Node, camel: bool) -> RuntimePlatform {
-    let mut rp = RuntimePlatform {
-        cpu_architecture: CpuArchitecture::X86_64,
-        operating_system_family: "LINUX".into(),
-    };
+    let mut rp = RuntimePlatform::default();
     let Some(mut t) = Table::new(cx, n, "runtime_platform") else {
         return rp;
     };
     if camel {
         t = t.camel_case();
     }
-    if t.enumeration(cx, "cpu_architecture", &["X86_64", "ARM64"]) == Some("ARM64") {
-        rp.cpu_architecture = CpuArchitecture::Arm64;
-    }
+    rp.cpu_architecture = match t.enumeration(cx, "cpu_architecture", &["X86_64", "ARM64"]) {
+        Some("ARM64") => Some(CpuArchitecture::Arm64),
+        Some(_) => Some(CpuArchitecture::X86_64),
+        None => None,
+    };
     const FAMILIES: &[&str] = &[
         "LINUX",
         "WINDOWS_SERVER_2019_FULL",

@@ -48,11 +48,13 @@ pub fn build<'s>(
             deployment_completed: false,
             deployments_completed: 0,
             retry_scheduled: false,
+            unplaced_counted: 0,
             placement_blocked: false,
             steady: false,
             tasks: Vec::new(),
             tasks_started: 0,
             tasks_failed: 0,
+            rebalancing: None,
         });
     }
     for (i, spec) in scenario.auto_scaling_groups.iter().enumerate() {
@@ -70,12 +72,33 @@ pub fn build<'s>(
         rec: Recorder::new(scenario.simulation.metric_period, opts.narrate, opts.trace),
         taskdefs,
         reconcile_queued: vec![false; scenario.services.len()],
+        task_watching_daemons: task_watching_daemons(scenario),
         placement_scratch: Default::default(),
         placement_failures: 0,
         end,
         warmup: SimTime::ZERO + scenario.simulation.warmup,
     };
     (world, cx)
+}
+
+/// DAEMON services with a `memberOf` constraint (their own or their task definition's) that reads the tasks
+/// on an instance.
+fn task_watching_daemons(scenario: &Scenario) -> Vec<ServiceIdx> {
+    let reads_tasks = |c: &crate::ecs::placement::PlacementConstraint| matches!(c, crate::ecs::placement::PlacementConstraint::MemberOf(e) if e.depends_on_tasks());
+    scenario
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s.scheduling_strategy == SchedulingStrategy::Daemon
+                && (s.placement.constraints.iter().any(reads_tasks)
+                    || scenario.task_definitions[s.task_definition]
+                        .placement_constraints
+                        .iter()
+                        .any(reads_tasks))
+        })
+        .map(|(i, _)| ServiceIdx(i as u32))
+        .collect()
 }
 
 /// Launches the groups, warms the cluster if asked, and schedules everything the scenario schedules.
@@ -131,7 +154,7 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
             for i in 0..world.instances.len() {
                 let inst = InstanceIdx(i as u32);
                 if world.instance(inst).status != InstanceStatus::Active
-                    || !placement::daemon_eligible(world, cx, s, inst)
+                    || placement::daemon_violation(world, cx, s, inst).is_some()
                 {
                     continue;
                 }
@@ -145,8 +168,15 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
         }
         (SchedulingStrategy::Replica, LaunchType::Fargate) => {
             let group = format!("service:{}", spec.name);
-            let zones = crate::fargate::zones_for(world, cx, &group, Some(s), spec.desired_count);
-            homes.extend(zones.into_iter().map(TaskHome::Fargate));
+            let fargate = crate::fargate::homes_for(
+                world,
+                cx,
+                &spec.launch,
+                &group,
+                Some(s),
+                spec.desired_count,
+            );
+            homes.extend(fargate.into_iter().map(TaskHome::Fargate));
         }
         (SchedulingStrategy::Replica, LaunchType::Ec2) => {
             let group = format!("service:{}", spec.name);

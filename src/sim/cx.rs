@@ -23,6 +23,9 @@ pub struct Cx<'s> {
     pub taskdefs: Vec<TaskDefRuntime>,
     /// Whether a reconcile is already queued for each service.
     pub reconcile_queued: Vec<bool>,
+    /// DAEMON services whose constraints read the tasks on an instance (`task:group`,
+    /// `runningTasksCount`): they reconcile whenever tasks start or stop on an instance.
+    pub task_watching_daemons: Vec<ServiceIdx>,
     /// Placement's reusable caches and buffers.
     pub placement_scratch: crate::ecs::placement::PlacementScratch,
     /// Tasks left unplaced in every placement attempt (`cluster.placement_failures`).
@@ -57,6 +60,16 @@ impl Cx<'_> {
             .map(|(i, _)| ServiceIdx(i as u32))
             .collect::<Vec<_>>();
         for s in daemon_first {
+            self.request_reconcile(now, s);
+        }
+    }
+
+    /// A task was placed on, started RUNNING on, or left an instance: DAEMON services whose constraints read
+    /// the tasks on an instance look again (ECS-SEMANTICS §3.1: a daemon on an instance that no longer
+    /// satisfies its constraints is stopped; one that satisfies them again gets its task back).
+    pub fn tasks_changed_on_instance(&mut self, now: SimTime) {
+        for i in 0..self.task_watching_daemons.len() {
+            let s = self.task_watching_daemons[i];
             self.request_reconcile(now, s);
         }
     }

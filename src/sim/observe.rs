@@ -7,7 +7,7 @@
 use crate::engine::SimTime;
 use crate::report::recorded::Scope;
 use crate::report::recorder::SeriesId;
-use crate::scenario::{LaunchType, Market, Scenario};
+use crate::scenario::{LaunchType, Market, Scenario, SchedulingStrategy};
 use crate::world::{InstanceStatus, TaskStatus, World};
 
 use super::Cx;
@@ -110,11 +110,15 @@ impl Billing {
             let Some(start) = task.times.pull_started else {
                 return !ended;
             };
-            let mut price = cx.taskdefs[task.task_definition.index()].fargate_price_per_hour_usd;
+            let rt = &cx.taskdefs[task.task_definition.index()];
             let spot = task.capacity_provider.as_deref() == Some("FARGATE_SPOT");
-            if spot {
-                price *= scenario.fargate.spot_price_ratio;
-            }
+            let ratio = if spot {
+                scenario.fargate.spot_price_ratio
+            } else {
+                1.0
+            };
+            let price =
+                rt.fargate_price_per_hour_usd * ratio + rt.fargate_storage_price_per_hour_usd;
             let usd = accrued_usd(start, task.times.stopped, t, price);
             let (bucket_live, bucket_closed) = if spot {
                 (&mut live.fargate_spot, &mut closed.fargate_spot)
@@ -153,6 +157,12 @@ pub struct ServiceTrack {
     pub min_healthy: u32,
     /// `max_running_tasks`.
     pub max_running: u32,
+    /// `max_tasks_per_instance`: most tasks of the service (desiredStatus RUNNING) on one container
+    /// instance.
+    pub max_tasks_per_instance: u32,
+    /// `zone_imbalance_max`: largest (most − fewest) tasks of the service (desiredStatus RUNNING) per zone
+    /// of the cluster, a zone without tasks counting 0.
+    pub zone_imbalance_max: u32,
 }
 
 /// Reads the world into gauges and trackers.
@@ -174,8 +184,16 @@ pub struct Observer {
     pub instance_ms: f64,
     /// Largest number of live instances at an instant in [warmup, end].
     pub instances_max: u32,
+    /// ∫ registered instances holding a task that is not a DAEMON task dt over [warmup, end], in
+    /// instance-milliseconds (`cluster.instances_in_use_avg`).
+    pub in_use_ms: f64,
     last_instant: SimTime,
     last_live: u32,
+    last_in_use: u32,
+    /// Scratch: the instances of one service's tasks, sorted to count tasks per instance.
+    scratch_instances: Vec<u32>,
+    /// Scratch: one service's tasks per cluster zone.
+    scratch_zones: Vec<u32>,
 }
 
 impl Observer {
@@ -229,20 +247,25 @@ impl Observer {
             service_track: vec![
                 ServiceTrack {
                     min_healthy: u32::MAX,
-                    max_running: 0
+                    max_running: 0,
+                    max_tasks_per_instance: 0,
+                    zone_imbalance_max: 0,
                 };
                 world.services.len()
             ],
             instance_ms: 0.0,
             instances_max: 0,
+            in_use_ms: 0.0,
             last_instant: SimTime::ZERO,
             last_live: 0,
+            last_in_use: 0,
+            scratch_instances: Vec::new(),
+            scratch_zones: vec![0; scenario.cluster.availability_zones.len()],
         }
     }
 
     /// Reads the world as it is at the end of instant `now`.
     pub fn observe(&mut self, now: SimTime, world: &World, cx: &mut Cx) {
-        let rec = &mut cx.rec;
         let (mut reg_cpu, mut reg_mem, mut res_cpu, mut res_mem) = (0u64, 0u64, 0u64, 0u64);
         let mut live = 0u32;
         for (i, inst) in world.instances.iter().enumerate() {
@@ -258,14 +281,22 @@ impl Observer {
         }
         // Tasks that hold resources are listed on their instance; only those can be RUNNING.
         let (mut used_cpu, mut used_mem) = (0u64, 0u64);
+        let mut in_use = 0u32;
         for inst in world.instances.iter().filter(|i| i.status.is_registered()) {
+            let mut holds_non_daemon = false;
             for t in inst.tasks.iter().map(|&t| world.task(t)) {
                 if t.last_status == TaskStatus::Running {
                     used_cpu += u64::from(t.used_cpu_units);
                     used_mem += u64::from(t.used_memory_mib);
                 }
+                holds_non_daemon |= t.service.is_none_or(|s| {
+                    cx.scenario.services[s.index()].scheduling_strategy
+                        != SchedulingStrategy::Daemon
+                });
             }
+            in_use += u32::from(holds_non_daemon);
         }
+        let rec = &mut cx.rec;
         rec.set(now, self.cpu.0, res_cpu as f64);
         rec.set(now, self.cpu.1, reg_cpu as f64);
         rec.set(now, self.memory.0, res_mem as f64);
@@ -314,9 +345,12 @@ impl Observer {
             rec.set(now, series.memory.0, mem_used as f64);
             rec.set(now, series.memory.1, mem_res as f64);
             if now >= self.warmup {
+                let (per_instance, imbalance) = self.placement_quality(world, cx.scenario, svc);
                 let track = &mut self.service_track[i];
                 track.min_healthy = track.min_healthy.min(healthy);
                 track.max_running = track.max_running.max(running_like);
+                track.max_tasks_per_instance = track.max_tasks_per_instance.max(per_instance);
+                track.zone_imbalance_max = track.zone_imbalance_max.max(imbalance);
             }
         }
         for (a, asg) in world.asgs.iter().enumerate() {
@@ -329,16 +363,53 @@ impl Observer {
             rec.set(now, self.asgs[a].1, f64::from(asg.desired_capacity));
         }
 
-        // Time-weighted live instances over [warmup, now].
+        // Time-weighted live and in-use instances over [warmup, now].
         let from = self.last_instant.max(self.warmup);
         if now > from {
-            self.instance_ms += f64::from(self.last_live) * (now - from).as_ms() as f64;
+            let ms = (now - from).as_ms() as f64;
+            self.instance_ms += f64::from(self.last_live) * ms;
+            self.in_use_ms += f64::from(self.last_in_use) * ms;
         }
         if now >= self.warmup {
             self.instances_max = self.instances_max.max(live);
         }
         self.last_instant = now;
         self.last_live = live;
+        self.last_in_use = in_use;
+    }
+
+    /// The most tasks of `svc` (desiredStatus RUNNING) on one container instance, and the (most − fewest) of
+    /// them per zone of the cluster (SPEC §4 placement quality).
+    fn placement_quality(
+        &mut self,
+        world: &World,
+        scenario: &Scenario,
+        svc: &crate::world::ServiceState,
+    ) -> (u32, u32) {
+        self.scratch_instances.clear();
+        self.scratch_zones.iter_mut().for_each(|z| *z = 0);
+        let zones = &scenario.cluster.availability_zones;
+        for task in svc.tasks.iter().map(|&t| world.task(t)) {
+            if !task.is_active() {
+                continue;
+            }
+            if let Some(i) = task.instance {
+                self.scratch_instances.push(i.0);
+            }
+            if let Some(z) = zones.iter().position(|z| *z == task.availability_zone) {
+                self.scratch_zones[z] += 1;
+            }
+        }
+        self.scratch_instances.sort_unstable();
+        let per_instance = self
+            .scratch_instances
+            .chunk_by(|a, b| a == b)
+            .map(|run| run.len() as u32)
+            .max()
+            .unwrap_or(0);
+        let most = self.scratch_zones.iter().copied().max().unwrap_or(0);
+        let fewest = self.scratch_zones.iter().copied().min().unwrap_or(0);
+        (per_instance, most - fewest)
     }
 
     /// The cost accrued up to the last closed period (at the end of the run: the whole run's cost).

@@ -54,16 +54,17 @@ pub fn strategies(placement: &Placement, default: DefaultPlacement) -> Vec<Place
     }
 }
 
-/// The constraints in force: the task definition's plus the service's or RunTask's. A task definition whose
-/// `runtimePlatform.cpuArchitecture` is ARM64 runs only on arm64 instances: ecsim adds the implicit
-/// `memberOf(attribute:ecs.cpu-architecture == arm64)` (an X86_64 or omitted platform adds nothing).
+/// The constraints in force: the task definition's plus the service's or RunTask's. A task definition that
+/// states `runtimePlatform.cpuArchitecture` runs only on instances of that architecture: ecsim adds the
+/// implicit `memberOf(attribute:ecs.cpu-architecture == arm64)` for ARM64 and `… == x86_64` for X86_64, as
+/// ECS adds the `ecs.cpu-architecture` required attribute; an omitted platform adds nothing.
 pub fn constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
     let def = &cx.scenario.task_definitions[td.index()];
     let mut all = def.placement_constraints.clone();
-    if def.runtime_platform.cpu_architecture == crate::catalog::CpuArchitecture::Arm64 {
-        let arm = crate::ecs::query::parse("attribute:ecs.cpu-architecture == arm64")
-            .expect("a valid expression");
-        all.push(PlacementConstraint::MemberOf(arm));
+    if let Some(arch) = def.runtime_platform.cpu_architecture {
+        let expression = format!("attribute:ecs.cpu-architecture == {}", arch.as_str());
+        let required = crate::ecs::query::parse(&expression).expect("a valid expression");
+        all.push(PlacementConstraint::MemberOf(required));
     }
     all.extend(placement.constraints.iter().cloned());
     all
@@ -82,10 +83,58 @@ pub fn place_batch(
     default: DefaultPlacement,
     count: u32,
 ) -> (Vec<InstanceIdx>, Option<Unplaced>) {
-    let mut req = cx.taskdefs[td.index()].requirements.clone();
-    req.group = group.to_string();
-    let strategies = strategies(placement, default);
-    let constraints = constraints(cx, td, placement);
+    place_batch_in(
+        now,
+        world,
+        cx,
+        PlacementRequest {
+            td,
+            group,
+            placement,
+            default,
+            zone: None,
+        },
+        count,
+    )
+}
+
+/// What to place: a task definition as a group, with the caller's placement fields, optionally confined to
+/// one Availability Zone (AZ rebalancing starts tasks in the zone that lacks them, ECS-SEMANTICS §3.5).
+#[derive(Clone, Copy, Debug)]
+pub struct PlacementRequest<'a> {
+    /// The task definition.
+    pub td: TaskDefIdx,
+    /// The task group (`service:<name>`, `family:<family>`).
+    pub group: &'a str,
+    /// Strategies and constraints as the user wrote them.
+    pub placement: &'a Placement,
+    /// The default when no strategy is given.
+    pub default: DefaultPlacement,
+    /// Only instances in this zone.
+    pub zone: Option<&'a str>,
+}
+
+/// `memberOf(attribute:ecs.availability-zone == <zone>)`.
+fn zone_constraint(zone: &str) -> PlacementConstraint {
+    let expression = format!(
+        "attribute:{} == {zone}",
+        placement::AVAILABILITY_ZONE_ATTRIBUTE
+    );
+    PlacementConstraint::MemberOf(
+        crate::ecs::query::parse(&expression).expect("a zone name parses"),
+    )
+}
+
+/// Places up to `count` tasks of `request`; like [`place_batch`].
+pub fn place_batch_in(
+    now: SimTime,
+    world: &World,
+    cx: &mut Cx,
+    request: PlacementRequest,
+    count: u32,
+) -> (Vec<InstanceIdx>, Option<Unplaced>) {
+    let PlacementRequest { td, group, .. } = request;
+    let (req, constraints, strategies) = inputs(cx, request);
     let stream = format!("placement/{group}");
     let rng = cx.rng.stream(&stream);
     let decisions = placement::place_many(
@@ -116,6 +165,48 @@ pub fn place_batch(
         }
     }
     (chosen, unplaced)
+}
+
+/// How many of `count` tasks of `request` placement would place now, without placing them: nothing is
+/// narrated and the `placement/<group>` stream is not drawn from (a copy of it is).
+pub fn count_placeable(world: &World, cx: &mut Cx, request: PlacementRequest, count: u32) -> u32 {
+    let (req, constraints, strategies) = inputs(cx, request);
+    let mut rng = cx
+        .rng
+        .stream(&format!("placement/{}", request.group))
+        .clone();
+    placement::place_many(
+        count,
+        &req,
+        &world.placement,
+        &constraints,
+        &strategies,
+        &mut rng,
+        &mut cx.placement_scratch,
+    )
+    .iter()
+    .filter(|d| d.result.is_ok())
+    .count() as u32
+}
+
+/// The requirements, constraints and strategies of a request.
+fn inputs(
+    cx: &Cx,
+    request: PlacementRequest,
+) -> (
+    placement::TaskRequirements,
+    Vec<PlacementConstraint>,
+    Vec<PlacementStrategy>,
+) {
+    let mut req = cx.taskdefs[request.td.index()].requirements.clone();
+    req.group = request.group.to_string();
+    let mut constraints = constraints(cx, request.td, request.placement);
+    constraints.extend(request.zone.map(zone_constraint));
+    (
+        req,
+        constraints,
+        strategies(request.placement, request.default),
+    )
 }
 
 /// Chooses `n` of `candidates` (tasks of service `s` with desiredStatus RUNNING) to stop on scale-in: tasks
@@ -165,51 +256,76 @@ pub fn choose_tasks_to_stop(
             .into_iter()
             .map(|t| TaskIdx(t.0)),
     );
-    // Fargate tasks: keep the zones balanced: take from the fullest zone, newest task first.
-    let mut by_zone: std::collections::BTreeMap<&str, Vec<TaskIdx>> =
-        std::collections::BTreeMap::new();
-    for &t in &fargate {
-        by_zone
-            .entry(world.task(t).availability_zone.as_str())
-            .or_default()
-            .push(t);
-    }
-    while out.len() < n as usize {
-        let Some(zone) = by_zone
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .max_by_key(|(z, v)| (v.len(), std::cmp::Reverse(*z)))
-            .map(|(z, _)| *z)
-        else {
-            break;
-        };
-        let tasks = by_zone.get_mut(zone).expect("present");
-        tasks.sort_unstable();
-        out.push(tasks.pop().expect("non-empty"));
-    }
+    out.extend(crate::fargate::choose_tasks_to_stop(
+        world,
+        &spec.launch,
+        &fargate,
+        world.services[s.index()].desired_count,
+        n as usize - out.len(),
+    ));
     out
 }
 
-/// A DAEMON service's constraints: `distinctInstance` is what DAEMON scheduling already guarantees (one task
-/// per instance), so it is dropped rather than letting the daemon's own task rule its instance out.
+/// A service's constraints without `distinctInstance`. For a DAEMON service, `distinctInstance` is what DAEMON
+/// scheduling already guarantees (one task per instance), so it is dropped rather than letting the daemon's
+/// own task rule its instance out; for the zones a REPLICA service can use, it says nothing about a zone.
 fn daemon_constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
     let mut all = constraints(cx, td, placement);
     all.retain(|c| !matches!(c, PlacementConstraint::DistinctInstance));
     all
 }
 
-/// Whether `instance` satisfies DAEMON service `s`'s constraints, resources aside (ECS-SEMANTICS §3.1: one
-/// task on each ACTIVE instance that satisfies the constraints).
-pub fn daemon_eligible(world: &World, cx: &Cx, s: ServiceIdx, instance: InstanceIdx) -> bool {
+/// Whether `instance` satisfies service `s`'s constraints (`memberOf`, the task definition's and the
+/// implicit architecture one; `distinctInstance` aside), resources aside: whether the service could ever run
+/// a task there.
+pub fn satisfies_service_constraints(
+    world: &World,
+    cx: &Cx,
+    s: ServiceIdx,
+    instance: InstanceIdx,
+) -> bool {
     let td = world.services[s.index()].task_definition;
     let spec = &cx.scenario.services[s.index()];
-    let req = placement::TaskRequirements::new(format!("service:{}", spec.name), 0, 0);
     let constraints = daemon_constraints(cx, td, &spec.placement);
-    !matches!(
-        world
-            .placement
-            .fits(World::slot(instance), &req, &constraints),
-        Err(placement::Unfit::Constraint(_))
+    world
+        .placement
+        .violated_constraint(
+            World::slot(instance),
+            &format!("service:{}", spec.name),
+            &constraints,
+            None,
+        )
+        .is_none()
+}
+
+/// The first of DAEMON service `s`'s constraints that `instance` violates, resources aside (ECS-SEMANTICS
+/// §3.1: one task on each ACTIVE instance that satisfies the constraints), or `None` when it satisfies them
+/// all. The service's own task on the instance, if any, is left out of the check, as ECS evaluates the
+/// constraints before the task exists: a daemon is stopped for a violated constraint only when something
+/// else changed (the instance's attributes, other tasks on it), never because of itself.
+pub fn daemon_violation(
+    world: &World,
+    cx: &Cx,
+    s: ServiceIdx,
+    instance: InstanceIdx,
+) -> Option<String> {
+    let td = world.services[s.index()].task_definition;
+    let spec = &cx.scenario.services[s.index()];
+    let constraints = daemon_constraints(cx, td, &spec.placement);
+    let own = world
+        .instance(instance)
+        .tasks
+        .iter()
+        .map(|&t| world.task(t))
+        .find(|t| t.service == Some(s) && t.is_active())
+        .map(|t| placement::OwnTask {
+            running: t.last_status == crate::world::TaskStatus::Running,
+        });
+    world.placement.violated_constraint(
+        World::slot(instance),
+        &format!("service:{}", spec.name),
+        &constraints,
+        own,
     )
 }
 

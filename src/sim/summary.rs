@@ -43,6 +43,14 @@ pub fn compute(
         );
         put(format!("{p}deployments_rolled_back"), 0.0);
         put(format!("{p}scaling_actions"), 0.0);
+        put(
+            format!("{p}max_tasks_per_instance"),
+            f64::from(track.max_tasks_per_instance),
+        );
+        put(
+            format!("{p}zone_imbalance_max"),
+            f64::from(track.zone_imbalance_max),
+        );
     }
 
     let cluster = &scenario.cluster.name;
@@ -91,6 +99,14 @@ pub fn compute(
         },
     );
     put("cluster.instances_max".into(), f64::from(obs.instances_max));
+    put(
+        "cluster.instances_in_use_avg".into(),
+        if window_ms == 0 {
+            0.0
+        } else {
+            obs.in_use_ms / window_ms as f64
+        },
+    );
     put(
         "cluster.placement_failures".into(),
         cx.placement_failures as f64,

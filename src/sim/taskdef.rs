@@ -46,8 +46,11 @@ pub struct TaskDefRuntime {
     pub used_memory_mib: u32,
     /// Whether the task may run on Fargate.
     pub fargate_compatible: bool,
-    /// Fargate price per hour (task-level size, us-east-1).
+    /// Fargate price per hour of the task's vCPU and memory (task-level size, us-east-1); Fargate Spot
+    /// discounts it.
     pub fargate_price_per_hour_usd: f64,
+    /// Fargate price per hour of the ephemeral storage above the included 20 GiB (not discounted on Spot).
+    pub fargate_storage_price_per_hour_usd: f64,
 }
 
 impl TaskDefRuntime {
@@ -129,8 +132,11 @@ impl TaskDefRuntime {
             fargate_price_per_hour_usd: crate::catalog::price_per_hour_usd(
                 td.cpu.unwrap_or(cpu_units),
                 td.memory.unwrap_or(memory_mib),
-                td.runtime_platform.cpu_architecture,
+                td.runtime_platform.architecture(),
             ),
+            fargate_storage_price_per_hour_usd: td
+                .ephemeral_storage_gib
+                .map_or(0.0, crate::catalog::ephemeral_storage_price_per_hour_usd),
         }
     }
 }

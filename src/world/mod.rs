@@ -13,7 +13,7 @@ mod task;
 use crate::ecs::placement::{self, InstanceResources, PlacementIndex, TaskRequirements};
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{AsgIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, ec2_instance_id, task_id};
-pub use service::ServiceState;
+pub use service::{AzRebalancing, ServiceState};
 
 pub use task::{HealthStatus, StopCode, Task, TaskStatus, TaskTimes};
 

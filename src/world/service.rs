@@ -39,6 +39,9 @@ pub struct ServiceState {
     pub placement_blocked: bool,
     /// Whether a placement retry timer is pending.
     pub retry_scheduled: bool,
+    /// Tasks left unplaced by the latest placement attempt that are already counted in
+    /// `cluster.placement_failures`: a task waiting through many retries is counted once (SPEC §4).
+    pub unplaced_counted: u32,
     /// Whether the service is currently in steady state (the event is written on entry).
     pub steady: bool,
     /// Its tasks that are not yet STOPPED, in creation order.
@@ -47,4 +50,17 @@ pub struct ServiceState {
     pub tasks_started: u64,
     /// Tasks that failed (summary `tasks_failed`).
     pub tasks_failed: u64,
+    /// The AZ rebalancing in progress, if any (ECS-SEMANTICS §3.5).
+    pub rebalancing: Option<AzRebalancing>,
+}
+
+/// An Availability Zone rebalancing in progress: tasks move from the zones with the most tasks of the
+/// service to those with the fewest, through the service's normal start and stop rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AzRebalancing {
+    /// Tasks to stop in the zones with too many (stopped within `minimumHealthyPercent`, like an older
+    /// deployment's tasks).
+    pub victims: Vec<TaskIdx>,
+    /// The zone (index into the cluster's zones) of each task still to start, in order.
+    pub starts: Vec<usize>,
 }

@@ -192,3 +192,16 @@ desired_count = 1
     assert_eq!(secs(first.stop_requested), secs(first.running) + 35.0);
     assert!(metric(&out.recorded, "service.web.tasks_failed") >= 1.0);
 }
+
+// SPEC §4 (and ECS-SEMANTICS §2.2: a standalone task ignores its health): `healthy_s` is when a task first
+// counts as healthy for its service, so a standalone task's is empty.
+#[test]
+fn standalone_tasks_have_an_empty_healthy_time() {
+    let out = run_scenario("az-spread-nine.toml");
+    let rows = tasks_of(&out.recorded, "");
+    assert_eq!(rows.len(), 9);
+    assert!(
+        rows.iter()
+            .all(|t| t.running.is_some() && t.healthy.is_none())
+    );
+}

@@ -201,3 +201,123 @@ update_service = { service = "web", desired_count = 3 }
     );
     assert_eq!(metric(rec, "service.web.max_running_tasks"), 6.0);
 }
+
+// §3.2, §4.1 (regression r6): the scheduler reacts to a task's desiredStatus change at once, so the
+// replacement of a task that exits starts when the task is told to stop, not when its graceful shutdown
+// (here 20 s) ends.
+#[test]
+fn r6_replacement_of_an_exited_task_starts_when_it_is_told_to_stop() {
+    let text = cluster("m5.large", 2)
+        + WEB
+        + r#"
+[images."web:1"]
+exits_after = "5m"
+shutdown_time = "20s"
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 1
+"#;
+    let out = run_toml(&text);
+    let rows = tasks_of(&out.recorded, "web");
+    let first = rows[0];
+    assert_eq!(secs(first.stop_requested), 300.0);
+    assert_eq!(secs(first.stopped), 320.0, "20 s of graceful shutdown");
+    assert_eq!(secs(rows[1].created), 300.0, "replaced at once");
+}
+
+// §3.3, §4.1 (regression r6): at 50 %/100 % a drained task stops first and its replacement starts at the
+// same instant — tasks whose desiredStatus is STOPPED count toward neither bound — not 20 s later when the
+// stopping task is gone.
+#[test]
+fn r6_drain_at_50_100_starts_replacements_as_the_old_tasks_are_told_to_stop() {
+    let text = cluster("m5.large", 2)
+        + WEB
+        + r#"
+[images."web:1"]
+shutdown_time = "20s"
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 4
+deployment_configuration = { minimum_healthy_percent = 50, maximum_percent = 100 }
+[[events]]
+at = "5m"
+drain_instances = { count = 1 }
+"#;
+    let out = run_toml(&text);
+    let rows = tasks_of(&out.recorded, "web");
+    // Two tasks per instance; ceil(4 × 50 %) = 2 may stop at once, and floor(4 × 100 %) = 4 lets their two
+    // replacements start as soon as they are told to stop.
+    let drained: Vec<_> = rows.iter().filter(|t| t.stop_requested.is_some()).collect();
+    let replacements: Vec<_> = rows.iter().filter(|t| secs(t.created) > 0.0).collect();
+    assert_eq!(drained.len(), 2);
+    assert_eq!(replacements.len(), 2);
+    for (old, new) in drained.iter().zip(&replacements) {
+        assert_eq!(secs(old.stop_requested), 300.0);
+        assert_eq!(secs(old.stopped), 320.0);
+        assert_eq!(secs(new.created), 300.0);
+    }
+}
+
+// §3.1 (regression r6): a DAEMON's constraint is evaluated before its task exists, so
+// memberOf(runningTasksCount < 1) keeps one daemon per instance instead of stopping the daemon because of
+// itself (it used to churn through 205 tasks in 10 minutes).
+#[test]
+fn r6_daemon_constraint_on_running_tasks_count_does_not_count_the_daemon_itself() {
+    let text = cluster("m5.large", 2).replace("30m", "10m")
+        + r#"
+[[task_definitions]]
+family = "agent"
+container_definitions = [{ name = "agent", image = "agent:1", cpu = 128, memory = 128 }]
+[[services]]
+name = "agent"
+task_definition = "agent"
+scheduling_strategy = "DAEMON"
+placement_constraints = [{ type = "memberOf", expression = "runningTasksCount < 1" }]
+"#;
+    let out = run_toml(&text);
+    let rows = tasks_of(&out.recorded, "agent");
+    assert_eq!(rows.len(), 2, "one daemon per instance, none replaced");
+    assert!(rows.iter().all(|t| t.stopped.is_none()));
+}
+
+// §3.1: a running daemon is stopped for a violated constraint when something else changed: a standalone
+// task RUNNING on its instance makes runningTasksCount 1, so the daemon there stops
+// (SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED) and comes back when the task has exited.
+#[test]
+fn daemon_stops_when_another_task_breaks_its_constraint_and_returns_after() {
+    let text = cluster("m5.large", 1).replace("30m", "20m")
+        + r#"
+[[task_definitions]]
+family = "agent"
+container_definitions = [{ name = "agent", image = "agent:1", cpu = 128, memory = 128 }]
+[[task_definitions]]
+family = "job"
+container_definitions = [{ name = "job", image = "job:1", cpu = 128, memory = 128 }]
+[images."job:1"]
+exits_after = "5m"
+[[services]]
+name = "agent"
+task_definition = "agent"
+scheduling_strategy = "DAEMON"
+placement_constraints = [{ type = "memberOf", expression = "runningTasksCount < 1" }]
+[[events]]
+at = "2m"
+run_task = { task_definition = "job", count = 1 }
+"#;
+    let out = run_toml(&text);
+    let rec = &out.recorded;
+    let violated = events_of(rec, "SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED");
+    assert_eq!(violated.len(), 1, "{violated:#?}");
+    let job = tasks_of(rec, "")[0];
+    // The daemon stops in the instant the job becomes RUNNING (after its pull and ACTIVATING).
+    assert_eq!(violated[0].time.as_secs_f64(), secs(job.running));
+    let agents = tasks_of(rec, "agent");
+    assert_eq!(
+        agents.len(),
+        2,
+        "the daemon came back once the job was gone"
+    );
+    assert_eq!(secs(agents[1].created), secs(job.stopped));
+}

@@ -65,3 +65,47 @@ fn explain_of_az_spread_nine() {
     let out = ecsim::sim::run(&loaded.scenario, &opts);
     insta::assert_snapshot!(ecsim::sim::explain::render(&loaded.scenario, &out).join("\n"));
 }
+
+// `explain` narrates DAEMON placement as it does REPLICA placement: each registered instance, and why it got
+// a task or not (ECS-SEMANTICS §3.1).
+#[test]
+fn explain_of_daemon_placement_names_each_instance_and_why() {
+    let text = cluster("m5.large", 2)
+        .replace("[simulation]\n", "[simulation]\nwarm_start = false\n")
+        + r#"
+[[auto_scaling_groups]]
+name = "small"
+instance_types = ["t3.micro"]
+min_size = 1
+max_size = 1
+desired_capacity = 1
+[[task_definitions]]
+family = "agent"
+container_definitions = [{ name = "agent", image = "agent:1", cpu = 64, memory = 128 }]
+[[services]]
+name = "agent"
+task_definition = "agent"
+scheduling_strategy = "DAEMON"
+placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.instance-type == m5.large" }]
+"#;
+    let loaded = load_toml(&text);
+    let opts = ecsim::sim::RunOptions {
+        narrate: true,
+        until: Some(ecsim::engine::SimDuration::from_secs(91)),
+        ..Default::default()
+    };
+    let out = ecsim::sim::run(&loaded.scenario, &opts);
+    let lines = ecsim::sim::explain::render(&loaded.scenario, &out);
+    let daemon: Vec<&String> = lines
+        .iter()
+        .skip_while(|l| !l.contains("DAEMON service agent: one task"))
+        .take(4)
+        .collect();
+    insta::assert_snapshot!(
+        daemon
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -453,23 +453,40 @@ impl PlacementIndex {
         if let Some(k) = slot.c.resources.shortfall(req).first() {
             return Err(Unfit::Resource(k));
         }
+        match self.violated_constraint(idx, &req.group, constraints, None) {
+            Some(c) => Err(Unfit::Constraint(c)),
+            None => Ok(()),
+        }
+    }
+
+    /// The first of `constraints` that a task of `group` violates on the instance (its text), or `None`.
+    /// With `own`, the instance is seen as if that task — already on it — were not there: a DAEMON task's
+    /// constraints are evaluated as ECS evaluates them before the task exists (ECS-SEMANTICS §3.1), so a
+    /// `memberOf(runningTasksCount < 1)` daemon never rules its own instance out.
+    pub fn violated_constraint(
+        &self,
+        idx: InstanceIdx,
+        group: &str,
+        constraints: &[PlacementConstraint],
+        own: Option<OwnTask>,
+    ) -> Option<String> {
+        let slot = self.slot(idx)?;
         let view = CandidateView {
             index: self,
             slot,
             extra_group: None,
+            own: own.map(|o| (self.group_id(group), o)),
         };
-        for c in constraints {
-            let ok = match c {
+        let own_in_group = u32::from(own.is_some());
+        constraints
+            .iter()
+            .find(|c| match c {
                 PlacementConstraint::DistinctInstance => {
-                    self.group_task_count(idx, &req.group) == 0
+                    self.group_task_count(idx, group) > own_in_group
                 }
-                PlacementConstraint::MemberOf(e) => e.matches(&view),
-            };
-            if !ok {
-                return Err(Unfit::Constraint(c.to_string()));
-            }
-        }
-        Ok(())
+                PlacementConstraint::MemberOf(e) => !e.matches(&view),
+            })
+            .map(|c| c.to_string())
     }
 
     /// The query-language view of the instance.
@@ -478,6 +495,7 @@ impl PlacementIndex {
             index: self,
             slot,
             extra_group: None,
+            own: None,
         })
     }
 
@@ -544,13 +562,23 @@ impl PlacementIndex {
     }
 }
 
+/// A task already on an instance that a constraint check should not see (see
+/// [`PlacementIndex::violated_constraint`]): it is one of its group's tasks there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OwnTask {
+    /// Whether it is in the RUNNING state (counted by `runningTasksCount`).
+    pub running: bool,
+}
+
 /// The cluster-query-language view of one instance ([`InstanceView`]). During a batch, `extra_group` is the
-/// group of tasks already assigned to the instance earlier in the batch.
+/// group of tasks already assigned to the instance earlier in the batch; `own` is a task of a group (by id)
+/// that the view leaves out.
 #[derive(Clone, Copy, Debug)]
 pub struct CandidateView<'a> {
     index: &'a PlacementIndex,
     slot: &'a Slot,
     extra_group: Option<&'a str>,
+    own: Option<(Option<GroupId>, OwnTask)>,
 }
 
 impl<'a> CandidateView<'a> {
@@ -563,6 +591,7 @@ impl<'a> CandidateView<'a> {
             index,
             slot,
             extra_group,
+            own: None,
         }
     }
 }
@@ -572,12 +601,12 @@ impl InstanceView for CandidateView<'_> {
         self.slot.c.attributes.get(name).map(String::as_str)
     }
     fn any_task_group(&self, f: &mut dyn FnMut(&str) -> bool) -> bool {
+        let own_group = self.own.and_then(|(g, _)| g);
         self.extra_group.is_some_and(&mut *f)
-            || self
-                .slot
-                .groups
-                .iter()
-                .any(|(g, _)| f(&self.index.group_names[g.0 as usize]))
+            || self.slot.groups.iter().any(|(g, n)| {
+                let left = if Some(*g) == own_group { n - 1 } else { *n };
+                left > 0 && f(&self.index.group_names[g.0 as usize])
+            })
     }
     fn agent_connected(&self) -> bool {
         self.slot.c.agent_connected
@@ -589,7 +618,8 @@ impl InstanceView for CandidateView<'_> {
         &self.slot.c.agent_version
     }
     fn running_tasks_count(&self) -> u32 {
-        self.slot.c.running_tasks_count
+        let own_running = self.own.is_some_and(|(_, o)| o.running);
+        self.slot.c.running_tasks_count - u32::from(own_running)
     }
     fn registered_at_unix_ms(&self) -> i64 {
         self.slot.c.registered_at_unix_ms

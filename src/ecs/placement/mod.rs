@@ -69,7 +69,8 @@ pub use error::PlacementConfigError;
 pub use explain::{Explanation, InstanceList, InstanceRef, StatusReason, Step};
 pub use failure::{ClosestMatch, PlacementFailure};
 pub use index::{
-    Candidate, CandidateView, IndexError, InstanceIdx, InstanceStatus, PlacementIndex, Unfit,
+    Candidate, CandidateView, IndexError, InstanceIdx, InstanceStatus, OwnTask, PlacementIndex,
+    Unfit,
 };
 pub use place::{PlacementDecision, PlacementScratch, place, place_many};
 pub use resources::{

@@ -354,7 +354,7 @@ fn register_task_definition_input_imports_fargate_sizes_health_checks_and_runtim
     assert_eq!(t.requires_compatibilities, [LaunchType::Fargate]);
     assert_eq!(
         t.runtime_platform.cpu_architecture,
-        crate::catalog::CpuArchitecture::Arm64
+        Some(crate::catalog::CpuArchitecture::Arm64)
     );
     let c = &t.container_definitions[0];
     let hc = c.health_check.as_ref().unwrap();
@@ -456,4 +456,70 @@ fn task_definition_member_of_constraints_are_kept() {
         l.scenario.task_definitions[0].placement_constraints[..],
         [PlacementConstraint::MemberOf(_)]
     ));
+}
+
+// ECS-SEMANTICS §11.1: ephemeral storage is 21–200 GiB when given (20 GiB is what every task gets anyway).
+#[test]
+fn ephemeral_storage_is_21_to_200_gib() {
+    let l = load_toml(&td(
+        "ephemeral_storage = { size_in_gib = 21 }",
+        "memory = 64",
+    ))
+    .unwrap();
+    assert_eq!(
+        l.scenario.task_definitions[0].ephemeral_storage_gib,
+        Some(21)
+    );
+    let d = one_error(&td(
+        "ephemeral_storage = { size_in_gib = 20 }",
+        "memory = 64",
+    ));
+    assert!(d.message.contains("20"), "{}", d.message);
+    assert_eq!((d.line, d.column), (6, 37));
+    let d = one_error(&td(
+        "ephemeral_storage = { size_in_gib = 201 }",
+        "memory = 64",
+    ));
+    assert!(d.message.contains("201"), "{}", d.message);
+}
+
+// AWS JSON spells the member `ephemeralStorage.sizeInGiB`.
+#[test]
+fn ephemeral_storage_imports_from_aws_json() {
+    let dir = std::env::temp_dir().join(format!("ecsim-ephemeral-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("td.json"),
+        r#"{"family": "web", "ephemeralStorage": {"sizeInGiB": 100},
+  "containerDefinitions": [{"name": "app", "image": "nginx:1", "memory": 64}]}"#,
+    )
+    .unwrap();
+    let text = format!("{BASE}[[task_definitions]]\nfile = \"td.json\"\n");
+    let l = crate::scenario::load_str("s.toml", &text, &dir, &[]).unwrap();
+    assert_eq!(
+        l.scenario.task_definitions[0].ephemeral_storage_gib,
+        Some(100)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ECS-SEMANTICS §1.1: an explicit runtime platform is kept as written, an omitted one is `None` (it adds no
+// placement requirement; the price is X86_64's).
+#[test]
+fn runtime_platform_architecture_is_kept_only_when_written() {
+    let l = load_toml(&td(
+        "runtime_platform = { cpu_architecture = \"X86_64\" }",
+        "memory = 64",
+    ))
+    .unwrap();
+    assert_eq!(
+        l.scenario.task_definitions[0]
+            .runtime_platform
+            .cpu_architecture,
+        Some(crate::catalog::CpuArchitecture::X86_64)
+    );
+    let l = load_toml(&td("", "memory = 64")).unwrap();
+    let rp = &l.scenario.task_definitions[0].runtime_platform;
+    assert_eq!(rp.cpu_architecture, None);
+    assert_eq!(rp.architecture(), crate::catalog::CpuArchitecture::X86_64);
 }

@@ -21,13 +21,17 @@
 use crate::engine::{Phase, SimDuration, SimTime};
 use crate::report::recorded::Scope;
 use crate::scenario::{LaunchTarget, LaunchType, SchedulingStrategy};
-use crate::sim::placement::{self, DefaultPlacement};
+use crate::sim::placement::{self, DefaultPlacement, PlacementRequest};
 use crate::sim::{Cx, Event};
 use crate::world::{
     HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskIdx, TaskStatus, World,
 };
 
+pub use super::task_lifecycle::TaskHome;
 use super::task_lifecycle::{self, NewTask};
+
+mod az_rebalancing;
+pub use az_rebalancing::{IMBALANCE_THRESHOLD_TASKS, plan_moves};
 
 /// Longest wait between launch attempts of a service whose tasks keep failing to start (ECS-SEMANTICS §3.2,
 /// *current* developer guide: 27 minutes).
@@ -67,7 +71,12 @@ pub fn on_reconcile(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
         SchedulingStrategy::Replica => reconcile_replica(now, world, cx, s),
         SchedulingStrategy::Daemon => reconcile_daemon(now, world, cx, s),
     };
-    update_steady_state(now, world, cx, s, settled);
+    let steady = update_steady_state(now, world, cx, s, settled);
+    // A steady service is watched for AZ imbalance (§3.5); a rebalancing that starts is carried out by the
+    // next reconcile, at the same instant.
+    if steady && az_rebalancing::on_steady(now, world, cx, s) {
+        cx.request_reconcile(now, s);
+    }
 }
 
 fn is_healthy(world: &World, t: TaskIdx) -> bool {
@@ -128,10 +137,13 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
         }
     }
 
-    // Tasks to replace: those on DRAINING instances, and UNHEALTHY ones past the grace period (§3.2).
+    // Tasks to replace: those on DRAINING instances, UNHEALTHY ones past the grace period (§3.2), and those an
+    // AZ rebalancing moves out of their zone (§3.5).
     let active: Vec<TaskIdx> = world.active_tasks_of(s).collect();
     let (replace, keep): (Vec<TaskIdx>, Vec<TaskIdx>) = active.iter().partition(|&&t| {
-        on_draining_instance(world, t) || is_unhealthy_past_grace(now, world, cx, t)
+        on_draining_instance(world, t)
+            || is_unhealthy_past_grace(now, world, cx, t)
+            || az_rebalancing::is_victim(world, s, t)
     });
     let d = world.services[s.index()].desired_count;
     let a = active.len() as u32;
@@ -175,14 +187,20 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
         stopped.push(t);
     }
 
-    // 2b. Tasks on DRAINING instances: stop min(H − ceil(d·min/100), N) of them, not-yet-healthy first (§3.3,
-    // §4.1).
+    // 2b. Tasks on DRAINING instances and those AZ rebalancing moves: stop min(H − ceil(d·min/100), N) of
+    // them, not-yet-healthy first (§3.3, §3.5, §4.1).
     let may_stop = healthy.saturating_sub(floor).min(draining.len() as u32);
     let mut order = draining.clone();
     order.sort_by_key(|&t| (is_healthy(world, t), t));
+    let mut rebalanced = Vec::new();
     for &t in order.iter().take(may_stop as usize) {
-        scheduler_stop(now, world, cx, s, t, &mut stopped);
+        if az_rebalancing::is_victim(world, s, t) {
+            scheduler_stop(now, world, cx, s, t, &mut rebalanced);
+        } else {
+            scheduler_stop(now, world, cx, s, t, &mut stopped);
+        }
     }
+    az_rebalancing::write_stopped(now, world, cx, s, &rebalanced);
 
     // 3. Scale in.
     let surplus = (keep.len() as u32).saturating_sub(d);
@@ -213,7 +231,12 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
             message,
         );
     }
-    unplaced == 0 && replace.is_empty() && stopped.is_empty() && keep.len() as u32 == d && want == 0
+    unplaced == 0
+        && replace.is_empty()
+        && stopped.is_empty()
+        && rebalanced.is_empty()
+        && keep.len() as u32 == d
+        && want == 0
 }
 
 /// `stoppedReason` of a task stopped for failing its container health check.
@@ -234,7 +257,11 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
     let mut settled = true;
     let mut eligible = 0;
     let mut failure: Option<placement::Unplaced> = None;
+    let mut missing = 0;
     let blocked = world.services[s.index()].placement_blocked;
+    // `explain`: what happened on each registered instance, told when the scheduler placed, stopped or could
+    // not place a task (ECS-SEMANTICS §3.1).
+    let mut story = DaemonStory::new(cx.rec.narrating());
     for i in 0..world.instances.len() {
         let inst = InstanceIdx(i as u32);
         let status = world.instance(inst).status;
@@ -244,6 +271,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
         ) {
             continue;
         }
+        let id = world.instance(inst).ec2_instance_id.clone();
         let mine: Vec<TaskIdx> = world
             .instance(inst)
             .tasks
@@ -260,19 +288,39 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                         == SchedulingStrategy::Replica
                 })
             });
-            for t in mine {
+            let mut waits = false;
+            for &t in &mine {
                 if !replicas_left || world.task(t).last_status < TaskStatus::Running {
                     scheduler_stop(now, world, cx, s, t, &mut stopped);
+                    story.acted = true;
                 } else {
+                    waits = true;
                     settled = false;
                 }
             }
+            story.line(|| match (mine.is_empty(), waits) {
+                (true, _) => format!("{id} is DRAINING: it receives no daemon task."),
+                (false, true) => format!(
+                    "{id} is DRAINING: its daemon task stops last, once the other service tasks on it have stopped."
+                ),
+                (false, false) => format!(
+                    "{id} is DRAINING and no other service task is left on it: its daemon task stops."
+                ),
+            });
             continue;
         }
-        if !placement::daemon_eligible(world, cx, s, inst) {
+        if let Some(violated) = placement::daemon_violation(world, cx, s, inst) {
             // Tasks on an instance that no longer satisfies the constraints are stopped (§3.1).
+            story.line(|| {
+                let then = if mine.is_empty() {
+                    "no task"
+                } else {
+                    "its task stops"
+                };
+                format!("{id} does not satisfy {violated}: {then}.")
+            });
             if !mine.is_empty() {
-                let id = world.instance(inst).ec2_instance_id.clone();
+                story.acted = true;
                 for t in mine {
                     scheduler_stop(now, world, cx, s, t, &mut stopped);
                 }
@@ -301,45 +349,98 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                     UNHEALTHY_REASON.into(),
                 );
                 stopped.push(t);
+                story.acted = true;
+                story.line(|| format!("{id}: its task is UNHEALTHY and stops; a new one follows."));
             }
         }
         // A task of this service still on the instance (running, or stopping and holding its resources)
         // means there is nothing to place yet; its STOPPED transition reconciles again.
-        if world
+        let own: Vec<bool> = world
             .instance(inst)
             .tasks
             .iter()
-            .any(|&t| world.task(t).service == Some(s))
-        {
-            if world
-                .instance(inst)
-                .tasks
-                .iter()
-                .any(|&t| world.task(t).service == Some(s) && !world.task(t).is_active())
-            {
+            .filter(|&&t| world.task(t).service == Some(s))
+            .map(|&t| world.task(t).is_active())
+            .collect();
+        if !own.is_empty() {
+            if own.iter().any(|active| !active) {
                 settled = false;
+                story.line(|| format!("{id}: waits for its stopping task to stop."));
+            } else {
+                story.line(|| format!("{id} runs its task already."));
             }
             continue;
         }
         if blocked {
             settled = false;
+            story.line(|| format!("{id}: waits for capacity (the placement retry)."));
             continue;
         }
         match placement::daemon_fits(world, cx, s, inst) {
-            Ok(()) => start_tasks(now, world, cx, s, vec![TaskHome::Instance(inst)]),
+            Ok(()) => {
+                start_tasks(now, world, cx, s, vec![TaskHome::Instance(inst)]);
+                story.acted = true;
+                story.line(|| format!("{id}: placed a task."));
+            }
             Err(unplaced) => {
                 settled = false;
-                cx.count_placement_failures(now, 1);
+                missing += 1;
+                story.acted = true;
+                story.line(|| format!("{id}: not placed: {}.", unplaced.failure));
                 failure.get_or_insert(unplaced);
             }
         }
     }
     world.services[s.index()].desired_count = eligible;
+    if !blocked {
+        count_unplaced(now, world, cx, s, missing);
+    }
+    story.tell(now, cx, &name, eligible);
     write_stopped_event(now, world, cx, &name, &stopped);
     if let Some(unplaced) = failure {
         placement_failed(now, world, cx, s, &unplaced);
     }
     settled && stopped.is_empty()
+}
+
+/// The `explain` narration of one DAEMON reconcile: a line per registered instance, told only when the
+/// scheduler did something (placed, stopped, or could not place a task).
+struct DaemonStory {
+    lines: Option<Vec<String>>,
+    acted: bool,
+}
+
+impl DaemonStory {
+    fn new(narrating: bool) -> Self {
+        DaemonStory {
+            lines: narrating.then(Vec::new),
+            acted: false,
+        }
+    }
+
+    fn line(&mut self, sentence: impl FnOnce() -> String) {
+        if let Some(lines) = &mut self.lines {
+            lines.push(sentence());
+        }
+    }
+
+    fn tell(self, now: SimTime, cx: &mut Cx, service: &str, eligible: u32) {
+        let Some(lines) = self.lines else {
+            return;
+        };
+        if !self.acted {
+            return;
+        }
+        let mut text = format!(
+            "DAEMON service {service}: one task on each ACTIVE instance that satisfies its constraints ({eligible} such instance{}).",
+            if eligible == 1 { "" } else { "s" }
+        );
+        for l in lines {
+            text.push('\n');
+            text.push_str(&l);
+        }
+        cx.rec.narrate(now, text);
+    }
 }
 
 /// Launches up to `n` tasks of a REPLICA service; returns how many were not started (unplaced, or held back
@@ -373,22 +474,54 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
         return n;
     }
     let spec = &cx.scenario.services[s.index()];
+    let group = format!("service:{}", spec.name);
+    // Starts an AZ rebalancing planned go to their zones (§3.5).
+    let targeted = az_rebalancing::take_starts(world, s, n);
     match launch_type_of(&spec.launch) {
         LaunchType::Fargate => {
-            let group = format!("service:{}", spec.name);
-            let zones = crate::fargate::zones_for(world, cx, &group, Some(s), n);
+            let mut homes = crate::fargate::homes_for(world, cx, &spec.launch, &group, Some(s), n);
+            for (home, &z) in homes.iter_mut().zip(&targeted) {
+                home.zone = cx.scenario.cluster.availability_zones[z].clone();
+            }
+            let rest = homes.split_off(targeted.len());
+            for (zone, count) in runs(&targeted) {
+                let here: Vec<TaskHome> = homes.drain(..count).map(TaskHome::Fargate).collect();
+                let started = create_tasks(now, world, cx, s, here);
+                az_rebalancing::write_started(now, world, cx, s, zone, &started);
+            }
             start_tasks(
                 now,
                 world,
                 cx,
                 s,
-                zones.into_iter().map(TaskHome::Fargate).collect(),
+                rest.into_iter().map(TaskHome::Fargate).collect(),
             );
             0
         }
         LaunchType::Ec2 => {
-            let group = format!("service:{}", spec.name);
             let td = world.services[s.index()].task_definition;
+            let mut placed = 0;
+            for (zone, count) in runs(&targeted) {
+                let name = cx.scenario.cluster.availability_zones[zone].clone();
+                let request = PlacementRequest {
+                    td,
+                    group: &group,
+                    placement: &spec.placement,
+                    default: DefaultPlacement::Service,
+                    zone: Some(&name),
+                };
+                let (chosen, failure) =
+                    placement::place_batch_in(now, world, cx, request, count as u32);
+                let homes = chosen.iter().map(|&i| TaskHome::Instance(i)).collect();
+                let started = create_tasks(now, world, cx, s, homes);
+                az_rebalancing::write_started(now, world, cx, s, zone, &started);
+                placed += started.len() as u32;
+                if failure.is_some() {
+                    az_rebalancing::abandon(now, world, cx, s, zone);
+                    break;
+                }
+            }
+            let rest = n - placed;
             let (chosen, failure) = placement::place_batch(
                 now,
                 world,
@@ -397,7 +530,7 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
                 &group,
                 &spec.placement,
                 DefaultPlacement::Service,
-                n,
+                rest,
             );
             start_tasks(
                 now,
@@ -406,14 +539,25 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
                 s,
                 chosen.iter().map(|&i| TaskHome::Instance(i)).collect(),
             );
-            let missing = n - chosen.len() as u32;
+            let missing = rest - chosen.len() as u32;
+            count_unplaced(now, world, cx, s, missing);
             if let Some(unplaced) = failure {
-                cx.count_placement_failures(now, missing);
                 placement_failed(now, world, cx, s, &unplaced);
             }
             missing
         }
     }
+}
+
+/// Counts in `cluster.placement_failures` the tasks of `s` that an attempt left unplaced, each once however
+/// many retries it waits through (SPEC §4): only the unplaced tasks beyond those the previous attempt
+/// already counted are new.
+fn count_unplaced(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, unplaced: u32) {
+    let svc = &mut world.services[s.index()];
+    if unplaced > svc.unplaced_counted {
+        cx.count_placement_failures(now, unplaced - svc.unplaced_counted);
+    }
+    svc.unplaced_counted = unplaced;
 }
 
 /// The launch type a launch target resolves to in this milestone: capacity provider strategies that name
@@ -434,17 +578,7 @@ pub fn launch_type_of(target: &LaunchTarget) -> LaunchType {
     }
 }
 
-/// Where a new service task runs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TaskHome {
-    /// On this container instance (EC2).
-    Instance(InstanceIdx),
-    /// On Fargate, in this zone.
-    Fargate(String),
-}
-
-/// Creates one task of service `s` at `home` (it starts PROVISIONING). A Fargate task launched through a
-/// capacity provider strategy records the strategy's first provider.
+/// Creates one task of service `s` at `home` (it starts PROVISIONING).
 pub fn create_service_task(
     now: SimTime,
     world: &mut World,
@@ -452,35 +586,26 @@ pub fn create_service_task(
     s: ServiceIdx,
     home: TaskHome,
 ) -> TaskIdx {
-    let spec = &cx.scenario.services[s.index()];
-    let (launch_type, instance, availability_zone, capacity_provider) = match home {
-        TaskHome::Instance(i) => (
-            LaunchType::Ec2,
-            Some(i),
-            world.instance(i).availability_zone.clone(),
-            None,
-        ),
-        TaskHome::Fargate(zone) => (
-            LaunchType::Fargate,
-            None,
-            zone,
-            crate::fargate::capacity_provider(&spec.launch),
-        ),
-    };
-    let new = NewTask {
-        task_definition: world.services[s.index()].task_definition,
-        service: Some(s),
-        group: format!("service:{}", spec.name),
-        launch_type,
-        capacity_provider,
-        instance,
-        availability_zone,
-    };
+    let group = format!("service:{}", cx.scenario.services[s.index()].name);
+    let td = world.services[s.index()].task_definition;
+    let new = NewTask::at(world, td, Some(s), group, home);
     task_lifecycle::create(now, world, cx, new)
 }
 
 /// Starts one task of service `s` per home and writes the "has started N tasks" event.
 fn start_tasks(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, homes: Vec<TaskHome>) {
+    let started = create_tasks(now, world, cx, s, homes);
+    write_started_event(now, world, cx, s, &started);
+}
+
+/// Creates one task of service `s` per home and counts them in `tasks_started`.
+fn create_tasks(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    homes: Vec<TaskHome>,
+) -> Vec<TaskIdx> {
     let started: Vec<TaskIdx> = homes
         .into_iter()
         .map(|h| create_service_task(now, world, cx, s, h))
@@ -488,7 +613,15 @@ fn start_tasks(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, home
     if now >= cx.warmup {
         world.services[s.index()].tasks_started += started.len() as u64;
     }
-    write_started_event(now, world, cx, s, &started);
+    started
+}
+
+/// `[a, a, b]` → `[(a, 2), (b, 1)]`.
+fn runs(zones: &[usize]) -> Vec<(usize, usize)> {
+    zones
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len()))
+        .collect()
 }
 
 /// Tasks of `s` could not be placed: write the AWS service event once per cause (§1.7), and wait for a
@@ -533,6 +666,7 @@ pub fn on_placement_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: Servi
     cx.request_reconcile(now, s);
 }
 
+/// `(task …) (task …)` as ECS lists tasks in service events.
 fn task_list(world: &World, tasks: &[TaskIdx]) -> String {
     tasks
         .iter()
@@ -598,10 +732,19 @@ fn service_event_once(
     cx.rec.event(now, Scope::Service, &name, kind, message);
 }
 
-fn update_steady_state(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, settled: bool) {
-    let all_healthy = world.active_tasks_of(s).all(|t| {
+/// Writes the steady-state event when the service enters steady state; returns whether it is steady.
+fn update_steady_state(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    s: ServiceIdx,
+    settled: bool,
+) -> bool {
+    // Steady: every task RUNNING and healthy, and none still on its way out (a stopping task's replacement
+    // may already be running, but the service has not settled until the old task is gone).
+    let all_healthy = world.services[s.index()].tasks.iter().all(|&t| {
         let task = world.task(t);
-        task.last_status == TaskStatus::Running && is_healthy(world, t)
+        task.is_active() && task.last_status == TaskStatus::Running && is_healthy(world, t)
     });
     let steady = settled && all_healthy;
     let svc = &mut world.services[s.index()];
@@ -632,4 +775,5 @@ fn update_steady_state(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceI
         );
     }
     world.services[s.index()].steady = steady;
+    steady
 }
