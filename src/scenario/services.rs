@@ -154,9 +154,6 @@ fn read_one(cx: &mut Cx, t: &mut Table, name: String, env: &ServiceEnv) -> Servi
         .strategy
         .iter()
         .any(|s| matches!(s, PlacementStrategy::Binpack(_)));
-    if let Some(k) = t.key("availability_zone_rebalancing") {
-        cx.not_simulated("services.availability_zone_rebalancing", k);
-    }
     let rebalancing = match t.get("availability_zone_rebalancing") {
         Some(n) => match reader::enumeration(cx, n, &["ENABLED", "DISABLED"]) {
             Some("ENABLED") if binpack || daemon => {
