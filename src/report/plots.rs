@@ -630,28 +630,37 @@ fn draw_panel(
     draw_legend(area, chart.plotting_area(), &panel.lines, markers)
 }
 
-/// Each marker as a dashed vertical line across the plotting area, numbered at the top (numbers of close
-/// markers are staggered over three rows so they do not overlap).
+/// Each marker as a dashed vertical line across the plotting area, numbered at the top. A number goes on the
+/// first of three rows where it clears the numbers already there, so that close markers stay readable and
+/// distant ones line up.
 fn draw_markers(
     chart: &ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     markers: &[Marker],
     (y_min, y_max): (f64, f64),
 ) -> DrawResult<()> {
+    /// Horizontal room one number needs, in SVG pixels.
+    const NUMBER_PX: i32 = 26;
     let plot = chart.plotting_area();
     let style = ("sans-serif", 20)
         .into_font()
         .color(&MARKER_COLOUR)
         .pos(Pos::new(HPos::Left, VPos::Top));
-    for (i, m) in markers.iter().enumerate() {
+    let mut row_end = [i32::MIN; 3];
+    for m in markers {
         plot.draw(&DashedPathElement::new(
             vec![(m.x, y_min), (m.x, y_max)],
             6,
             4,
             MARKER_COLOUR.stroke_width(2),
         ))?;
-        let row = i32::try_from(i % 3).unwrap_or(0);
+        let px = plot.map_coordinate(&(m.x, y_max)).0;
+        let row = (0..row_end.len())
+            .find(|&r| px >= row_end[r])
+            .unwrap_or_else(|| (0..row_end.len()).min_by_key(|&r| row_end[r]).unwrap_or(0));
+        row_end[row] = px.saturating_add(NUMBER_PX);
+        let dy = 2 + 16 * i32::try_from(row).unwrap_or(0);
         let number = EmptyElement::at((m.x, y_max))
-            + Text::new(m.number.to_string(), (4, 2 + 16 * row), style.clone());
+            + Text::new(m.number.to_string(), (4, dy), style.clone());
         plot.draw(&number)?;
     }
     Ok(())

@@ -425,3 +425,46 @@ fn count_axes_have_whole_number_ticks_and_no_trailing_zeros() {
     assert_eq!(tick_label(0.25), "0.25");
     assert_eq!(tick_label(0.1 + 0.2), "0.3");
 }
+
+#[test]
+fn numbers_of_markers_at_one_instant_go_on_separate_rows_and_distant_ones_share_the_top_row() {
+    let mut rec = sample();
+    rec.markers = [(300, "a"), (300, "b"), (540, "c")]
+        .iter()
+        .map(|&(s, label)| crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(s),
+            action: "run_task".to_owned(),
+            label: label.to_owned(),
+        })
+        .collect();
+    let plots = render_all(&rec).expect("draw");
+    let svg = plot(&plots, "cost.svg");
+    // (x, y) of the texts "1", "2", "3" in the marker colour (legend texts say "1 at 5m").
+    let colour = format!(
+        "fill=\"#{:02X}{:02X}{:02X}\"",
+        MARKER_COLOUR.0, MARKER_COLOUR.1, MARKER_COLOUR.2
+    );
+    let lines: Vec<&str> = svg.lines().collect();
+    let at = |number: &str| -> (i64, i64) {
+        let i = (0..lines.len().saturating_sub(1))
+            .find(|&i| {
+                lines[i].starts_with("<text")
+                    && lines[i].contains(&colour)
+                    && lines[i + 1] == number
+            })
+            .unwrap_or_else(|| panic!("no number {number}"));
+        let attr = |name: &str| -> i64 {
+            lines[i]
+                .split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .expect("attribute")
+        };
+        (attr("x"), attr("y"))
+    };
+    let (one, two, three) = (at("1"), at("2"), at("3"));
+    assert_eq!(one.0, two.0);
+    assert!(two.1 > one.1, "{one:?} {two:?}");
+    assert_eq!(three.1, one.1, "{one:?} {three:?}");
+}
