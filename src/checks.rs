@@ -1,6 +1,6 @@
 //! `[[checks]]`: bounds on summary metrics that make `ecsim run` exit 1 when they fail (SPEC §3.12).
 
-use crate::report::recorded::SummaryMetric;
+use crate::report::recorded::{CheckRow, SummaryMetric};
 use crate::scenario::Check;
 
 /// The verdict on one check.
@@ -8,12 +8,30 @@ use crate::scenario::Check;
 pub struct CheckOutcome {
     /// The metric checked.
     pub metric: String,
+    /// The check's lower bound, inclusive.
+    pub min: Option<f64>,
+    /// The check's upper bound, inclusive.
+    pub max: Option<f64>,
     /// Its value, if the run produced it.
     pub value: Option<f64>,
     /// Whether every bound held.
     pub passed: bool,
     /// A sentence for the terminal: what was expected and what happened.
     pub message: String,
+}
+
+impl CheckOutcome {
+    /// The verdict as `report.html` shows it.
+    pub fn row(&self) -> CheckRow {
+        CheckRow {
+            metric: self.metric.clone(),
+            min: self.min,
+            max: self.max,
+            value: self.value,
+            passed: self.passed,
+            message: self.message.clone(),
+        }
+    }
 }
 
 /// Evaluates every check against the summary.
@@ -40,6 +58,8 @@ pub fn evaluate(checks: &[Check], summary: &[SummaryMetric]) -> Vec<CheckOutcome
                     };
                     CheckOutcome {
                         metric: c.metric.clone(),
+                        min: c.min,
+                        max: c.max,
                         value: None,
                         passed: false,
                         message: format!(
@@ -52,6 +72,8 @@ pub fn evaluate(checks: &[Check], summary: &[SummaryMetric]) -> Vec<CheckOutcome
                     let passed = c.min.is_none_or(|lo| v >= lo) && c.max.is_none_or(|hi| v <= hi);
                     CheckOutcome {
                         metric: c.metric.clone(),
+                        min: c.min,
+                        max: c.max,
                         value: Some(v),
                         passed,
                         message: format!("{} = {v}: expected {bounds} ({})", c.metric, c.location),

@@ -216,6 +216,20 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
                 b.finish();
             }
             result.recorded.manifest.wall_seconds = started.elapsed().as_secs_f64();
+            // The checks are decided before writing, so that report.html shows their verdicts.
+            let outcomes =
+                ecsim::checks::evaluate(&loaded.scenario.checks, &result.recorded.summary);
+            let notes: Vec<String> = loaded
+                .notes
+                .iter()
+                .map(|n| format!("{}: {}", n.location, n.message))
+                .collect();
+            ecsim::report::markers::annotate(
+                &mut result.recorded,
+                &loaded.scenario,
+                &notes,
+                &outcomes,
+            );
             let dir = out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
             let written = ecsim::report::write_all(
                 &dir,
@@ -223,8 +237,6 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
                 &ecsim::report::WriteOptions::default(),
             )
             .with_context(|| format!("writing results to {}", dir.display()))?;
-            let outcomes =
-                ecsim::checks::evaluate(&loaded.scenario.checks, &result.recorded.summary);
             if !quiet {
                 print_summary(&result.recorded, &dir, written.len());
             }

@@ -1,16 +1,23 @@
 //! `report.html`: one self-contained page for a person to read (SPEC §4).
 //!
 //! The page has no scripts, no external styles, fonts or images, and needs no server or network: a short
-//! `<style>` block, the run's identity, the summary table, every plot's SVG inline, and the key events.
+//! `<style>` block, the run's identity, the checks, the summary table, every plot's SVG inline, and the key
+//! events.
 //!
 //! Content, in order:
-//! 1. The scenario name (title and heading) and the manifest facts that describe the run: ecsim version,
-//!    seed, simulated duration, events processed, scenario SHA-256 and `--set` overrides. The wall time is left
-//!    out on purpose, so that the page, like the CSV files, is byte-identical for identical runs; it is in
-//!    `manifest.json`.
-//! 2. The summary metrics, in `summary.csv`'s order with the same number text.
-//! 3. The plots, in [`super::plots::render_all`]'s order.
-//! 4. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
+//! 1. The scenario name (title and heading), its `description`, and the manifest facts that describe the run:
+//!    ecsim version, seed, simulated duration, events processed, scenario SHA-256 and `--set` overrides. The
+//!    wall time is left out on purpose, so that the page, like the CSV files, is byte-identical for identical
+//!    runs; it is in `manifest.json`.
+//! 2. The `[[checks]]` with PASS or FAIL, the value, the bounds, and for each failure the sentence the
+//!    terminal printed.
+//! 3. The scenario's `[[events]]` ([`Recorded::markers`]), numbered as the plots mark them (at most
+//!    [`MARKERS_LISTED_MAX`]), and the notes loading the scenario produced (folded, in a `<details>`).
+//! 4. The summary metrics in `summary.csv`'s order, grouped (cluster, cost, each service), each with its
+//!    value rounded for reading with its unit (`readable`) and the exact `summary.csv` text as a tooltip.
+//! 5. The plots, in [`super::plots::render_all`]'s order, leaving out those with nothing to show
+//!    ([`Plot::empty`]) and saying once which were left out and why.
+//! 6. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
 //!    starts and ends) plus every event whose kind contains one of [`KEY_KIND_FRAGMENTS`] (placement
 //!    failures, steady state, stops, instance launches and terminations, spot notices, deployments, alarms,
 //!    scaling). At most [`KEY_EVENTS_MAX`] rows are shown (the first ones, then the last [`EVENTS_TAIL`]); every
@@ -21,8 +28,11 @@
 
 use std::fmt::Write as _;
 
-use super::recorded::{EventRow, Recorded};
-use super::text::{float_cell, html_escape, in_order};
+use super::plots::Plot;
+use super::readable::{exact, metric_kind, metric_value, with_unit};
+use super::recorded::{CheckRow, EventRow, Recorded};
+use super::text::{html_escape, in_order};
+use crate::engine::{SimDuration, SimTime};
 
 /// How many of the first events are always shown.
 pub const EVENTS_HEAD: usize = 20;
@@ -30,6 +40,8 @@ pub const EVENTS_HEAD: usize = 20;
 pub const EVENTS_TAIL: usize = 20;
 /// The most event rows the page shows.
 pub const KEY_EVENTS_MAX: usize = 400;
+/// The most scenario `[[events]]` the page lists.
+pub const MARKERS_LISTED_MAX: usize = 100;
 /// An event is key if its kind, upper-cased, contains one of these.
 pub const KEY_KIND_FRAGMENTS: [&str; 15] = [
     "PLACEMENT",
@@ -49,17 +61,24 @@ pub const KEY_KIND_FRAGMENTS: [&str; 15] = [
     "SCALING",
 ];
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:960px;\
-padding:0 1em;color:#222}\
-h1{margin-bottom:.2em}.meta{color:#555}code{font-family:ui-monospace,monospace;font-size:.9em}\
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1000px;\
+padding:0 1em;color:#222;line-height:1.4}\
+h1{margin-bottom:.2em}.description{font-size:1.15em;margin:.3em 0 .6em}.meta{color:#555;font-size:.9em}\
+code{font-family:ui-monospace,monospace;font-size:.9em}\
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}\
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}\
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}\
-tr.gap td{color:#777;font-style:italic;background:#fafafa}\
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
+tr.group th{background:#e8eef5;font-weight:600}td.what{color:#555}\
+tr.gap td{color:#777;font-style:italic;background:#fafafa}table.events td.id{white-space:nowrap}\
+.badge{display:inline-block;padding:0 .5em;border-radius:3px;font-weight:700;color:#fff}\
+.badge.pass{background:#2c7a2c}.badge.fail{background:#b42318}\
+p.verdict{font-weight:600}p.verdict.pass{color:#2c7a2c}p.verdict.fail{color:#b42318}\
+.note{background:#fff8e1;border-left:4px solid #e0b000;padding:.4em .8em}\
+details{margin:1em 0}summary{cursor:pointer;color:#555}\
 figure{margin:1.5em 0}figcaption{color:#555;font-size:.85em}svg{max-width:100%;height:auto}";
 
-/// The bytes of `report.html`, with `plots` (file name, SVG) inlined in the given order.
-pub fn render(rec: &Recorded, plots: &[(String, String)]) -> Vec<u8> {
+/// The bytes of `report.html`, with `plots` inlined in the given order (empty ones left out).
+pub fn render(rec: &Recorded, plots: &[Plot]) -> Vec<u8> {
     let m = &rec.manifest;
     let name = html_escape(&m.scenario_name);
     let mut page = String::new();
@@ -67,12 +86,19 @@ pub fn render(rec: &Recorded, plots: &[(String, String)]) -> Vec<u8> {
     let _ = writeln!(page, "<title>ecsim report: {name}</title>");
     let _ = writeln!(page, "<style>{STYLE}</style>\n</head>\n<body>");
     let _ = writeln!(page, "<h1>ecsim report: {name}</h1>");
+    if !rec.description.trim().is_empty() {
+        let _ = writeln!(
+            page,
+            "<p class=\"description\">{}</p>",
+            html_escape(rec.description.trim())
+        );
+    }
     let _ = writeln!(
         page,
-        "<p class=\"meta\">ecsim {} · seed {} · {} s simulated · {} events processed · scenario SHA-256 <code>{}</code></p>",
+        "<p class=\"meta\">ecsim {} · seed {} · {} simulated · {} events processed · scenario SHA-256 <code>{}</code></p>",
         html_escape(&m.ecsim_version),
         m.seed,
-        float_cell(m.duration_s),
+        duration_text(m.duration_s),
         m.events_processed,
         html_escape(&m.scenario_sha256),
     );
@@ -88,11 +114,178 @@ pub fn render(rec: &Recorded, plots: &[(String, String)]) -> Vec<u8> {
             items.join(", ")
         );
     }
+    checks_section(&mut page, rec);
+    markers_section(&mut page, rec);
+    notes_section(&mut page, rec);
     summary_section(&mut page, rec);
-    plots_section(&mut page, plots);
+    plots_section(&mut page, rec, plots);
     events_section(&mut page, rec);
     page.push_str("</body>\n</html>\n");
     page.into_bytes()
+}
+
+/// `1h30m (5400 s)`: the human form and the seconds the CSV files use.
+fn duration_text(seconds: f64) -> String {
+    if !(seconds.is_finite() && seconds >= 0.0) {
+        return "an unknown time".to_owned();
+    }
+    let ms = (seconds * 1000.0).round() as u64;
+    let secs = super::text::float_cell(seconds);
+    format!("{} ({secs} s)", SimDuration::from_ms(ms))
+}
+
+fn checks_section(page: &mut String, rec: &Recorded) {
+    page.push_str("<h2>Checks</h2>\n");
+    if rec.checks.is_empty() {
+        page.push_str("<p>The scenario has no <code>[[checks]]</code>.</p>\n");
+        return;
+    }
+    let failed = rec.checks.iter().filter(|c| !c.passed).count();
+    let total = rec.checks.len();
+    let checks = if total == 1 { "check" } else { "checks" };
+    if failed == 0 {
+        let all = if total == 1 {
+            "The check passed.".to_owned()
+        } else {
+            format!("All {total} checks passed.")
+        };
+        let _ = writeln!(page, "<p class=\"verdict pass\">{all}</p>");
+    } else {
+        let _ = writeln!(
+            page,
+            "<p class=\"verdict fail\">{failed} of {total} {checks} failed (<code>ecsim run</code> exits with code 1).</p>"
+        );
+    }
+    page.push_str(
+        "<table class=\"checks\">\n<thead><tr><th>result</th><th>metric</th><th>value</th><th>expected</th></tr></thead>\n<tbody>\n",
+    );
+    for c in &rec.checks {
+        let (value, expected) = check_texts(c);
+        let badge = if c.passed {
+            "<span class=\"badge pass\">PASS</span>"
+        } else {
+            "<span class=\"badge fail\">FAIL</span>"
+        };
+        let _ = writeln!(
+            page,
+            "<tr><td>{badge}</td><td><code>{}</code></td>{value}<td>{expected}</td></tr>",
+            html_escape(&c.metric)
+        );
+    }
+    page.push_str("</tbody>\n</table>\n");
+    let failures: Vec<&CheckRow> = rec.checks.iter().filter(|c| !c.passed).collect();
+    if !failures.is_empty() {
+        page.push_str("<ul class=\"why\">\n");
+        for c in failures {
+            let _ = writeln!(page, "<li>{}</li>", html_escape(&c.message));
+        }
+        page.push_str("</ul>\n");
+    }
+}
+
+/// The value cell and the expected text of a check, rounded with the metric's unit. Where rounding would make
+/// the value read the same as a bound it is not equal to, both are written exactly, so that a verdict never
+/// contradicts the numbers next to it.
+fn check_texts(c: &CheckRow) -> (String, String) {
+    let unit = metric_kind(&c.metric).0;
+    let Some(v) = c.value else {
+        let bounds = bounds_text(
+            c.min.map(|x| with_unit(unit, x)),
+            c.max.map(|x| with_unit(unit, x)),
+        );
+        return ("<td>not produced</td>".to_owned(), bounds);
+    };
+    let value_text = with_unit(unit, v);
+    let clash = |b: Option<f64>| b.is_some_and(|b| b != v && with_unit(unit, b) == value_text);
+    let exact_texts = clash(c.min) || clash(c.max);
+    let show = |x: f64| {
+        if exact_texts {
+            exact(x)
+        } else {
+            with_unit(unit, x)
+        }
+    };
+    let bounds = bounds_text(c.min.map(show), c.max.map(show));
+    let cell = format!(
+        "<td class=\"num\" title=\"{}\">{}</td>",
+        html_escape(&exact(v)),
+        html_escape(&show(v))
+    );
+    (cell, bounds)
+}
+
+fn bounds_text(min: Option<String>, max: Option<String>) -> String {
+    let text = match (min, max) {
+        (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+        (Some(lo), None) => format!("at least {lo}"),
+        (None, Some(hi)) => format!("at most {hi}"),
+        (None, None) => "present".to_owned(),
+    };
+    html_escape(&text)
+}
+
+fn markers_section(page: &mut String, rec: &Recorded) {
+    if rec.markers.is_empty() {
+        return;
+    }
+    let end = SimTime::from_ms((rec.manifest.duration_s.max(0.0) * 1000.0).round() as u64);
+    let markers = in_order(&rec.markers, |a, b| a.time.cmp(&b.time));
+    page.push_str("<h2>Scenario events</h2>\n");
+    page.push_str(
+        "<p>The scenario's <code>[[events]]</code>, numbered as the dashed vertical lines that mark them on every plot.</p>\n",
+    );
+    page.push_str(
+        "<table class=\"markers\">\n<thead><tr><th>#</th><th>at</th><th>action</th><th>what it does</th></tr></thead>\n<tbody>\n",
+    );
+    for (i, m) in markers.iter().take(MARKERS_LISTED_MAX).enumerate() {
+        let late = if m.time > end {
+            " — after the end of the run: not reached"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            page,
+            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td><code>{}</code></td><td>{}{late}</td></tr>",
+            i + 1,
+            m.time - SimTime::ZERO,
+            html_escape(&m.action),
+            html_escape(&m.label)
+        );
+    }
+    gap_row(
+        page,
+        markers.len().saturating_sub(MARKERS_LISTED_MAX),
+        4,
+        "scenario event",
+    );
+    page.push_str("</tbody>\n</table>\n");
+}
+
+fn notes_section(page: &mut String, rec: &Recorded) {
+    if rec.notes.is_empty() {
+        return;
+    }
+    let n = rec.notes.len();
+    let s = if n == 1 { "" } else { "s" };
+    let _ = writeln!(
+        page,
+        "<details class=\"notes\">\n<summary>{n} note{s} from loading the scenario (AWS fields ecsim does not model, sections not simulated yet)</summary>\n<ul>"
+    );
+    for note in &rec.notes {
+        let _ = writeln!(page, "<li>{}</li>", html_escape(note));
+    }
+    page.push_str("</ul>\n</details>\n");
+}
+
+/// The group a summary metric is listed under: `cluster`, `cost`, or `service <name>`.
+fn metric_group(name: &str) -> String {
+    match name.strip_prefix("service.") {
+        Some(rest) => {
+            let service = rest.rsplit_once('.').map_or(rest, |(s, _)| s);
+            format!("service {service}")
+        }
+        None => name.split('.').next().unwrap_or(name).to_owned(),
+    }
 }
 
 fn summary_section(page: &mut String, rec: &Recorded) {
@@ -101,29 +294,68 @@ fn summary_section(page: &mut String, rec: &Recorded) {
         page.push_str("<p>No summary metrics were recorded.</p>\n");
         return;
     }
-    page.push_str("<table class=\"summary\">\n<thead><tr><th>metric</th><th>value</th></tr></thead>\n<tbody>\n");
+    page.push_str(
+        "<p>Rounded for reading; hover a value for its exact text, as in <code>summary.csv</code>. \
+         Everything but <code>cost.*</code> covers the run after <code>[simulation].warmup</code>.</p>\n",
+    );
+    page.push_str("<table class=\"summary\">\n<thead><tr><th>metric</th><th>value</th><th>what it is</th></tr></thead>\n<tbody>\n");
+    let mut group = String::new();
     for metric in in_order(&rec.summary, |a, b| a.name.cmp(&b.name)) {
+        let g = metric_group(&metric.name);
+        if g != group {
+            let _ = writeln!(
+                page,
+                "<tr class=\"group\"><th colspan=\"3\">{}</th></tr>",
+                html_escape(&g)
+            );
+            group = g;
+        }
         let _ = writeln!(
             page,
-            "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"num\" title=\"{}\">{}</td><td class=\"what\">{}</td></tr>",
             html_escape(&metric.name),
-            float_cell(metric.value)
+            html_escape(&exact(metric.value)),
+            html_escape(&metric_value(&metric.name, metric.value)),
+            metric_kind(&metric.name).1
         );
     }
     page.push_str("</tbody>\n</table>\n");
 }
 
-fn plots_section(page: &mut String, plots: &[(String, String)]) {
+fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
     page.push_str("<h2>Plots</h2>\n");
     if plots.is_empty() {
         page.push_str("<p>No plots were drawn.</p>\n");
+        return;
     }
-    for (file, svg) in plots {
-        let file = html_escape(file);
+    page.push_str("<p>Each point is one metric period, plotted at the period's start.");
+    if !rec.markers.is_empty() {
+        page.push_str(" Dashed vertical lines mark the scenario events listed above, by number.");
+    }
+    page.push_str("</p>\n");
+    let left_out: Vec<String> = plots
+        .iter()
+        .filter_map(|p| {
+            p.empty
+                .as_ref()
+                .map(|why| format!("<b>{}</b> ({})", html_escape(&p.title), html_escape(why)))
+        })
+        .collect();
+    if !left_out.is_empty() {
         let _ = writeln!(
             page,
-            "<figure>\n{}\n<figcaption>plots/{file}</figcaption>\n</figure>",
-            svg.trim_end()
+            "<p class=\"note\">Not shown, because this run has nothing to plot there: {}. \
+             Their files are still in <code>plots/</code>.</p>",
+            left_out.join("; ")
+        );
+    }
+    for p in plots.iter().filter(|p| p.empty.is_none()) {
+        let _ = writeln!(
+            page,
+            "<figure>\n{}\n<figcaption>{} — <code>plots/{}</code></figcaption>\n</figure>",
+            p.svg.trim_end(),
+            html_escape(&p.title),
+            html_escape(&p.file)
         );
     }
 }
@@ -150,11 +382,11 @@ fn events_section(page: &mut String, rec: &Recorded) {
     );
     let mut next = 0;
     for &i in &shown {
-        gap_row(page, i - next);
+        gap_row(page, i - next, 5, "event");
         let e = events[i];
         let _ = writeln!(
             page,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td>{}</td><td>{}</td></tr>",
             e.time.secs_3dp(),
             e.scope.as_str(),
             html_escape(&e.id),
@@ -163,16 +395,16 @@ fn events_section(page: &mut String, rec: &Recorded) {
         );
         next = i + 1;
     }
-    gap_row(page, events.len() - next);
+    gap_row(page, events.len() - next, 5, "event");
     page.push_str("</tbody>\n</table>\n");
 }
 
-fn gap_row(page: &mut String, hidden: usize) {
+fn gap_row(page: &mut String, hidden: usize, columns: usize, noun: &str) {
     if hidden > 0 {
         let s = if hidden == 1 { "" } else { "s" };
         let _ = writeln!(
             page,
-            "<tr class=\"gap\"><td colspan=\"5\">… {hidden} event{s} not shown</td></tr>"
+            "<tr class=\"gap\"><td colspan=\"{columns}\">… {hidden} {noun}{s} not shown</td></tr>"
         );
     }
 }
@@ -201,7 +433,7 @@ fn key_event_indices(events: &[&EventRow]) -> Vec<usize> {
 mod tests {
     use super::*;
     use crate::engine::SimTime;
-    use crate::report::recorded::{Manifest, Scope, SummaryMetric};
+    use crate::report::recorded::{EventMarker, Manifest, Scope, SummaryMetric};
 
     fn event(ms: u64, kind: &str, message: &str) -> EventRow {
         EventRow {
@@ -234,8 +466,30 @@ mod tests {
         }
     }
 
-    fn page(rec: &Recorded, plots: &[(String, String)]) -> String {
+    fn page(rec: &Recorded, plots: &[Plot]) -> String {
         String::from_utf8(render(rec, plots)).expect("utf-8")
+    }
+
+    fn plot(file: &str, title: &str, svg: &str, empty: Option<&str>) -> Plot {
+        Plot {
+            file: file.to_owned(),
+            title: title.to_owned(),
+            svg: svg.to_owned(),
+            empty: empty.map(str::to_owned),
+        }
+    }
+
+    fn check(metric: &str, value: Option<f64>, min: Option<f64>, max: Option<f64>) -> CheckRow {
+        let passed =
+            value.is_some_and(|v| min.is_none_or(|lo| v >= lo) && max.is_none_or(|hi| v <= hi));
+        CheckRow {
+            metric: metric.to_owned(),
+            min,
+            max,
+            value,
+            passed,
+            message: format!("{metric}: the terminal's sentence"),
+        }
     }
 
     #[test]
@@ -260,16 +514,21 @@ mod tests {
     }
 
     #[test]
-    fn html_shows_the_summary_with_the_same_number_text_as_the_csv_and_omits_wall_time() {
+    fn html_shows_summary_values_rounded_with_units_and_the_exact_text_as_a_tooltip_and_omits_wall_time()
+     {
         let got = page(&rec(vec![]), &[]);
         assert!(
             got.contains(
-                "<tr><td>cost.total_usd</td><td class=\"num\">0.30000000000000004</td></tr>"
+                "<tr><td><code>cost.total_usd</code></td><td class=\"num\" title=\"0.30000000000000004\">$0.30</td><td class=\"what\">everything the run cost</td></tr>"
             ),
             "{got}"
         );
         assert!(
-            got.contains("seed 7 · 3600 s simulated · 99 events processed"),
+            got.contains("<tr class=\"group\"><th colspan=\"3\">cost</th></tr>"),
+            "{got}"
+        );
+        assert!(
+            got.contains("seed 7 · 1h (3600 s) simulated · 99 events processed"),
             "{got}"
         );
         assert!(
@@ -284,20 +543,217 @@ mod tests {
     }
 
     #[test]
+    fn summary_rows_are_grouped_by_cluster_cost_and_service() {
+        let mut r = rec(vec![]);
+        r.summary = [
+            "cluster.instances_max",
+            "cost.total_usd",
+            "service.my.api.tasks_started",
+            "service.web.tasks_started",
+        ]
+        .iter()
+        .map(|n| SummaryMetric {
+            name: (*n).to_owned(),
+            value: 1.0,
+        })
+        .collect();
+        let got = page(&r, &[]);
+        let groups: Vec<&str> = got
+            .match_indices("<tr class=\"group\"><th colspan=\"3\">")
+            .map(|(i, m)| {
+                let rest = &got[i + m.len()..];
+                &rest[..rest.find('<').expect("end")]
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            vec!["cluster", "cost", "service my.api", "service web"]
+        );
+        assert!(got.contains(">1 instance</td>"), "{got}");
+    }
+
+    // The page opens with what the run was for and whether it met its checks.
+    #[test]
+    fn description_and_check_verdicts_come_first_with_units_and_failures_explained() {
+        let mut r = rec(vec![]);
+        r.description = "Drain one of <three> instances.".to_owned();
+        r.checks = vec![
+            check("service.api.min_healthy_tasks", Some(2.0), Some(2.0), None),
+            check("cost.total_usd", Some(0.35), None, Some(0.3)),
+            check("service.api.availability", None, Some(0.999), None),
+        ];
+        let plots = [plot(
+            "cost.svg",
+            "Cumulative cost",
+            "<svg id=\"c\"></svg>",
+            None,
+        )];
+        let got = page(&r, &plots);
+        let at = |needle: &str| {
+            got.find(needle)
+                .unwrap_or_else(|| panic!("no {needle}: {got}"))
+        };
+        let description = at("<p class=\"description\">Drain one of &lt;three&gt; instances.</p>");
+        let checks = at("<h2>Checks</h2>");
+        let summary = at("<h2>Summary</h2>");
+        let plots_at = at("<h2>Plots</h2>");
+        assert!(
+            at("<h1>") < description
+                && description < checks
+                && checks < summary
+                && summary < plots_at
+        );
+        assert!(
+            got.contains("<p class=\"verdict fail\">2 of 3 checks failed"),
+            "{got}"
+        );
+        assert!(got.contains(
+            "<tr><td><span class=\"badge pass\">PASS</span></td><td><code>service.api.min_healthy_tasks</code></td><td class=\"num\" title=\"2\">2 tasks</td><td>at least 2 tasks</td></tr>"
+        ), "{got}");
+        assert!(got.contains(
+            "<tr><td><span class=\"badge fail\">FAIL</span></td><td><code>cost.total_usd</code></td><td class=\"num\" title=\"0.35\">$0.35</td><td>at most $0.30</td></tr>"
+        ), "{got}");
+        assert!(got.contains(
+            "<td><code>service.api.availability</code></td><td>not produced</td><td>at least 99.900 %</td></tr>"
+        ), "{got}");
+        // Each failure's sentence is listed once, passes are not.
+        assert!(
+            got.contains("<li>cost.total_usd: the terminal&#39;s sentence</li>"),
+            "{got}"
+        );
+        assert!(
+            got.contains("<li>service.api.availability: the terminal&#39;s sentence</li>"),
+            "{got}"
+        );
+        assert!(!got.contains("<li>service.api.min_healthy_tasks"), "{got}");
+    }
+
+    #[test]
+    fn all_checks_passing_and_no_checks_are_said_plainly() {
+        let mut r = rec(vec![]);
+        r.checks = vec![
+            check("cluster.instances_max", Some(3.0), None, Some(3.0)),
+            check("cluster.placement_failures", Some(0.0), None, Some(0.0)),
+        ];
+        assert!(page(&r, &[]).contains("<p class=\"verdict pass\">All 2 checks passed.</p>"));
+        r.checks.truncate(1);
+        assert!(page(&r, &[]).contains("<p class=\"verdict pass\">The check passed.</p>"));
+        r.checks.clear();
+        assert!(page(&r, &[]).contains("<p>The scenario has no <code>[[checks]]</code>.</p>"));
+    }
+
+    // A verdict must never contradict the numbers beside it: $0.2881 fails "at most $0.288" although both
+    // round to $0.288, so both are written exactly.
+    #[test]
+    fn a_check_value_that_rounds_to_its_bound_is_written_exactly() {
+        let mut r = rec(vec![]);
+        r.checks = vec![check("cost.total_usd", Some(0.2881), None, Some(0.288))];
+        let got = page(&r, &[]);
+        assert!(
+            got.contains("<td class=\"num\" title=\"0.2881\">0.2881</td><td>at most 0.288</td>"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn scenario_events_are_listed_in_time_order_numbered_as_the_plots_mark_them() {
+        let mut r = rec(vec![]);
+        let marker = |s: u64, action: &str, label: &str| EventMarker {
+            time: SimTime::from_secs(s),
+            action: action.to_owned(),
+            label: label.to_owned(),
+        };
+        r.markers = vec![
+            marker(600, "drain_instances", "drain 1 instance of nodes"),
+            marker(90, "update_service", "update web: desired count 6"),
+            marker(7200, "run_task", "run 2 tasks of batch:1"),
+        ];
+        let got = page(&r, &[]);
+        let first = got
+            .find("<tr><td class=\"num\">1</td><td class=\"num\">1m30s</td><td><code>update_service</code></td><td>update web: desired count 6</td></tr>")
+            .expect("first marker");
+        let second = got
+            .find("<tr><td class=\"num\">2</td><td class=\"num\">10m</td><td><code>drain_instances</code></td><td>drain 1 instance of nodes</td></tr>")
+            .expect("second marker");
+        assert!(first < second);
+        assert!(
+            got.contains("<td>run 2 tasks of batch:1 — after the end of the run: not reached</td>"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn notes_from_loading_the_scenario_are_folded_in_a_details_element() {
+        let mut r = rec(vec![]);
+        assert!(!page(&r, &[]).contains("<details"));
+        r.notes = vec!["s.toml:4:1: `workloads` is validated but not simulated yet".to_owned()];
+        let got = page(&r, &[]);
+        assert!(
+            got.contains("<details class=\"notes\">\n<summary>1 note from loading the scenario"),
+            "{got}"
+        );
+        assert!(
+            got.contains("<li>s.toml:4:1: `workloads` is validated but not simulated yet</li>"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn a_plot_with_nothing_to_show_is_left_out_and_named_once_with_the_reason() {
+        let plots = [
+            plot(
+                "tasks_web.svg",
+                "Service web: tasks",
+                "<svg id=\"t\"></svg>",
+                None,
+            ),
+            plot(
+                "traffic.svg",
+                "Request rate and error rate",
+                "<svg id=\"empty\"></svg>",
+                Some("no traffic simulated"),
+            ),
+        ];
+        let got = page(&rec(vec![]), &plots);
+        assert!(got.contains("<svg id=\"t\"></svg>"), "{got}");
+        assert!(!got.contains("<svg id=\"empty\">"), "{got}");
+        assert_eq!(
+            got.matches("Request rate and error rate").count(),
+            1,
+            "{got}"
+        );
+        assert!(
+            got.contains(
+                "nothing to plot there: <b>Request rate and error rate</b> (no traffic simulated)."
+            ),
+            "{got}"
+        );
+        let full = page(&rec(vec![]), &plots[..1]);
+        assert!(!full.contains("Not shown"), "{full}");
+    }
+
+    #[test]
     fn html_inlines_every_plot_in_order_and_is_self_contained() {
         let plots = vec![
-            (
-                "tasks_web.svg".to_owned(),
-                "<svg id=\"a\"></svg>\n".to_owned(),
+            plot(
+                "tasks_web.svg",
+                "Service web: tasks",
+                "<svg id=\"a\"></svg>\n",
+                None,
             ),
-            ("cost.svg".to_owned(), "<svg id=\"b\"></svg>\n".to_owned()),
+            plot(
+                "cost.svg",
+                "Cumulative cost",
+                "<svg id=\"b\"></svg>\n",
+                None,
+            ),
         ];
         let got = page(&rec(vec![]), &plots);
         let a = got
-            .find("<svg id=\"a\"></svg>\n<figcaption>plots/tasks_web.svg</figcaption>")
+            .find("<svg id=\"a\"></svg>\n<figcaption>Service web: tasks — <code>plots/tasks_web.svg</code></figcaption>")
             .expect("first plot");
         let b = got
-            .find("<svg id=\"b\"></svg>\n<figcaption>plots/cost.svg</figcaption>")
+            .find("<svg id=\"b\"></svg>\n<figcaption>Cumulative cost — <code>plots/cost.svg</code></figcaption>")
             .expect("second plot");
         assert!(a < b);
         for external in ["<script", "http://", "https://", "<link", "src="] {

@@ -15,6 +15,11 @@
 //! | `plots/*.svg` | [`plots`] (`render_all`) |
 //! | `report.html` | [`html`] (takes the rendered plots, to inline them) |
 //!
+//! Two helpers serve `report.html` only: [`readable`] rounds numbers for reading and gives each summary
+//! metric its unit, and [`markers`] fills the page-only fields of [`Recorded`] (the scenario's description,
+//! its `[[events]]` as plot markers, the loading notes and the check verdicts), which the caller adds after
+//! the run.
+//!
 //! The writers are pure: the same `Recorded` gives the same bytes (SPEC §5), because they read nothing but
 //! their argument (no clock, no environment, no hash-map order) and format numbers one way (`text`: `time_s`
 //! with three decimals, other floats with Rust's `{}`). Where SPEC §4 fixes a row order, the writers check it
@@ -32,7 +37,9 @@ pub mod events;
 pub mod html;
 pub mod instances;
 pub mod manifest;
+pub mod markers;
 pub mod plots;
+pub mod readable;
 pub mod recorded;
 pub mod recorder;
 pub mod summary;
@@ -127,20 +134,20 @@ pub fn render_files(rec: &Recorded, opts: &WriteOptions) -> Result<Vec<RenderedF
         files.push(file("trace.csv", bytes));
     }
     if opts.plots || opts.html {
-        let svgs = plots::render_all(rec).map_err(|source| ReportError::Plot {
+        let drawn = plots::render_all(rec).map_err(|source| ReportError::Plot {
             path: Path::new("plots").join(&source.file),
             source,
         })?;
         if opts.plots {
-            for (name, svg) in &svgs {
+            for plot in &drawn {
                 files.push(RenderedFile {
-                    path: Path::new("plots").join(name),
-                    bytes: svg.clone().into_bytes(),
+                    path: Path::new("plots").join(&plot.file),
+                    bytes: plot.svg.clone().into_bytes(),
                 });
             }
         }
         if opts.html {
-            files.push(file("report.html", html::render(rec, &svgs)));
+            files.push(file("report.html", html::render(rec, &drawn)));
         }
     }
     Ok(files)

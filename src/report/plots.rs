@@ -6,6 +6,9 @@
 //! as a `<text>` element (escaped) that the viewer's browser renders. So axis labels, captions and legends are
 //! all present and the machine needs nothing but the Rust toolchain.
 //!
+//! plotters' built-in font draws text at about 0.8 of the size asked for, so the sizes below are chosen for
+//! what the browser shows (about 14 px for ticks and legends).
+//!
 //! The plots, in this order (the order of [`render_all`]):
 //!
 //! 1. `tasks_<service>.svg`, one per service (by name): `DesiredTaskCount`, `RunningTaskCount`,
@@ -19,8 +22,14 @@
 //! 5. `cost.svg`: `cost_usd` of every series that has it, shown as the cumulative sum.
 //!
 //! A plot whose data is absent is still drawn, with a sentence saying why it is empty ("no traffic
-//! simulated"), so that a missing chart never looks like a bug. Non-finite values are skipped. The time axis
-//! is shared by all plots and uses seconds, minutes or hours depending on the run's length.
+//! simulated"), so that a missing chart never looks like a bug; [`Plot::empty`] says so too, and
+//! `report.html` leaves such plots out. A plot is empty when every line of every panel is absent or all zero.
+//! Non-finite values are skipped. The time axis is shared by all plots and uses seconds, minutes or hours
+//! depending on the run's length; count axes (tasks, instances, requests) have whole-number ticks.
+//!
+//! Every plot marks the scenario's `[[events]]` ([`Recorded::markers`]) as numbered dashed vertical lines at
+//! their `at` instant, listed in the legend after the series (`1 at 10m`, then `drain 1 instance of ecs-nodes`). At
+//! most [`MARKERS_MAX`] are drawn; events after the end of the run are not drawn.
 //!
 //! Determinism: the output depends only on the rows. Series are collected in a `BTreeMap`, colours come from a
 //! fixed palette by position, and the SVG backend writes no ids, timestamps or random values, so two renders
@@ -29,12 +38,15 @@
 use std::collections::BTreeMap;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::recorded::{Recorded, Scope, SeriesPoint};
 use super::text::in_order;
 use super::timeseries::row_order;
+use crate::engine::SimTime;
 
 /// Width of every plot, in SVG pixels.
 pub const WIDTH_PX: u32 = 1000;
@@ -47,6 +59,18 @@ const MARKERS_MAX_POINTS: usize = 120;
 
 /// Room kept right of each chart for its legend, in SVG pixels.
 const LEGEND_WIDTH_PX: u32 = 240;
+
+/// Vertical distance between legend entries, in SVG pixels.
+const LEGEND_LINE_PX: i32 = 22;
+
+/// Legend labels longer than this many characters are cut with `…` (the full text is in `report.html`).
+const LEGEND_LABEL_MAX_CHARS: usize = 28;
+
+/// The most scenario-event markers drawn on one plot; later ones are counted in the legend only.
+pub const MARKERS_MAX: usize = 50;
+
+/// The colour of the scenario-event markers (a dark grey no series uses).
+pub const MARKER_COLOUR: RGBColor = RGBColor(68, 68, 68);
 
 /// Colours by series position: the Tableau 10 palette, readable on white and for most colour-blind readers.
 const PALETTE: [RGBColor; 8] = [
@@ -71,18 +95,68 @@ pub struct PlotError {
     pub message: String,
 }
 
-/// Every plot as (file name under `plots/`, SVG text), in the documented order.
-pub fn render_all(rec: &Recorded) -> Result<Vec<(String, String)>, PlotError> {
+/// One drawn plot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plot {
+    /// The file name under `plots/` (`cluster.svg`).
+    pub file: String,
+    /// What it shows (`Cluster CPU and memory`).
+    pub title: String,
+    /// The SVG document.
+    pub svg: String,
+    /// Why it shows nothing (`no traffic simulated`), if every line of every panel is absent or all zero.
+    pub empty: Option<String>,
+}
+
+/// Every plot, in the documented order.
+pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
     let data = Data::collect(rec);
     let mut plots = Vec::new();
     for (file, title, panels) in data.plan() {
-        let svg = draw(&title, &panels, &data.axis).map_err(|e| PlotError {
+        let svg = draw(&title, &panels, &data.axis, &data.markers).map_err(|e| PlotError {
             file: file.clone(),
             message: e.to_string(),
         })?;
-        plots.push((file, svg));
+        let empty = emptiness(&panels);
+        plots.push(Plot {
+            file,
+            title,
+            svg,
+            empty,
+        });
     }
     Ok(plots)
+}
+
+/// Why the panels show nothing, or `None` if some line has a non-zero value: the first panel's note if it
+/// has no line at all, else "every value is 0".
+fn emptiness(panels: &[Panel]) -> Option<String> {
+    let blank = |p: &Panel| {
+        p.lines
+            .iter()
+            .all(|l| l.points.iter().all(|pt| pt.1 == 0.0))
+    };
+    if !panels.iter().all(blank) {
+        return None;
+    }
+    let first = panels.first()?;
+    Some(if first.lines.iter().all(|l| l.points.is_empty()) {
+        first.empty_note.to_owned()
+    } else {
+        "every value is 0".to_owned()
+    })
+}
+
+/// A scenario event as drawn: where, its number, and its legend text.
+struct Marker {
+    /// Time in axis units.
+    x: f64,
+    /// 1-based, in time order.
+    number: usize,
+    /// `1 at 10m` (the legend's first line).
+    when: String,
+    /// `drain 1 instance of ecs-nodes` (the legend's second line).
+    label: String,
 }
 
 /// One line of a panel.
@@ -98,6 +172,8 @@ struct Panel {
     y_desc: &'static str,
     /// The y axis always reaches at least this (100 for percentages), so small values keep their scale.
     y_max_at_least: f64,
+    /// Whole-number ticks only (the axis counts tasks, instances or requests).
+    whole_ticks: bool,
     lines: Vec<Line>,
     empty_note: &'static str,
 }
@@ -135,10 +211,12 @@ type SeriesKey = (Scope, String, &'static str);
 /// (time in axis units, value).
 type Point = (f64, f64);
 
-/// The timeseries rows grouped by series: (scope, id, metric) → points in time order.
+/// The timeseries rows grouped by series: (scope, id, metric) → points in time order, and the markers.
 struct Data {
     series: BTreeMap<SeriesKey, Vec<Point>>,
     axis: TimeAxis,
+    /// The scenario events inside the time axis, in time order.
+    markers: Vec<Marker>,
 }
 
 impl Data {
@@ -166,7 +244,22 @@ impl Data {
                     .push((x, *value));
             }
         }
-        Data { series, axis }
+        let markers = in_order(&rec.markers, |a, b| a.time.cmp(&b.time))
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| Marker {
+                x: m.time.as_secs_f64() / axis.unit_s,
+                number: i + 1,
+                when: format!("{} at {}", i + 1, m.time - SimTime::ZERO),
+                label: m.label.clone(),
+            })
+            .filter(|m| m.x <= axis.end)
+            .collect();
+        Data {
+            series,
+            axis,
+            markers,
+        }
     }
 
     /// The ids (sorted) of a scope that have any of `metrics`.
@@ -283,8 +376,9 @@ impl Data {
                 title: format!("Cluster {resource}: reservation and utilization"),
                 y_desc: "percent",
                 y_max_at_least: 100.0,
+                whole_ticks: false,
                 lines,
-                empty_note: "no registered capacity recorded",
+                empty_note: "no container instances registered",
             }
         };
         let cpu = resource_panel("CPU", ["CPUReservation", "CPUUtilization"]);
@@ -353,6 +447,7 @@ impl Data {
             title: title.to_owned(),
             y_desc: "USD",
             y_max_at_least: 0.01,
+            whole_ticks: false,
             lines,
             empty_note: "no cost recorded",
         };
@@ -405,6 +500,7 @@ fn count_panel(
         title: title.to_owned(),
         y_desc,
         y_max_at_least: 1.0,
+        whole_ticks: true,
         lines,
         empty_note,
     }
@@ -443,7 +539,7 @@ impl FileNames {
 type DrawResult<T> = Result<T, DrawingAreaErrorKind<std::io::Error>>;
 
 /// Draws the panels stacked vertically into one SVG document.
-fn draw(title: &str, panels: &[Panel], axis: &TimeAxis) -> DrawResult<String> {
+fn draw(title: &str, panels: &[Panel], axis: &TimeAxis, markers: &[Marker]) -> DrawResult<String> {
     let mut svg = String::new();
     {
         let rows = panels.len().max(1);
@@ -451,12 +547,12 @@ fn draw(title: &str, panels: &[Panel], axis: &TimeAxis) -> DrawResult<String> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH_PX, height)).into_drawing_area();
         root.fill(&WHITE)?;
         let root = if panels.len() > 1 {
-            root.titled(title, ("sans-serif", 22))?
+            root.titled(title, ("sans-serif", 26))?
         } else {
             root
         };
         for (area, panel) in root.split_evenly((rows, 1)).iter().zip(panels) {
-            draw_panel(area, panel, axis)?;
+            draw_panel(area, panel, axis, markers)?;
         }
         root.present()?;
     }
@@ -467,6 +563,7 @@ fn draw_panel(
     area: &DrawingArea<SVGBackend<'_>, Shift>,
     panel: &Panel,
     axis: &TimeAxis,
+    markers: &[Marker],
 ) -> DrawResult<()> {
     let y_max_seen = panel
         .lines
@@ -478,21 +575,37 @@ fn draw_panel(
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .fold(0.0, f64::min);
-    let y_max = (y_max_seen * 1.05).max(panel.y_max_at_least);
+    // 12 % headroom: the top band holds the markers' numbers clear of lines at their maximum.
+    let y_max = (y_max_seen * 1.12).max(panel.y_max_at_least);
     let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, ("sans-serif", 18))
+        .caption(&panel.title, ("sans-serif", 24))
         .margin(12)
         .margin_right(LEGEND_WIDTH_PX)
-        .x_label_area_size(40)
-        .y_label_area_size(60)
+        .x_label_area_size(48)
+        .y_label_area_size(72)
         .build_cartesian_2d(0.0..axis.end, y_min..y_max)?;
-    chart
-        .configure_mesh()
-        .x_desc(axis.desc)
+    let whole = panel.whole_ticks;
+    let y_ticks = |y: &f64| {
+        if whole && y.fract() != 0.0 {
+            String::new()
+        } else {
+            tick_label(*y)
+        }
+    };
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(axis.desc)
         .y_desc(panel.y_desc)
-        .draw()?;
+        .label_style(("sans-serif", 18))
+        .axis_desc_style(("sans-serif", 18))
+        .x_label_formatter(&|x| tick_label(*x))
+        .y_label_formatter(&y_ticks);
+    if whole && y_max - y_min <= 10.0 {
+        // One label per whole number: plotters then picks a step of 1, never 0.5.
+        mesh.y_labels((y_max - y_min).floor() as usize + 1);
+    }
+    mesh.draw()?;
     if panel.lines.iter().all(|l| l.points.is_empty()) {
-        let style = ("sans-serif", 20)
+        let style = ("sans-serif", 24)
             .into_font()
             .color(&BLACK)
             .pos(Pos::new(HPos::Center, VPos::Center));
@@ -500,7 +613,6 @@ fn draw_panel(
         chart
             .plotting_area()
             .draw(&Text::new(panel.empty_note, centre, style))?;
-        return Ok(());
     }
     for (i, l) in panel.lines.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
@@ -513,36 +625,142 @@ fn draw_panel(
             LineSeries::new(l.points.iter().copied(), colour.stroke_width(2)).point_size(marker_px),
         )?;
     }
-    draw_legend(area, chart.plotting_area(), &panel.lines)
+    let drawn = &markers[..markers.len().min(MARKERS_MAX)];
+    draw_markers(&chart, drawn, (y_min, y_max))?;
+    draw_legend(area, chart.plotting_area(), &panel.lines, markers)
 }
 
-/// The legend, drawn on the panel in the right margin beside the plotting area, so it never hides a line.
+/// Each marker as a dashed vertical line across the plotting area, numbered at the top. A number goes on the
+/// first of three rows where it clears the numbers already there, so that close markers stay readable and
+/// distant ones line up.
+fn draw_markers(
+    chart: &ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    markers: &[Marker],
+    (y_min, y_max): (f64, f64),
+) -> DrawResult<()> {
+    /// Horizontal room one number needs, in SVG pixels.
+    const NUMBER_PX: i32 = 26;
+    let plot = chart.plotting_area();
+    let style = ("sans-serif", 20)
+        .into_font()
+        .color(&MARKER_COLOUR)
+        .pos(Pos::new(HPos::Left, VPos::Top));
+    let mut row_end = [i32::MIN; 3];
+    for m in markers {
+        plot.draw(&DashedPathElement::new(
+            vec![(m.x, y_min), (m.x, y_max)],
+            6,
+            4,
+            MARKER_COLOUR.stroke_width(2),
+        ))?;
+        let px = plot.map_coordinate(&(m.x, y_max)).0;
+        let row = (0..row_end.len())
+            .find(|&r| px >= row_end[r])
+            .unwrap_or_else(|| (0..row_end.len()).min_by_key(|&r| row_end[r]).unwrap_or(0));
+        row_end[row] = px.saturating_add(NUMBER_PX);
+        let dy = 2 + 16 * i32::try_from(row).unwrap_or(0);
+        let number = EmptyElement::at((m.x, y_max))
+            + Text::new(m.number.to_string(), (4, dy), style.clone());
+        plot.draw(&number)?;
+    }
+    Ok(())
+}
+
+/// A tick label: whole numbers without a fraction (`4`, not `4.0`), others with at most three decimals.
+fn tick_label(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+/// The legend, drawn on the panel in the right margin beside the plotting area, so it never hides a line:
+/// the series, then the scenario-event markers as far as there is room (the rest counted in one last line).
 /// (plotters' own legend is clipped to the plotting area, and inside it would cover data.)
 fn draw_legend<C: CoordTranslate>(
     panel: &DrawingArea<SVGBackend<'_>, Shift>,
     plot: &DrawingArea<SVGBackend<'_>, C>,
     lines: &[Line],
+    markers: &[Marker],
 ) -> DrawResult<()> {
     let (panel_x, panel_y) = panel.get_base_pixel();
     let (plot_x, plot_y) = plot.get_base_pixel();
     let plot_width = i32::try_from(plot.dim_in_pixel().0).unwrap_or(i32::MAX);
+    let plot_height = i32::try_from(plot.dim_in_pixel().1).unwrap_or(i32::MAX);
     let x = (plot_x - panel_x)
         .saturating_add(plot_width)
         .saturating_add(14);
-    let style = ("sans-serif", 15)
+    let top = plot_y - panel_y + 8;
+    let y_of = |row: usize| top + LEGEND_LINE_PX * i32::try_from(row).unwrap_or(i32::MAX / 40);
+    let style = ("sans-serif", 18)
         .into_font()
         .color(&BLACK)
         .pos(Pos::new(HPos::Left, VPos::Center));
     for (i, l) in lines.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
-        let y = plot_y - panel_y + 8 + 20 * i32::try_from(i).unwrap_or(i32::MAX / 40);
+        let y = y_of(i);
         panel.draw(&PathElement::new(
             vec![(x, y), (x + 22, y)],
             colour.stroke_width(3),
         ))?;
-        panel.draw(&Text::new(l.label.as_str(), (x + 28, y), style.clone()))?;
+        panel.draw(&Text::new(
+            legend_text(&l.label),
+            (x + 28, y),
+            style.clone(),
+        ))?;
+    }
+    if markers.is_empty() {
+        return Ok(());
+    }
+    // Each marker takes two rows: its number and time beside a dashed swatch, then what it does.
+    let rows = usize::try_from((plot_height - 8) / LEGEND_LINE_PX).unwrap_or(0);
+    let free = rows.saturating_sub(lines.len());
+    let small = ("sans-serif", 17)
+        .into_font()
+        .color(&MARKER_COLOUR)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let fit = if 2 * markers.len() <= free {
+        markers.len()
+    } else {
+        free.saturating_sub(1) / 2
+    };
+    for (k, m) in markers[..fit].iter().enumerate() {
+        let y = y_of(lines.len() + 2 * k);
+        panel.draw(&DashedPathElement::new(
+            vec![(x, y), (x + 22, y)],
+            6,
+            4,
+            MARKER_COLOUR.stroke_width(2),
+        ))?;
+        panel.draw(&Text::new(m.when.as_str(), (x + 28, y), small.clone()))?;
+        panel.draw(&Text::new(
+            legend_text(&m.label),
+            (x + 28, y + LEGEND_LINE_PX - 4),
+            small.clone(),
+        ))?;
+    }
+    if fit < markers.len() && free > 0 {
+        let more = markers.len() - fit;
+        let s = if more == 1 { "" } else { "s" };
+        panel.draw(&Text::new(
+            format!("… {more} more scenario event{s}"),
+            (x, y_of(lines.len() + 2 * fit)),
+            small,
+        ))?;
     }
     Ok(())
+}
+
+/// A legend label cut to [`LEGEND_LABEL_MAX_CHARS`] characters.
+fn legend_text(label: &str) -> String {
+    if label.chars().count() <= LEGEND_LABEL_MAX_CHARS {
+        label.to_owned()
+    } else {
+        let cut: String = label.chars().take(LEGEND_LABEL_MAX_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,11 @@
 //! The simulation pushes typed records into the recorder; at the end of a run the recorder hands this value
 //! to the writers (`report/<file>.rs`), which are pure functions from it to bytes. Nothing here knows about
 //! the control plane, and the writers never reach back into it.
+//!
+//! The last four fields (`description`, `checks`, `markers`, `notes`) are not recorded by the simulation: they
+//! say what the run was for and how it went against its `[[checks]]`, for `report.html` only. The caller
+//! fills them after the run (the `run` command does, from the scenario and [`crate::checks::evaluate`]);
+//! a `Recorded` straight from `sim::run` has them empty, and no CSV or JSON file reads them.
 
 use crate::engine::SimTime;
 
@@ -23,6 +28,43 @@ pub struct Recorded {
     pub instances: Vec<InstanceRow>,
     /// Every event the engine processed, when `--trace` was given (`trace.csv`).
     pub trace: Option<Vec<TraceRow>>,
+    /// The scenario's `description` (`report.html` only; empty if it has none).
+    pub description: String,
+    /// The verdict on each `[[checks]]` entry, in file order (`report.html` only).
+    pub checks: Vec<CheckRow>,
+    /// The scenario's `[[events]]`, in time order (`report.html` and the plots mark them).
+    pub markers: Vec<EventMarker>,
+    /// What loading the scenario noted (fields not modelled, sections not simulated yet), each as
+    /// `file:line:column: message` (`report.html` only).
+    pub notes: Vec<String>,
+}
+
+/// The verdict on one `[[checks]]` entry, as `report.html` shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CheckRow {
+    /// The summary metric checked.
+    pub metric: String,
+    /// The lower bound, inclusive.
+    pub min: Option<f64>,
+    /// The upper bound, inclusive.
+    pub max: Option<f64>,
+    /// The metric's value, `None` if the run did not produce it.
+    pub value: Option<f64>,
+    /// Whether every bound held.
+    pub passed: bool,
+    /// The sentence the terminal prints: what was expected and what happened.
+    pub message: String,
+}
+
+/// One scenario `[[events]]` entry, marked on every time-series plot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventMarker {
+    /// Its `at`.
+    pub time: SimTime,
+    /// The action as the file names it (`drain_instances`, `update_service`, ...).
+    pub action: String,
+    /// What it does, in a few words (`drain 1 instance of ecs-nodes`).
+    pub label: String,
 }
 
 /// `manifest.json`.

@@ -106,6 +106,7 @@ pub(crate) fn sample() -> Recorded {
             kind: "SimulationStart",
             subject: String::new(),
         }]),
+        ..Recorded::default()
     }
 }
 

@@ -144,6 +144,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
         tasks,
         instances,
         trace,
+        ..Recorded::default()
     };
     RunOutput {
         recorded,

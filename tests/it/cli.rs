@@ -52,6 +52,47 @@ fn run_writes_every_results_file_and_exits_0() {
     let _ = std::fs::remove_dir_all(out_dir);
 }
 
+// report.html opens with the scenario's description and the verdict of each [[checks]] entry, and marks the
+// scenario's [[events]] on the plots.
+#[test]
+fn run_report_shows_the_description_check_verdicts_and_event_markers() {
+    let out_dir = temp_dir("report");
+    let out = ecsim()
+        .args([
+            "run",
+            "scenarios/daemon-and-replica.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    let description = html
+        .find("A log router on every instance plus a 4-task API; one instance is drained at 10 minutes.")
+        .expect("description");
+    let verdict = html
+        .find("<span class=\"badge pass\">PASS</span></td><td><code>service.api.min_healthy_tasks</code>")
+        .expect("check verdict");
+    let summary = html.find("<h2>Summary</h2>").expect("summary");
+    assert!(description < verdict && verdict < summary);
+    assert!(
+        html.contains(
+            "<td><code>drain_instances</code></td><td>drain 1 instance of ecs-nodes</td>"
+        )
+    );
+    let tasks = std::fs::read_to_string(out_dir.join("plots/tasks_api.svg")).unwrap();
+    assert!(
+        tasks.contains(">\n1 at 10m\n<"),
+        "the drain is marked on the plot"
+    );
+    // Traffic is not simulated: its plot is written but left out of the page, which says so once.
+    assert!(out_dir.join("plots/traffic.svg").is_file());
+    assert_eq!(html.matches("no traffic simulated").count(), 1);
+    let _ = std::fs::remove_dir_all(out_dir);
+}
+
 #[test]
 fn bad_scenario_exits_2_names_file_line_and_column_and_writes_nothing() {
     let dir = temp_dir("bad");

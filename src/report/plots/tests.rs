@@ -4,11 +4,11 @@ use super::*;
 use crate::engine::SimTime;
 use crate::report::tests::sample;
 
-fn plot<'a>(plots: &'a [(String, String)], name: &str) -> &'a str {
+fn plot<'a>(plots: &'a [Plot], name: &str) -> &'a str {
     plots
         .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, svg)| svg.as_str())
+        .find(|p| p.file == name)
+        .map(|p| p.svg.as_str())
         .unwrap_or_else(|| panic!("no {name}"))
 }
 
@@ -16,7 +16,7 @@ fn plot<'a>(plots: &'a [(String, String)], name: &str) -> &'a str {
 #[test]
 fn every_required_plot_is_an_svg_document_in_the_documented_order() {
     let plots = render_all(&sample()).expect("draw");
-    let names: Vec<&str> = plots.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = plots.iter().map(|p| p.file.as_str()).collect();
     assert_eq!(
         names,
         vec![
@@ -27,7 +27,10 @@ fn every_required_plot_is_an_svg_document_in_the_documented_order() {
             "cost.svg"
         ]
     );
-    for (name, svg) in &plots {
+    for Plot {
+        file: name, svg, ..
+    } in &plots
+    {
         assert!(svg.starts_with("<svg width=\"1000\" height=\""), "{name}");
         assert!(
             svg.contains("xmlns=\"http://www.w3.org/2000/svg\""),
@@ -91,7 +94,7 @@ fn each_plot_draws_one_line_and_one_legend_entry_per_series() {
 #[test]
 fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
     let plots = render_all(&Recorded::default()).expect("draw");
-    let names: Vec<&str> = plots.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = plots.iter().map(|p| p.file.as_str()).collect();
     assert_eq!(
         names,
         vec![
@@ -104,7 +107,7 @@ fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
     );
     assert!(plot(&plots, "tasks.svg").contains("no services simulated"));
     assert!(plot(&plots, "instances.svg").contains("no Auto Scaling groups simulated"));
-    assert!(plot(&plots, "cluster.svg").contains("no registered capacity recorded"));
+    assert!(plot(&plots, "cluster.svg").contains("no container instances registered"));
     assert_eq!(
         plot(&plots, "traffic.svg")
             .matches("no traffic simulated")
@@ -112,7 +115,10 @@ fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
         2
     );
     assert!(plot(&plots, "cost.svg").contains("no cost recorded"));
-    for (name, svg) in &plots {
+    for Plot {
+        file: name, svg, ..
+    } in &plots
+    {
         assert!(
             !svg.contains(r#"stroke-width="2" points="#),
             "{name} has no series to draw"
@@ -230,4 +236,235 @@ fn only_short_series_get_point_markers() {
     let plots = render_all(&rec).expect("draw");
     let svg = plot(&plots, "instances.svg");
     assert_eq!(svg.matches("<circle").count(), MARKERS_MAX_POINTS);
+}
+
+/// `sample()` with scenario events at 0 s, 300 s and 600 s (the run's end) and one after the end.
+fn sample_with_markers() -> Recorded {
+    let marker = |s: u64, label: &str| crate::report::recorded::EventMarker {
+        time: SimTime::from_secs(s),
+        action: "drain_instances".to_owned(),
+        label: label.to_owned(),
+    };
+    Recorded {
+        markers: vec![
+            marker(300, "drain 1 instance of ondemand"),
+            marker(0, "update web: desired count 4"),
+            marker(600, "terminate 2 instances"),
+            marker(900, "after the end"),
+        ],
+        ..sample()
+    }
+}
+
+/// The x pixel of every vertical dash drawn in the marker colour, deduplicated, ascending.
+fn marker_xs(svg: &str) -> Vec<i64> {
+    let colour = format!(
+        "stroke=\"#{:02X}{:02X}{:02X}\"",
+        MARKER_COLOUR.0, MARKER_COLOUR.1, MARKER_COLOUR.2
+    );
+    let mut xs: Vec<i64> = svg
+        .lines()
+        .filter(|l| l.starts_with("<polyline") && l.contains(&colour))
+        .filter_map(|l| {
+            let points = l.split("points=\"").nth(1)?.split('"').next()?;
+            let pts: Vec<(i64, i64)> = points
+                .split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect();
+            let vertical = pts.len() >= 2 && pts.iter().all(|p| p.0 == pts[0].0);
+            vertical.then(|| pts[0].0)
+        })
+        .collect();
+    xs.sort_unstable();
+    xs.dedup();
+    xs
+}
+
+// Every time-series plot marks the scenario's [[events]] at their `at`, numbered in time order.
+#[test]
+fn every_plot_marks_each_scenario_event_with_a_vertical_line_at_its_time() {
+    let plots = render_all(&sample_with_markers()).expect("draw");
+    assert_eq!(plots.len(), 5);
+    for p in &plots {
+        let xs = marker_xs(&p.svg);
+        // 0 s, 300 s and 600 s on a 0..600 s axis: the left edge, the middle and the right edge of the
+        // plotting area; 900 s lies past the end and is not drawn.
+        assert_eq!(xs.len(), 3, "{}: {xs:?}", p.file);
+        let middle = (xs[0] + xs[2]) as f64 / 2.0;
+        assert!((xs[1] as f64 - middle).abs() <= 1.0, "{}: {xs:?}", p.file);
+        assert!(
+            xs[2] - xs[0] > 500,
+            "{}: the axis spans the plot: {xs:?}",
+            p.file
+        );
+        for legend in [
+            "1 at 0s",
+            "2 at 5m",
+            "3 at 10m",
+            "drain 1 instance of ondemand",
+        ] {
+            assert!(
+                p.svg.contains(&format!(">\n{legend}\n<")),
+                "{} lacks {legend:?}",
+                p.file
+            );
+        }
+        assert!(!p.svg.contains("after the end"), "{}", p.file);
+    }
+}
+
+#[test]
+fn a_run_without_scenario_events_draws_no_marker() {
+    for p in render_all(&sample()).expect("draw") {
+        assert!(marker_xs(&p.svg).is_empty(), "{}", p.file);
+    }
+}
+
+#[test]
+fn the_legend_cuts_long_marker_labels_and_counts_markers_it_has_no_room_for() {
+    let mut rec = sample();
+    rec.markers = (0..20)
+        .map(|i| crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(30 * i),
+            action: "run_task".to_owned(),
+            label: format!("run 10 tasks of a-very-long-family-name:{i}"),
+        })
+        .collect();
+    let plots = render_all(&rec).expect("draw");
+    let svg = plot(&plots, "tasks_web.svg");
+    assert_eq!(marker_xs(svg).len(), 20);
+    assert!(svg.contains(">\nrun 10 tasks of a-very-long…\n<"), "{svg}");
+    let shown = svg.matches(">\nrun 10 tasks").count();
+    assert!(shown > 0 && shown < 20, "{shown}");
+    assert!(
+        svg.contains(&format!(">\n… {} more scenario events\n<", 20 - shown)),
+        "{svg}"
+    );
+}
+
+#[test]
+fn only_markers_up_to_the_limit_are_drawn() {
+    let mut rec = sample();
+    rec.markers = (0..(MARKERS_MAX as u64 + 5))
+        .map(|i| crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(i),
+            action: "run_task".to_owned(),
+            label: "run".to_owned(),
+        })
+        .collect();
+    let plots = render_all(&rec).expect("draw");
+    assert_eq!(marker_xs(plot(&plots, "cost.svg")).len(), MARKERS_MAX);
+}
+
+// report.html leaves out plots with nothing to show; the plot says why.
+#[test]
+fn a_plot_is_empty_when_its_series_are_absent_or_all_zero() {
+    let plots = render_all(&sample()).expect("draw");
+    assert!(plots.iter().all(|p| p.empty.is_none()));
+
+    let empty = render_all(&Recorded::default()).expect("draw");
+    let why: Vec<(&str, Option<&str>)> = empty
+        .iter()
+        .map(|p| (p.file.as_str(), p.empty.as_deref()))
+        .collect();
+    assert_eq!(
+        why,
+        vec![
+            ("tasks.svg", Some("no services simulated")),
+            ("instances.svg", Some("no Auto Scaling groups simulated")),
+            ("cluster.svg", Some("no container instances registered")),
+            ("traffic.svg", Some("no traffic simulated")),
+            ("cost.svg", Some("no cost recorded")),
+        ]
+    );
+
+    let mut zero = sample();
+    for p in zero.timeseries.iter_mut().filter(|p| {
+        matches!(
+            p.metric,
+            "RequestCount" | "HTTPCode_ELB_5XX_Count" | "HTTPCode_Target_5XX_Count"
+        )
+    }) {
+        p.value = 0.0;
+    }
+    let plots = render_all(&zero).expect("draw");
+    assert_eq!(
+        plots
+            .iter()
+            .find(|p| p.file == "traffic.svg")
+            .and_then(|p| p.empty.as_deref()),
+        Some("every value is 0")
+    );
+    // One non-zero series in one panel is enough to show the plot.
+    zero.timeseries
+        .iter_mut()
+        .find(|p| p.metric == "HTTPCode_ELB_5XX_Count")
+        .expect("series")
+        .value = 1.0;
+    let plots = render_all(&zero).expect("draw");
+    assert!(plots.iter().all(|p| p.empty.is_none()));
+}
+
+#[test]
+fn count_axes_have_whole_number_ticks_and_no_trailing_zeros() {
+    let plots = render_all(&sample()).expect("draw");
+    let svg = plot(&plots, "tasks_web.svg");
+    for tick in ["0", "1", "2", "3", "4"] {
+        assert!(
+            svg.contains(&format!(">\n{tick}\n</text>")),
+            "no tick {tick}"
+        );
+    }
+    for not in ["0.5", "1.0", "3.5", "4.0"] {
+        assert!(!svg.contains(&format!(">\n{not}\n</text>")), "tick {not}");
+    }
+    assert_eq!(tick_label(4.0), "4");
+    assert_eq!(tick_label(0.25), "0.25");
+    assert_eq!(tick_label(0.1 + 0.2), "0.3");
+}
+
+#[test]
+fn numbers_of_markers_at_one_instant_go_on_separate_rows_and_distant_ones_share_the_top_row() {
+    let mut rec = sample();
+    rec.markers = [(300, "a"), (300, "b"), (540, "c")]
+        .iter()
+        .map(|&(s, label)| crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(s),
+            action: "run_task".to_owned(),
+            label: label.to_owned(),
+        })
+        .collect();
+    let plots = render_all(&rec).expect("draw");
+    let svg = plot(&plots, "cost.svg");
+    // (x, y) of the texts "1", "2", "3" in the marker colour (legend texts say "1 at 5m").
+    let colour = format!(
+        "fill=\"#{:02X}{:02X}{:02X}\"",
+        MARKER_COLOUR.0, MARKER_COLOUR.1, MARKER_COLOUR.2
+    );
+    let lines: Vec<&str> = svg.lines().collect();
+    let at = |number: &str| -> (i64, i64) {
+        let i = (0..lines.len().saturating_sub(1))
+            .find(|&i| {
+                lines[i].starts_with("<text")
+                    && lines[i].contains(&colour)
+                    && lines[i + 1] == number
+            })
+            .unwrap_or_else(|| panic!("no number {number}"));
+        let attr = |name: &str| -> i64 {
+            lines[i]
+                .split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .expect("attribute")
+        };
+        (attr("x"), attr("y"))
+    };
+    let (one, two, three) = (at("1"), at("2"), at("3"));
+    assert_eq!(one.0, two.0);
+    assert!(two.1 > one.1, "{one:?} {two:?}");
+    assert_eq!(three.1, one.1, "{one:?} {three:?}");
 }
