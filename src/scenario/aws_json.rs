@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+use super::diagnostics::Syntax;
 use super::json_source;
 use super::model::TaskDefinition;
 use super::reader::{self, Cx, Table};
@@ -31,7 +32,9 @@ pub(super) fn import(cx: &mut Cx, file_node: &Node) -> Option<TaskDefinition> {
             return None;
         }
     };
-    let source = cx.sources.add(&path.display().to_string(), &text);
+    let source = cx
+        .sources
+        .add_with_syntax(&path.display().to_string(), &text, Syntax::AwsJson);
     let root = match json_source::parse_document(source, &text) {
         Ok(root) => root,
         Err(e) => {
@@ -39,7 +42,7 @@ pub(super) fn import(cx: &mut Cx, file_node: &Node) -> Option<TaskDefinition> {
                 source,
                 e.span,
                 format!("JSON syntax error: {}", e.message),
-                None,
+                e.hint,
             );
             return None;
         }

@@ -87,23 +87,17 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, env: &EventEnv) -> Vec<Scen
                 }
             }
         }
-        if present.len() != 1 {
-            let at_node = if present.len() > 1 {
-                t.get(present[1]).unwrap_or(item)
-            } else {
-                item
-            };
+        let hint = format!("give exactly one of: {}", ACTIONS.join(", "));
+        if present.is_empty() {
+            t.absent_fields(cx, &ACTIONS, format!("event {i} has no action"), hint);
+        } else if present.len() > 1 {
             cx.error(
-                at_node,
-                if present.is_empty() {
-                    format!("event {i} has no action")
-                } else {
-                    format!(
-                        "event {i} has {} actions; each event has exactly one",
-                        present.len()
-                    )
-                },
-                Some(format!("give exactly one of: {}", ACTIONS.join(", "))),
+                t.get(present[1]).unwrap_or(item),
+                format!(
+                    "event {i} has {} actions; each event has exactly one",
+                    present.len()
+                ),
+                Some(hint),
             );
         }
         t.finish(cx, &[]);

@@ -68,25 +68,29 @@ pub struct Loaded {
 }
 
 /// Reads, parses and validates the scenario at `path`, with `--set` overrides as typed (`PATH=VALUE`).
+/// A file that cannot be read is one problem about the whole file ([`Diagnostics::is_unreadable_file`]);
+/// a file that is not UTF-8 is a problem at its first invalid byte.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Loaded, Diagnostics> {
     let name = path.display().to_string();
-    let fail = |message: String, hint: &str| {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("scenario file `{name}` does not exist"),
+            _ => format!("cannot read scenario file `{name}`: {e}"),
+        };
+        Diagnostics(vec![Diagnostic::about_file(&name, message)])
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
         let mut sources = Sources::default();
-        let id = sources.add(&name, "");
+        let id = sources.add(&name, &lossy);
+        let replacement = char::REPLACEMENT_CHARACTER.len_utf8();
         Diagnostics(vec![sources.diagnostic(
             id,
-            0..0,
-            message,
-            Some(hint.to_string()),
+            at..at + replacement,
+            "the scenario file is not UTF-8: this byte is not valid UTF-8",
+            Some("save the file as UTF-8".to_string()),
         )])
-    };
-    let bytes = std::fs::read(path)
-        .map_err(|e| fail(format!("cannot read scenario file: {e}"), "check the path"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        fail(
-            format!("the scenario file is not UTF-8: {e}"),
-            "save the file as UTF-8",
-        )
     })?;
     let base_dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
     load_str(&name, &text, &base_dir, overrides)
@@ -118,7 +122,7 @@ pub fn load_str(
                 file,
                 e.span,
                 format!("{kind} syntax error: {}", e.message),
-                None,
+                e.hint,
             );
             for o in overrides {
                 let mut scratch = Node {

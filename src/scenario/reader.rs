@@ -5,7 +5,9 @@
 //! default, so one load reports every problem. The placeholder values never escape: any diagnostic makes the
 //! load fail. [`Table::finish`] reports every key no getter asked for as unknown, with a did-you-mean among
 //! the names that were asked for — so the list of known fields is the code itself and cannot drift — except
-//! genuine AWS fields the simulator does not model, which are noted once per name and ignored.
+//! genuine AWS fields the simulator does not model, which are noted once per name and ignored. A problem
+//! caused by an absent field ([`Table::required`], [`Table::absent_fields`]) is withdrawn when `finish` finds
+//! a misspelling of that field: the user made one mistake, so they read one message, the did-you-mean.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -466,6 +468,16 @@ pub fn check_duplicates(cx: &mut Cx, names: &[(String, &Node)], what: &str) {
     }
 }
 
+/// A problem caused by absent fields (see [`Table::absent_fields`]).
+struct Absence {
+    /// The fields, as spelled in the table.
+    fields: Vec<String>,
+    /// Why their absence matters, for the did-you-mean hint that replaces the problem.
+    why: String,
+    /// The problem reported.
+    problem: Diagnostic,
+}
+
 /// A table of the tree being read field by field.
 pub struct Table<'n> {
     /// The table node.
@@ -475,6 +487,9 @@ pub struct Table<'n> {
     known: Vec<String>,
     camel: bool,
     what: String,
+    /// Problems caused by absent fields, each with the fields whose absence caused it: a misspelling of one
+    /// of them found by [`Table::finish`] replaces the problem.
+    absent: Vec<Absence>,
 }
 
 impl<'n> Table<'n> {
@@ -488,6 +503,7 @@ impl<'n> Table<'n> {
                 known: Vec::new(),
                 camel: false,
                 what: what.to_string(),
+                absent: Vec::new(),
             }),
             _ => {
                 type_error(cx, node, &format!("a table for {what}"), None);
@@ -551,17 +567,42 @@ impl<'n> Table<'n> {
         let v = self.get(name);
         if v.is_none() {
             let spelled = self.spelled(name);
-            cx.error(
-                self.node,
-                format!("missing required field `{spelled}` in {}", self.what),
-                Some(format!("add `{spelled} = …`")),
-            );
+            let message = format!("missing required field `{spelled}` in {}", self.what);
+            let hint = format!("add `{spelled} = …`");
+            self.absence(cx, &[name], "it is a required field", message, hint);
         }
         v
     }
 
+    /// Reports a problem caused by the absence of `fields` (snake_case) at the table, unless a misspelling
+    /// of one of them is found by [`Table::finish`]: then the misspelling alone is reported.
+    pub fn absent_fields(
+        &mut self,
+        cx: &mut Cx,
+        fields: &[&str],
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let message = message.into();
+        let why = message.clone();
+        self.absence(cx, fields, &why, message, hint.into());
+    }
+
+    fn absence(&mut self, cx: &mut Cx, fields: &[&str], why: &str, message: String, hint: String) {
+        let fields = fields.iter().map(|f| self.spelled(f)).collect();
+        cx.error(self.node, message, Some(hint));
+        if let Some(problem) = cx.diags.last() {
+            self.absent.push(Absence {
+                fields,
+                why: why.to_string(),
+                problem: problem.clone(),
+            });
+        }
+    }
+
     /// Reports unknown keys (with a did-you-mean among the fields asked for) and notes `ignored` AWS fields
-    /// (snake_case names).
+    /// (snake_case names). An unknown key that is a misspelling of an absent field replaces the problem that
+    /// absence caused (`desird_count` is reported, not the missing `desired_count`).
     pub fn finish(self, cx: &mut Cx, ignored: &[&str]) {
         for (i, (key, _)) in self.entries.iter().enumerate() {
             if self.used[i] || self.known.contains(&key.name) {
@@ -571,11 +612,20 @@ impl<'n> Table<'n> {
                 cx.ignored_field(key);
                 continue;
             }
-            let hint = did_you_mean::hint(
-                &key.name,
-                self.known.iter().map(String::as_str),
-                "valid fields",
-            );
+            let meant = did_you_mean::suggest(&key.name, self.known.iter().map(String::as_str));
+            let caused =
+                meant.and_then(|m| self.absent.iter().find(|a| a.fields.iter().any(|f| f == m)));
+            let hint = match (meant, caused) {
+                (Some(m), Some(absence)) => {
+                    cx.diags.retain(|d| *d != absence.problem);
+                    Some(format!("did you mean `{m}`? ({})", absence.why))
+                }
+                _ => did_you_mean::hint(
+                    &key.name,
+                    self.known.iter().map(String::as_str),
+                    "valid fields",
+                ),
+            };
             cx.error(
                 key,
                 format!("unknown field `{}` in {}", key.name, self.what),

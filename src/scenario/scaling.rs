@@ -237,10 +237,11 @@ pub(super) fn read(
                 let max_node = t.get("max_capacity");
                 let max = max_node.and_then(|m| reader::u32_in(cx, m, 0, u32::MAX));
                 if t.key("min_capacity").is_none() && max_node.is_none() {
-                    cx.error(
-                        item,
+                    t.absent_fields(
+                        cx,
+                        &["min_capacity", "max_capacity"],
                         "a scheduled action sets min_capacity and/or max_capacity",
-                        Some("add min_capacity = … or max_capacity = …".into()),
+                        "add min_capacity = … or max_capacity = …",
                     );
                 }
                 if let (Some(lo), Some(hi), Some(mn)) = (min, max, max_node)

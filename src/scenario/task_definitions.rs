@@ -482,10 +482,11 @@ fn containers(
             );
         }
         if task_memory.is_none() && mem_node.is_none() && res_node.is_none() {
-            cx.error(
-                item,
+            t.absent_fields(
+                cx,
+                &["memory", "memory_reservation"],
                 format!("container `{name}` needs `memory` or `memory_reservation`"),
-                Some("set one of them, or set task-level memory".into()),
+                "set one of them, or set task-level memory",
             );
         }
         if let (Some(tm), Some(m), Some(mn)) = (task_memory, memory, mem_node)

@@ -203,3 +203,51 @@ fn a_json_scenario_runs_like_its_toml_twin() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_missing_scenario_file_is_one_plain_line_and_exit_2() {
+    let out = ecsim()
+        .args(["validate", "scenarios/no-such-file.toml"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr), @"error: scenario file `scenarios/no-such-file.toml` does not exist");
+    let out = ecsim()
+        .args(["run", "scenarios/no-such-file.json", "--quiet"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).lines().count(),
+        1,
+        "run says it in one line too"
+    );
+}
+
+#[test]
+fn validate_ends_its_summary_line_before_printing_any_note() {
+    let dir = temp_dir("validate-order");
+    let log = dir.join("both.txt");
+    let file = std::fs::File::create(&log).unwrap();
+    let status = ecsim()
+        .args(["validate", "scenarios/aws-cli-task-definition.toml"])
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .contains(": valid scenario \"aws-cli-task-definition\""),
+        "{text}"
+    );
+    assert!(lines.clone().count() > 0, "the scenario has notes: {text}");
+    assert!(lines.all(|l| l.starts_with("note: ")), "{text}");
+    assert!(text.ends_with('\n'));
+    let _ = std::fs::remove_dir_all(dir);
+}

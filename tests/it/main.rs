@@ -5,6 +5,7 @@ mod capacity;
 mod cli;
 mod determinism;
 mod lifecycle;
+mod messages;
 mod placement;
 mod properties;
 mod regression;

@@ -1,0 +1,130 @@
+//! Snapshots of the messages a user reads when a scenario is wrong or worth a second look: errors that say
+//! what is wrong where and how to fix it, and notes. A change here is a change users will see: review the
+//! diff of each `.snap` file.
+
+use crate::support::*;
+
+/// The rendered problems of scenario `text` loaded as `file` (its extension picks TOML or JSON), relative
+/// files resolved in `dir`.
+fn problems_in(file: &str, text: &str, dir: &std::path::Path) -> String {
+    match ecsim::scenario::load_str(file, text, dir, &[]) {
+        Ok(_) => panic!("{file} should be invalid"),
+        Err(d) => d.render(false),
+    }
+}
+
+/// The rendered problems of scenario `text` loaded as `file`.
+fn problems(file: &str, text: &str) -> String {
+    problems_in(file, text, &root())
+}
+
+#[test]
+fn a_misspelt_field_is_reported_with_its_did_you_mean_instead_of_the_absence_it_causes() {
+    let text = r#"name = "typos"
+[simulation]
+duration = "1h"
+[[auto_scaling_groups]]
+name = "nodes"
+instance_types = ["m5.large"]
+min_size = 1
+max_size = 1
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:1", memroy = 256 }]
+[[services]]
+name = "web"
+task_definition = "web"
+desird_count = 2
+placement_strategy = [{ type = "binpack", feild = "memory" }]
+[[events]]
+at = "1m"
+run_tsk = { task_definition = "web" }
+[[checks]]
+metric = "cost.total_usd"
+mx = 10
+"#;
+    insta::assert_snapshot!(problems("typos.toml", text));
+}
+
+#[test]
+fn a_json_trailing_comma_says_so_and_how_to_fix_it() {
+    let text = r#"{
+  "name": "commas",
+  "simulation": { "duration": "1h", },
+  "auto_scaling_groups": []
+}"#;
+    let array = r#"{
+  "name": "commas",
+  "simulation": { "duration": "1h" },
+  "auto_scaling_groups": [{ "name": "nodes", "instance_types": ["m5.large",], "min_size": 1, "max_size": 1 }]
+}"#;
+    insta::assert_snapshot!(format!(
+        "{}{}",
+        problems("object.json", text),
+        problems("array.json", array)
+    ));
+}
+
+#[test]
+fn hints_for_a_json_scenario_use_json_syntax() {
+    let text = r#"{
+  "name": "hints",
+  "simulation": { "duration": "1h" },
+  "auto_scaling_groups": [{ "name": "nodes", "instance_types": "m5.large", "min_size": 1, "max_size": 1 }],
+  "task_definitions": [{ "family": "web", "network_mode": "bridge", "requires_compatibilities": ["FARGATE"], "cpu": 256, "memory": 512,
+    "container_definitions": [{ "name": "web", "image": "web:1" }] }],
+  "services": [{ "name": "web", "task_definition": "web" }],
+  "checks": [{ "metric": "cost.total_usd" }]
+}"#;
+    insta::assert_snapshot!(problems("hints.json", text));
+}
+
+#[test]
+fn hints_for_an_aws_json_task_definition_use_its_camel_case_keys() {
+    let dir = temp_dir("aws-json-hints");
+    std::fs::write(
+        dir.join("web.json"),
+        r#"{
+  "family": "web",
+  "networkMode": "awsvpc",
+  "containerDefinitions": [
+    { "name": "web", "image": "web:1", "memory": 512, "portMappings": [{ "containerPort": 80, "hostPort": 8080 }] },
+    { "name": "sidecar", "image": "side:1", "memory": 64, "healthCheck": { "interval": 10 } }
+  ]
+}"#,
+    )
+    .unwrap();
+    let text = "name = \"aws\"\n[simulation]\nduration = \"1h\"\n[[task_definitions]]\nfile = \"web.json\"\n";
+    let rendered = problems_in("aws.toml", text, &dir).replace(&dir.display().to_string(), "DIR");
+    let _ = std::fs::remove_dir_all(dir);
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
+fn an_unclosed_toml_array_or_table_points_at_where_it_was_opened() {
+    let array = r#"name = "open"
+[simulation]
+duration = "1h"
+[[auto_scaling_groups]]
+name = "nodes"
+instance_types = ["m5.large",
+  "m5.xlarge"
+min_size = 1
+max_size = 1
+"#;
+    let inline = r#"name = "open"
+simulation = { duration = "1h"
+[cluster]
+name = "c"
+"#;
+    let header = r#"name = "open"
+[[services]
+name = "web"
+"#;
+    insta::assert_snapshot!(format!(
+        "{}{}{}",
+        problems("array.toml", array),
+        problems("inline.toml", inline),
+        problems("header.toml", header)
+    ));
+}
