@@ -482,8 +482,11 @@ struct Absence {
 pub struct Table<'n> {
     /// The table node.
     pub node: &'n Node,
-    entries: &'n [(Key, Node)],
+    entries: Vec<&'n (Key, Node)>,
     used: Vec<bool>,
+    /// `(field, AWS name)`: the AWS API member that the scenario field stands for (`service_name` for a
+    /// service's `name`), both spelled as in the table.
+    aliases: Vec<(String, String)>,
     known: Vec<String>,
     camel: bool,
     what: String,
@@ -498,8 +501,9 @@ impl<'n> Table<'n> {
         match &node.kind {
             Kind::Table(entries) => Some(Table {
                 node,
-                entries,
+                entries: entries.iter().collect(),
                 used: vec![false; entries.len()],
+                aliases: Vec::new(),
                 known: Vec::new(),
                 camel: false,
                 what: what.to_string(),
@@ -541,10 +545,21 @@ impl<'n> Table<'n> {
         }
     }
 
+    /// Where field `spelled` is: under its own name, else under its AWS name.
+    fn position(&self, spelled: &str) -> Option<usize> {
+        let at = |name: &str| self.entries.iter().position(|(k, _)| k.name == name);
+        at(spelled).or_else(|| {
+            self.aliases
+                .iter()
+                .find(|(field, _)| field == spelled)
+                .and_then(|(_, aws)| at(aws))
+        })
+    }
+
     /// The value of field `name` (snake_case), marking it known and used.
     pub fn get(&mut self, name: &str) -> Option<&'n Node> {
         let spelled = self.spelled(name);
-        let pos = self.entries.iter().position(|(k, _)| k.name == spelled);
+        let pos = self.position(&spelled);
         if !self.known.contains(&spelled) {
             self.known.push(spelled);
         }
@@ -555,11 +570,61 @@ impl<'n> Table<'n> {
 
     /// The key of field `name`, if present (does not mark it).
     pub fn key(&self, name: &str) -> Option<&'n Key> {
-        let spelled = self.spelled(name);
-        self.entries
-            .iter()
-            .find(|(k, _)| k.name == spelled)
-            .map(|(k, _)| k)
+        self.position(&self.spelled(name))
+            .map(|pos| &self.entries[pos].0)
+    }
+
+    /// Accepts the AWS API member `aws` (snake_case) for the scenario field `field`, where the scenario
+    /// names it differently (`service_name` for a service's `name`). Giving both is an error. Call it before
+    /// reading `field`.
+    pub fn alias(&mut self, cx: &mut Cx, field: &str, aws: &str) {
+        let (field, aws) = (self.spelled(field), self.spelled(aws));
+        let has = |name: &str| self.entries.iter().find(|(k, _)| k.name == name);
+        if let (Some(_), Some((k, _))) = (has(&field), has(&aws)) {
+            cx.error(
+                k,
+                format!("`{aws}` is the AWS name of `{field}`, which is given too"),
+                Some(format!("keep one of `{field}` and `{aws}`")),
+            );
+        }
+        if !self.known.contains(&aws) {
+            self.known.push(aws.clone());
+        }
+        self.aliases.push((field, aws));
+    }
+
+    /// Reads the fields of the nested table `name` as fields of this one: the AWS shape nests them
+    /// (`auto_scaling_group_provider = { managed_scaling = … }`) where the scenario flattens them. A field
+    /// given both here and inside `name` is an error.
+    pub fn flatten(&mut self, cx: &mut Cx, name: &str) {
+        let Some(node) = self.get(name) else {
+            return;
+        };
+        let Kind::Table(inner) = &node.kind else {
+            type_error(cx, node, &format!("a table for `{name}`"), None);
+            return;
+        };
+        for entry in inner {
+            if let Some((outer, _)) = self.entries.iter().find(|(k, _)| k.name == entry.0.name) {
+                let at = cx.sources.location(outer.source, outer.span.start);
+                cx.error(
+                    &entry.0,
+                    format!("`{}` is given twice (also at {at})", entry.0.name),
+                    Some(format!("keep it either in `{name}` or beside it")),
+                );
+                continue;
+            }
+            self.entries.push(entry);
+            self.used.push(false);
+        }
+    }
+
+    /// Accepts `names` (snake_case) without reading them and without a note: members that describe a
+    /// resource rather than configure it (the `revision` or `status` of describe output).
+    pub fn skip(&mut self, names: &[&str]) {
+        for name in names {
+            self.get(name);
+        }
     }
 
     /// The value of a required field; its absence is reported at the table.

@@ -45,8 +45,8 @@ pub const HEALTH_CHECK_START_PERIOD: (u32, u32, u32) = (0, 300, 0);
 /// `stopTimeout` range on Fargate, seconds (ECS-SEMANTICS §2.2).
 pub const STOP_TIMEOUT_FARGATE: (u32, u32) = (2, 120);
 
-/// TaskDefinition / RegisterTaskDefinition members the simulator does not model (snake_case; AWS JSON uses
-/// their camelCase), including the read-only members of describe-task-definition output.
+/// RegisterTaskDefinition members the simulator does not model (snake_case; AWS JSON uses their camelCase).
+/// The read-only members of describe output are skipped silently ([`aws_json::DESCRIBE_ONLY_FIELDS`]).
 pub const IGNORED_TASK_FIELDS: &[&str] = &[
     "task_role_arn",
     "execution_role_arn",
@@ -131,6 +131,7 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>) -> Vec<TaskDefinition> {
         } else {
             Table::new(cx, item, "[[task_definitions]] entry").map(|mut t| {
                 let td = read_definition(cx, &mut t);
+                t.skip(aws_json::DESCRIBE_ONLY_FIELDS);
                 t.finish(cx, IGNORED_TASK_FIELDS);
                 td
             })
