@@ -10,9 +10,12 @@
 //! Problems are [`Diagnostic`]s with file, line, column, the offending text and a hint; a load reports all
 //! of them, in file order. Things worth knowing that do not stop a run are [`Note`]s: each AWS field that is
 //! accepted but not modelled (once per field name), and each section that is validated but not simulated
-//! yet (once per section). Every `[[variants]]` entry is applied to a copy of the tree and validated too, so
-//! `validate` catches a variant that would fail in `compare`; its problems are reported at the variant.
+//! yet (once per section), and the [`advice`] about a valid scenario whose tasks could not run (a task larger
+//! than every instance the cluster launches, a `memberOf` that matches none of them, …). Every
+//! `[[variants]]` entry is applied to a copy of the tree and validated too, so `validate` catches a variant
+//! that would fail in `compare`; its problems are reported at the variant.
 
+pub mod advice;
 pub mod auto_scaling_groups;
 pub mod aws_json;
 pub mod capacity_providers;
@@ -146,6 +149,7 @@ pub fn load_str(
     if !cx.diags.is_empty() {
         return Err(finish_diagnostics(&cx, cx.diags.clone()));
     }
+    advice::advise(&mut cx, &tree, &scenario);
     let mut notes = cx.notes.clone();
     notes.sort_by_key(|n| note_order(&cx, n));
     Ok(Loaded {

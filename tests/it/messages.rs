@@ -148,3 +148,134 @@ fn notes_of(name: &str) -> String {
 fn notes_for_an_imported_describe_task_definition_output_name_only_ignored_settings() {
     insta::assert_snapshot!(notes_of("aws-cli-task-definition.toml"));
 }
+
+/// The notes of scenario `text` (TOML), as `validate` prints them.
+fn notes_of_text(text: &str) -> String {
+    load_toml(text)
+        .notes
+        .iter()
+        .map(|n| format!("note: {}: {}\n", n.location, n.message))
+        .collect()
+}
+
+// The advice of src/scenario/advice.rs: what would keep tasks from running, said before the run.
+#[test]
+fn notes_say_which_tasks_can_never_be_placed_and_why() {
+    let text = r#"name = "advice"
+[simulation]
+duration = "1h"
+[[auto_scaling_groups]]
+name = "compute"
+instance_types = ["c5.xlarge", "m5.2xlarge"]
+min_size = 1
+max_size = 1
+availability_zones = ["us-east-1a"]
+attributes = { team = "red" }
+[[auto_scaling_groups]]
+name = "memory"
+instance_types = ["r5.large", "m6g.large", "t3.micro"]
+min_size = 1
+max_size = 1
+availability_zones = ["us-east-1b", "us-east-1c"]
+[[task_definitions]]
+family = "huge"
+cpu = 16384
+memory = 65536
+container_definitions = [{ name = "huge", image = "huge:1" }]
+[[task_definitions]]
+family = "wide"
+cpu = 8192
+container_definitions = [{ name = "wide", image = "wide:1", memory = 1024 }]
+[[task_definitions]]
+family = "mixed"
+cpu = 4096
+memory = 12288
+container_definitions = [{ name = "mixed", image = "mixed:1" }]
+[[task_definitions]]
+family = "arm"
+runtime_platform = { cpu_architecture = "ARM64" }
+container_definitions = [{ name = "arm", image = "arm:1", memory = 256 }]
+[[task_definitions]]
+family = "windows"
+container_definitions = [{ name = "w", image = "w:1", memory = 256 }]
+placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.os-type == windows" }]
+[[task_definitions]]
+family = "small"
+container_definitions = [{ name = "small", image = "small:1", memory = 9000 }]
+[[services]]
+name = "huge"
+task_definition = "huge"
+desired_count = 1
+[[services]]
+name = "wide"
+task_definition = "wide"
+desired_count = 1
+[[services]]
+name = "mixed"
+task_definition = "mixed"
+desired_count = 1
+[[services]]
+name = "arm"
+task_definition = "arm"
+scheduling_strategy = "DAEMON"
+[[services]]
+name = "windows"
+task_definition = "windows"
+desired_count = 1
+[[services]]
+name = "blue"
+task_definition = "small"
+desired_count = 1
+placement_constraints = [{ type = "memberOf", expression = "attribute:team == blue and attribute:ecs.instance-type =~ c5.*" }]
+[[services]]
+name = "red-only"
+task_definition = "small"
+desired_count = 1
+placement_constraints = [{ type = "memberOf", expression = "attribute:team == red" }]
+[[services]]
+name = "waits-for-web"
+task_definition = "small"
+desired_count = 1
+placement_constraints = [{ type = "memberOf", expression = "attribute:team == blue or task:group == service:web" }]
+[[scheduled_tasks]]
+name = "nightly"
+schedule = "rate(1 hour)"
+task_definition = "small"
+placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.availability-zone == us-east-1a" }]
+[[events]]
+at = "1m"
+run_task = { task_definition = "small", placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.availability-zone in [us-east-1d, us-east-1e]" }] }
+[[variants]]
+name = "more"
+set = { "services.huge.desired_count" = 2 }
+"#;
+    insta::assert_snapshot!(notes_of_text(text));
+}
+
+#[test]
+fn a_service_on_ec2_in_a_cluster_without_auto_scaling_groups_is_noted() {
+    let text = r#"name = "no-instances"
+[simulation]
+duration = "1h"
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:1", memory = 256 }]
+[[task_definitions]]
+family = "fg"
+cpu = 256
+memory = 512
+network_mode = "awsvpc"
+requires_compatibilities = ["FARGATE"]
+container_definitions = [{ name = "fg", image = "fg:1" }]
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 2
+[[services]]
+name = "on-fargate"
+task_definition = "fg"
+desired_count = 2
+launch_type = "FARGATE"
+"#;
+    insta::assert_snapshot!(notes_of_text(text));
+}
