@@ -260,7 +260,16 @@ fn validate<'n>(
     };
     let name = top.req_str(cx, "name").unwrap_or_default();
     let description = top.str(cx, "description").unwrap_or_default();
-    let simulation = simulation::read(cx, top.get("simulation"), root);
+    let simulation_node = top.get("simulation");
+    if simulation_node.is_none() {
+        top.absent_fields(
+            cx,
+            &["simulation"],
+            "missing required section [simulation]",
+            "add [simulation] with at least duration = \"1h\"",
+        );
+    }
+    let simulation = simulation::read(cx, simulation_node);
     let (mut cluster, strategy_node) = cluster::read(cx, top.get("cluster"), &simulation);
     let instance_types = instance_types::read(cx, top.get("instance_types"));
     let auto_scaling_groups = auto_scaling_groups::read(

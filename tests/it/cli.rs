@@ -251,3 +251,32 @@ fn validate_ends_its_summary_line_before_printing_any_note() {
     assert!(text.ends_with('\n'));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn run_prints_advice_as_notes_and_still_exits_0() {
+    let dir = temp_dir("advice-run");
+    let scenario = dir.join("big.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "{}[[task_definitions]]\nfamily = \"big\"\nmemory = 16384\ncontainer_definitions = [{{ name = \"big\", image = \"big:1\" }}]\n[[services]]\nname = \"big\"\ntask_definition = \"big\"\ndesired_count = 1\n",
+            cluster("m5.large", 1)
+        ),
+    )
+    .unwrap();
+    let out = ecsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("big.toml:19:19: task definition big:1 reserves 16384 MiB of memory; the largest instance the cluster can launch, m5.large, registers"),
+        "{stderr}"
+    );
+    assert!(stderr.lines().any(|l| l.starts_with("note: ")), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -279,3 +279,15 @@ launch_type = "FARGATE"
 "#;
     insta::assert_snapshot!(notes_of_text(text));
 }
+
+#[test]
+fn a_misspelt_section_is_reported_instead_of_the_missing_section() {
+    let text = "name = \"typo\"\n[simulaton]\nduration = \"1h\"\n";
+    insta::assert_snapshot!(problems("section.toml", text), @r"
+    section.toml:2:2: error: unknown field `simulaton` in the scenario
+      | [simulaton]
+      |  ^^^^^^^^^
+      = help: did you mean `simulation`? (missing required section [simulation])
+    1 problem found
+    ");
+}
