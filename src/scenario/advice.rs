@@ -3,7 +3,7 @@
 //! The section readers answer "is this a valid scenario?"; this module answers "will its tasks run?". AWS
 //! accepts a service whose task is larger than any instance, or whose `memberOf` names an instance type the
 //! cluster never launches; the run then places nothing and the user learns why only from `events.csv`. So,
-//! once a load has no problem left, [`advise`] looks at the whole validated [`Scenario`] (every group, type and
+//! once a load has no problem left, `advise` looks at the whole validated [`Scenario`] (every group, type and
 //! constraint at once, which no single section reader sees) and adds [`Note`](super::Note)s, which print with
 //! `validate`, `run` and `explain` and never stop a run:
 //!

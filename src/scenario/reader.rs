@@ -527,9 +527,12 @@ impl<'n> Table<'n> {
         self.camel
     }
 
-    /// Renames the table in messages (once its name is known).
+    /// Renames the table in messages (once its name is known). A description whose name is empty (two
+    /// backticks in a row: the name field is missing) keeps the generic one, such as `[[services]] entry`.
     pub fn set_what(&mut self, what: String) {
-        self.what = what;
+        if !what.contains("``") {
+            self.what = what;
+        }
     }
 
     /// The name of the table in messages.
@@ -678,8 +681,15 @@ impl<'n> Table<'n> {
                 continue;
             }
             let meant = did_you_mean::suggest(&key.name, self.known.iter().map(String::as_str));
+            // The field meant, under its scenario name when the misspelling is of its AWS name.
+            let field = meant.map(|m| {
+                self.aliases
+                    .iter()
+                    .find(|(_, aws)| aws == m)
+                    .map_or(m, |(field, _)| field.as_str())
+            });
             let caused =
-                meant.and_then(|m| self.absent.iter().find(|a| a.fields.iter().any(|f| f == m)));
+                field.and_then(|f| self.absent.iter().find(|a| a.fields.iter().any(|g| g == f)));
             let hint = match (meant, caused) {
                 (Some(m), Some(absence)) => {
                     cx.diags.retain(|d| *d != absence.problem);
@@ -858,5 +868,65 @@ mod tests {
                 .unwrap()
                 .starts_with("durations carry a unit: \"90s\"")
         );
+    }
+
+    #[test]
+    fn a_misspelling_of_an_absent_field_replaces_the_problem_of_its_absence() {
+        let (mut cx, node) = cx_with("servce_name = \"web\"\ndesird_count = 1\n");
+        let mut t = Table::new(&mut cx, &node, "[[services]] entry").unwrap();
+        t.alias(&mut cx, "name", "service_name");
+        let name = t.req_str(&mut cx, "name").unwrap_or_default();
+        t.set_what(format!("service `{name}`"));
+        t.required(&mut cx, "desired_count");
+        assert_eq!(cx.diags.len(), 2, "both fields are missing so far");
+        t.finish(&mut cx, &[]);
+        let got: Vec<(&str, Option<&str>)> = cx
+            .diags
+            .iter()
+            .map(|d| (d.message.as_str(), d.hint.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "unknown field `servce_name` in [[services]] entry",
+                    Some("did you mean `service_name`? (it is a required field)")
+                ),
+                (
+                    "unknown field `desird_count` in [[services]] entry",
+                    Some("did you mean `desired_count`? (it is a required field)")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_aws_alias_reads_as_the_field_and_giving_both_is_an_error() {
+        let (mut cx, node) = cx_with("service_name = \"web\"\n");
+        let mut t = Table::new(&mut cx, &node, "s").unwrap();
+        t.alias(&mut cx, "name", "service_name");
+        assert_eq!(t.str(&mut cx, "name").as_deref(), Some("web"));
+        assert_eq!(t.key("name").map(|k| k.name.as_str()), Some("service_name"));
+        t.finish(&mut cx, &[]);
+        assert!(cx.diags.is_empty());
+        let (mut cx, node) = cx_with("name = \"a\"\nservice_name = \"b\"\n");
+        let mut t = Table::new(&mut cx, &node, "s").unwrap();
+        t.alias(&mut cx, "name", "service_name");
+        assert_eq!(t.str(&mut cx, "name").as_deref(), Some("a"));
+        t.finish(&mut cx, &[]);
+        assert_eq!(cx.diags.len(), 1);
+        assert_eq!((cx.diags[0].line, cx.diags[0].column), (2, 1));
+    }
+
+    #[test]
+    fn a_flattened_nested_table_is_read_as_fields_of_its_parent() {
+        let (mut cx, node) = cx_with("a = 1\nnest = { b = 2, a = 3 }\n");
+        let mut t = Table::new(&mut cx, &node, "s").unwrap();
+        t.flatten(&mut cx, "nest");
+        assert_eq!(t.u32(&mut cx, "a", 0, 9), Some(1));
+        assert_eq!(t.u32(&mut cx, "b", 0, 9), Some(2));
+        t.finish(&mut cx, &[]);
+        assert_eq!(cx.diags.len(), 1, "`a` is given twice");
+        assert!(cx.diags[0].message.starts_with("`a` is given twice"));
     }
 }
