@@ -59,15 +59,6 @@ pub const IGNORED_TASK_FIELDS: &[&str] = &[
     "ephemeral_storage",
     "enable_fault_injection",
     "trusted_execution_configuration",
-    "task_definition_arn",
-    "revision",
-    "status",
-    "requires_attributes",
-    "compatibilities",
-    "registered_at",
-    "deregistered_at",
-    "delete_requested_at",
-    "registered_by",
 ];
 
 /// ContainerDefinition members the simulator does not model (snake_case).
