@@ -28,9 +28,11 @@
 //! ([`crate::ecs::query`]) against a view of each instance that records whether the evaluation read anything
 //! known only at run time: `task:group`, `runningTasksCount`, `agentConnected`, `agentVersion`,
 //! `ec2InstanceId`, `registeredAt`, or a built-in attribute not listed above (AMI, VPC, subnet ids). An
-//! evaluation that read none of them is exact; one that did counts as "could match". Notes come in a fixed
-//! order (services, task definitions, events, scheduled tasks, file order within each) and are sorted by
-//! location with every other note.
+//! evaluation that read none of them is exact; one that did counts as "could match". The integration tests
+//! (`tests/it/advice.rs`) run each decidable case and check that placement agrees.
+//!
+//! Notes are made in a fixed order (services, `run_task` events, scheduled tasks, task definitions, groups,
+//! variants; file order within each), then sorted by location with every other note.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
