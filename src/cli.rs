@@ -136,9 +136,10 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             let Some(loaded) = load(&scenario, &set)? else {
                 return Ok(Outcome::BadInput);
             };
-            print_notes(&loaded);
             let s = &loaded.scenario;
-            println!(
+            let mut stdout = std::io::stdout().lock();
+            writeln!(
+                stdout,
                 "{}: valid scenario {:?}: {} task definitions, {} services, {} Auto Scaling groups, {} events, {} checks",
                 scenario.display(),
                 s.name,
@@ -147,7 +148,10 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
                 s.auto_scaling_groups.len(),
                 s.events.len(),
                 s.checks.len()
-            );
+            )?;
+            stdout.flush()?;
+            drop(stdout);
+            print_notes(&loaded);
             Ok(Outcome::Ok)
         }
         Command::Explain {
@@ -274,6 +278,9 @@ fn load(path: &Path, set: &[String]) -> anyhow::Result<Option<Loaded>> {
 fn print_diagnostics(d: &Diagnostics) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!("{}", d.render(color));
+    if d.is_unreadable_file() {
+        return;
+    }
     let n = d.0.len();
     eprintln!(
         "error: {n} problem{} found; nothing was run or written",

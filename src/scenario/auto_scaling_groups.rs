@@ -71,6 +71,7 @@ const IGNORED: &[&str] = &[
     "skip_zonal_shift_validation",
     "capacity_reservation_specification",
     "instance_lifecycle_policy",
+    "operator",
 ];
 
 /// Reads every group.
@@ -91,8 +92,9 @@ pub(super) fn read(
         let Some(mut t) = Table::new(cx, item, "[[auto_scaling_groups]] entry") else {
             continue;
         };
+        t.alias(cx, "name", "auto_scaling_group_name");
         let name = t.req_str(cx, "name").unwrap_or_default();
-        if let Some(n) = item.get("name") {
+        if let Some(n) = t.get("name") {
             names.push((name.clone(), n));
         }
         t.set_what(format!("auto scaling group `{name}`"));

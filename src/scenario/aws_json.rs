@@ -4,17 +4,35 @@
 //! Accepts the input of `aws ecs register-task-definition --cli-input-json` and the output of
 //! `aws ecs describe-task-definition` (its `taskDefinition` wrapper, with `tags` beside it), camelCase as AWS
 //! writes them. The path is relative to the scenario file's directory. The JSON file becomes a source of its
-//! own, so errors point into it with its own `file:line:column`. Members without effect on the simulation
-//! (`command`, `logConfiguration`, `taskDefinitionArn`, `status`, `revision`, …) are noted once each and
-//! ignored; the revision comes from the scenario's order, not from the file.
+//! own, so errors point into it with its own `file:line:column`. Settings without effect on the simulation
+//! (`command`, `logConfiguration`, `taskRoleArn`, …) are noted once each and ignored. The read-only members
+//! that describe output adds ([`DESCRIBE_ONLY_FIELDS`]: `taskDefinitionArn`, `revision`, `status`, …) describe
+//! the registered resource rather than configure it, so they are skipped without a note; the revision comes
+//! from the scenario's order, not from the file.
 
 use std::path::Path;
 
+use super::diagnostics::Syntax;
 use super::json_source;
 use super::model::TaskDefinition;
 use super::reader::{self, Cx, Table};
 use super::task_definitions::{self, IGNORED_TASK_FIELDS};
 use super::tree::Node;
+
+/// The TaskDefinition members of `aws ecs describe-task-definition` output that RegisterTaskDefinition does
+/// not take (snake_case): read-only facts about the registered revision, skipped without a note, inline or in
+/// a JSON file.
+pub const DESCRIBE_ONLY_FIELDS: &[&str] = &[
+    "task_definition_arn",
+    "revision",
+    "status",
+    "requires_attributes",
+    "compatibilities",
+    "registered_at",
+    "deregistered_at",
+    "delete_requested_at",
+    "registered_by",
+];
 
 /// Imports the task definition named by the `file` value `file_node`.
 pub(super) fn import(cx: &mut Cx, file_node: &Node) -> Option<TaskDefinition> {
@@ -31,7 +49,9 @@ pub(super) fn import(cx: &mut Cx, file_node: &Node) -> Option<TaskDefinition> {
             return None;
         }
     };
-    let source = cx.sources.add(&path.display().to_string(), &text);
+    let source = cx
+        .sources
+        .add_with_syntax(&path.display().to_string(), &text, Syntax::AwsJson);
     let root = match json_source::parse_document(source, &text) {
         Ok(root) => root,
         Err(e) => {
@@ -39,7 +59,7 @@ pub(super) fn import(cx: &mut Cx, file_node: &Node) -> Option<TaskDefinition> {
                 source,
                 e.span,
                 format!("JSON syntax error: {}", e.message),
-                None,
+                e.hint,
             );
             return None;
         }
@@ -58,6 +78,7 @@ pub(super) fn import(cx: &mut Cx, file_node: &Node) -> Option<TaskDefinition> {
 fn read(cx: &mut Cx, t: Table) -> TaskDefinition {
     let mut t = t.camel_case();
     let td = task_definitions::read_definition(cx, &mut t);
+    t.skip(DESCRIBE_ONLY_FIELDS);
     t.finish(cx, IGNORED_TASK_FIELDS);
     td
 }

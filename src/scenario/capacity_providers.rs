@@ -75,6 +75,8 @@ pub(super) fn read(
             names.push((name.clone(), n));
         }
         t.set_what(format!("capacity provider `{name}`"));
+        t.flatten(cx, "auto_scaling_group_provider");
+        t.alias(cx, "auto_scaling_group", "auto_scaling_group_arn");
         let group_node = t.required(cx, "auto_scaling_group");
         let group = group_node.and_then(|n| reader::resolve(cx, n, asgs, "auto scaling group"));
         if let (Some(g), Some(n)) = (group, group_node) {

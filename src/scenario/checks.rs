@@ -123,14 +123,15 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, services: &[String]) -> Vec
         let min = min_node.and_then(|n| reader::number(cx, n, f64::MIN, f64::MAX));
         let max_node = t.get("max");
         let max = max_node.and_then(|n| reader::number(cx, n, f64::MIN, f64::MAX));
-        t.finish(cx, &[]);
         if min_node.is_none() && max_node.is_none() {
-            cx.error(
-                item,
+            t.absent_fields(
+                cx,
+                &["min", "max"],
                 format!("check {i} has neither `min` nor `max`"),
-                Some("add min = … and/or max = …".into()),
+                "add min = … and/or max = …",
             );
         }
+        t.finish(cx, &[]);
         if let (Some(lo), Some(hi), Some(n)) = (min, max, max_node)
             && lo > hi
         {

@@ -34,6 +34,7 @@ pub(super) fn read<'n>(
     let Some(mut t) = node.and_then(|n| Table::new(cx, n, "[cluster]")) else {
         return (cluster, None);
     };
+    t.alias(cx, "name", "cluster_name");
     if let Some(n) = t.get("name")
         && let Some(name) = reader::string(cx, n)
     {

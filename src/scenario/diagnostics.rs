@@ -5,6 +5,11 @@
 //! 1-based line and column numbers (columns count characters, not bytes), and the two renderings: a plain one
 //! for logs and tests, and miette's graphical one for a terminal. It ignores what the problems mean; the
 //! section readers decide that.
+//!
+//! Hints are written once, in TOML (`add desired_count = …`). A problem located in a JSON source gets its hint
+//! in JSON syntax (`add "desired_count": …`), and in an AWS JSON task definition with camelCase keys
+//! (`"memoryReservation": 512`), so that what the hint says to write can be pasted where the problem is
+//! ([`Syntax::hint`]).
 
 use std::fmt;
 use std::ops::Range;
@@ -13,12 +18,100 @@ use std::sync::Arc;
 /// Index of a source text in [`Sources`].
 pub type SourceId = usize;
 
+/// The syntax a source is written in, which decides how hints show what to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// A TOML scenario, or a `--set` argument.
+    Toml,
+    /// A JSON scenario (same snake_case keys as TOML).
+    Json,
+    /// A native AWS JSON task definition (camelCase keys).
+    AwsJson,
+}
+
+impl Syntax {
+    /// The syntax of a file named `name`: JSON when it ends in `.json` (any case), else TOML.
+    pub fn of_file(name: &str) -> Syntax {
+        if name.to_ascii_lowercase().ends_with(".json") {
+            Syntax::Json
+        } else {
+            Syntax::Toml
+        }
+    }
+
+    /// `hint`, written in TOML, in this syntax: `key = value` becomes `"key": value` (`"keyName": value` in
+    /// AWS JSON), `[section]` becomes `"section": { … }` and `[[section]]` becomes `"section": [{ … }]`.
+    /// Everything else (prose, values, `==` in expressions) is kept.
+    pub fn hint(self, hint: &str) -> String {
+        if self == Syntax::Toml {
+            return hint.to_string();
+        }
+        let camel = self == Syntax::AwsJson;
+        let chars: Vec<char> = hint.chars().collect();
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let mut out = String::with_capacity(hint.len() + 16);
+        let mut i = 0;
+        while i < chars.len() {
+            let boundary = i == 0 || matches!(chars[i - 1], ' ' | '{' | '(' | '`' | ',');
+            if boundary && chars[i] == '[' {
+                let depth = if chars.get(i + 1) == Some(&'[') { 2 } else { 1 };
+                let start = i + depth;
+                let end = (start..chars.len())
+                    .find(|&j| !(chars[j].is_ascii_lowercase() || chars[j] == '_'))
+                    .unwrap_or(chars.len());
+                let name: String = chars[start..end].iter().collect();
+                let closes = (0..depth).all(|k| chars.get(end + k) == Some(&']'));
+                if closes && !name.is_empty() && name != "true" && name != "false" {
+                    let body = if depth == 2 { "[{ … }]" } else { "{ … }" };
+                    out.push_str(&format!("\"{name}\": {body}"));
+                    i = end + depth;
+                    continue;
+                }
+            }
+            if boundary && (chars[i] == '"' || chars[i].is_ascii_alphabetic() || chars[i] == '_') {
+                let end = if chars[i] == '"' {
+                    (i + 1..chars.len())
+                        .find(|&j| chars[j] == '"' && chars[j - 1] != '\\')
+                        .map(|j| j + 1)
+                } else {
+                    Some(
+                        (i..chars.len())
+                            .find(|&j| !ident(chars[j]))
+                            .unwrap_or(chars.len()),
+                    )
+                };
+                if let Some(end) = end {
+                    let assigns = chars.get(end..end + 3) == Some(&[' ', '=', ' '][..])
+                        && chars.get(end + 3) != Some(&'=');
+                    if assigns {
+                        let key: String = chars[i..end].iter().collect();
+                        if key.starts_with('"') {
+                            out.push_str(&key);
+                        } else if camel {
+                            out.push_str(&format!("\"{}\"", super::reader::snake_to_camel(&key)));
+                        } else {
+                            out.push_str(&format!("\"{key}\""));
+                        }
+                        out.push_str(": ");
+                        i = end + 3;
+                        continue;
+                    }
+                }
+            }
+            out.push(chars[i]);
+            i += 1;
+        }
+        out
+    }
+}
+
 /// One source text and the byte offset of each of its lines.
 #[derive(Clone, Debug)]
 struct SourceFile {
     name: String,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    syntax: Syntax,
 }
 
 /// Every text a load has read, so that any span can be turned into `file:line:column`.
@@ -28,14 +121,21 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// Adds a text under `name` (a path as the user wrote it, or `--set`) and returns its id.
+    /// Adds a text under `name` (a path as the user wrote it, or `--set`) and returns its id; its syntax is
+    /// [`Syntax::of_file`].
     pub fn add(&mut self, name: &str, text: &str) -> SourceId {
+        self.add_with_syntax(name, text, Syntax::of_file(name))
+    }
+
+    /// Adds a text written in `syntax`.
+    pub fn add_with_syntax(&mut self, name: &str, text: &str, syntax: Syntax) -> SourceId {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         self.files.push(SourceFile {
             name: name.to_string(),
             text: Arc::from(text),
             line_starts,
+            syntax,
         });
         self.files.len() - 1
     }
@@ -74,7 +174,7 @@ impl Sources {
         format!("{}:{line}:{column}", self.name(id))
     }
 
-    /// A diagnostic at `span` of source `id`.
+    /// A diagnostic at `span` of source `id`; `hint` is written in TOML and shown in the source's syntax.
     pub fn diagnostic(
         &self,
         id: SourceId,
@@ -93,7 +193,7 @@ impl Sources {
             span: start..end,
             message: message.into(),
             snippet: file.text[start..end].to_string(),
-            hint,
+            hint: hint.map(|h| file.syntax.hint(&h)),
             text: Arc::clone(&file.text),
         }
     }
@@ -150,8 +250,31 @@ impl PartialEq for Diagnostic {
 }
 
 impl Diagnostic {
-    /// `file:line:col: error: message`, the source line with carets under the span, and `= help: hint`.
+    /// A problem with the file as a whole (it cannot be read): no line, column or excerpt.
+    pub fn about_file(file: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            span: 0..0,
+            message: message.into(),
+            snippet: String::new(),
+            hint: None,
+            text: Arc::from(""),
+        }
+    }
+
+    /// Whether the problem is about the file as a whole rather than a place in it.
+    pub fn is_about_file(&self) -> bool {
+        self.line == 0
+    }
+
+    /// `file:line:col: error: message`, the source line with carets under the span, and `= help: hint`; for a
+    /// problem about the whole file, the one line `error: message`.
     pub fn render_plain(&self) -> String {
+        if self.is_about_file() {
+            return format!("error: {}\n", self.message);
+        }
         let mut out = format!(
             "{}:{}:{}: error: {}\n",
             self.file, self.line, self.column, self.message
@@ -181,8 +304,11 @@ impl Diagnostic {
         out
     }
 
-    /// `file:line:column`.
+    /// `file:line:column` (only `file` for a problem about the whole file).
     pub fn location(&self) -> String {
+        if self.is_about_file() {
+            return self.file.clone();
+        }
         format!("{}:{}:{}", self.file, self.line, self.column)
     }
 }
@@ -202,12 +328,22 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Whether the load failed before reading anything: the only problem is that the file cannot be read.
+    /// Such a failure is rendered as one plain line.
+    pub fn is_unreadable_file(&self) -> bool {
+        matches!(self.0.as_slice(), [d] if d.is_about_file())
+    }
+
     /// All diagnostics, one after another: miette's graphical form when `color` (a terminal), else the plain
-    /// form of [`Diagnostic::render_plain`]. Both show `file:line:column`.
+    /// form of [`Diagnostic::render_plain`]. Both show `file:line:column`. A file that cannot be read is the
+    /// single line `error: …`.
     pub fn render(&self, color: bool) -> String {
+        if self.is_unreadable_file() {
+            return self.0[0].render_plain();
+        }
         let mut out = String::new();
         for d in &self.0 {
-            if color {
+            if color && !d.is_about_file() {
                 let handler =
                     miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
                         .with_width(100);
@@ -361,5 +497,59 @@ mod tests {
         assert!(out.contains("s.toml:1:8"), "{out}");
         assert!(out.contains("write an integer"), "{out}");
         assert!(out.ends_with("1 problem found\n"), "{out}");
+    }
+
+    #[test]
+    fn json_hints_write_keys_as_json_members_and_keep_everything_else() {
+        let json = |h: &str| Syntax::Json.hint(h);
+        assert_eq!(
+            json("add `desired_count = …`"),
+            "add `\"desired_count\": …`"
+        );
+        assert_eq!(
+            json("write { frequency = \"<5%\" } or { rate_per_hour = 0.001 }"),
+            "write { \"frequency\": \"<5%\" } or { \"rate_per_hour\": 0.001 }"
+        );
+        assert_eq!(
+            json("write set = { \"services.web.desired_count\" = 6 }"),
+            "write \"set\": { \"services.web.desired_count\": 6 }"
+        );
+        assert_eq!(
+            json("add [simulation] with duration = \"1h\"; add a [[task_definitions]] entry"),
+            "add \"simulation\": { … } with \"duration\": \"1h\"; add a \"task_definitions\": [{ … }] entry"
+        );
+        for kept in [
+            "write attribute:ecs.instance-type == t2.small",
+            "write CPU units as an integer (1024 = 1 vCPU)",
+            "write [true] or [\"a\"]",
+            "make min_size ≤ max_size",
+        ] {
+            assert_eq!(json(kept), kept);
+        }
+    }
+
+    #[test]
+    fn aws_json_hints_use_camel_case_keys_and_toml_hints_are_unchanged() {
+        assert_eq!(
+            Syntax::AwsJson.hint("write host_port = 80, or leave it out"),
+            "write \"hostPort\": 80, or leave it out"
+        );
+        assert_eq!(Syntax::Toml.hint("add `a_b = …`"), "add `a_b = …`");
+        assert_eq!(Syntax::of_file("dir/S.JSON"), Syntax::Json);
+        assert_eq!(Syntax::of_file("--set"), Syntax::Toml);
+    }
+
+    #[test]
+    fn a_problem_about_the_whole_file_renders_as_one_plain_line() {
+        let d = Diagnostics(vec![Diagnostic::about_file(
+            "nope.toml",
+            "scenario file `nope.toml` does not exist",
+        )]);
+        assert!(d.is_unreadable_file());
+        assert_eq!(
+            d.render(false),
+            "error: scenario file `nope.toml` does not exist\n"
+        );
+        assert_eq!(d.render(true), d.render(false));
     }
 }

@@ -5,6 +5,10 @@
 //! `spot_interruption` needs a spot group; `az_outage` a zone of the cluster. `az_outage`,
 //! `spot_interruption` and `fargate_capacity_shortage` are validated but not simulated yet (one note per
 //! kind). An event after the end of the run never happens and is noted.
+//!
+//! `update_service` and `run_task` accept every member of AWS's UpdateService and RunTask requests: those
+//! that change a service's settings ecsim models elsewhere (`placement_strategy`, …) are noted as not applied
+//! yet, the rest (`cluster`, networking, tags, …) as not modelled.
 
 use super::model::{
     AutoScalingGroup, EventAction, Market, ScenarioEvent, SchedulingStrategy, Service, Simulation,
@@ -26,6 +30,34 @@ pub const ACTIONS: [&str; 7] = [
     "az_outage",
     "spot_interruption",
     "fargate_capacity_shortage",
+];
+
+/// UpdateService members that ecsim models on a service but does not apply from an update yet (snake_case).
+pub const UPDATE_SERVICE_NOT_APPLIED: [&str; 7] = [
+    "capacity_provider_strategy",
+    "deployment_configuration",
+    "availability_zone_rebalancing",
+    "placement_constraints",
+    "placement_strategy",
+    "health_check_grace_period_seconds",
+    "load_balancers",
+];
+
+/// UpdateService members the simulator does not model (snake_case).
+pub const IGNORED_UPDATE_SERVICE_FIELDS: &[&str] = &[
+    "cluster",
+    "network_configuration",
+    "platform_version",
+    "deployment_controller",
+    "enable_execute_command",
+    "enable_ecs_managed_tags",
+    "propagate_tags",
+    "service_registries",
+    "service_connect_configuration",
+    "volume_configurations",
+    "vpc_lattice_configurations",
+    "gateway_connectors",
+    "monitoring",
 ];
 
 /// What events may refer to.
@@ -87,23 +119,17 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, env: &EventEnv) -> Vec<Scen
                 }
             }
         }
-        if present.len() != 1 {
-            let at_node = if present.len() > 1 {
-                t.get(present[1]).unwrap_or(item)
-            } else {
-                item
-            };
+        let hint = format!("give exactly one of: {}", ACTIONS.join(", "));
+        if present.is_empty() {
+            t.absent_fields(cx, &ACTIONS, format!("event {i} has no action"), hint);
+        } else if present.len() > 1 {
             cx.error(
-                at_node,
-                if present.is_empty() {
-                    format!("event {i} has no action")
-                } else {
-                    format!(
-                        "event {i} has {} actions; each event has exactly one",
-                        present.len()
-                    )
-                },
-                Some(format!("give exactly one of: {}", ACTIONS.join(", "))),
+                t.get(present[1]).unwrap_or(item),
+                format!(
+                    "event {i} has {} actions; each event has exactly one",
+                    present.len()
+                ),
+                Some(hint),
             );
         }
         t.finish(cx, &[]);
@@ -136,6 +162,18 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
     let mark = cx.diags.len();
     let action = match name {
         "update_service" => {
+            let mut not_applied = false;
+            for field in UPDATE_SERVICE_NOT_APPLIED {
+                if let Some(k) = t.key(field) {
+                    not_applied = true;
+                    t.get(field);
+                    cx.note_once(
+                        &format!("update_service:{field}"),
+                        k,
+                        format!("`{field}` in update_service is accepted but not applied yet: the service keeps the {field} it was created with"),
+                    );
+                }
+            }
             let names: Vec<String> = env.services.iter().map(|s| s.name.clone()).collect();
             let service = t
                 .required(cx, "service")
@@ -162,7 +200,11 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
                     k,
                 );
             }
-            if t.key("task_definition").is_none() && dc_node.is_none() && force != Some(true) {
+            if t.key("task_definition").is_none()
+                && dc_node.is_none()
+                && force != Some(true)
+                && !not_applied
+            {
                 cx.error(
                     n,
                     "update_service changes nothing",
@@ -253,6 +295,11 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
             }
         }
     };
-    t.finish(cx, &[]);
+    let ignored = match name {
+        "run_task" => scheduled_tasks::IGNORED_RUN_TASK_FIELDS,
+        "update_service" => IGNORED_UPDATE_SERVICE_FIELDS,
+        _ => &[],
+    };
+    t.finish(cx, ignored);
     (!cx.failed_since(mark)).then_some(action)
 }

@@ -56,10 +56,52 @@ impl Parser<'_> {
             .chars()
             .next()
             .map_or(0, char::len_utf8);
-        SyntaxError {
-            span: self.pos..self.pos + len,
-            message: message.to_string(),
+        SyntaxError::new(self.pos..self.pos + len, message)
+    }
+
+    /// `line L, column C` of byte `offset` (1-based; the column counts characters).
+    fn line_col(&self, offset: usize) -> String {
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        format!("line {line}, column {column}")
+    }
+
+    /// The error for the object or array opened at `start` (`open` is `{` or `[`) when the text ends, or a
+    /// bracket of the other kind closes, before its own closing bracket.
+    fn unclosed(&self, start: usize, open: char) -> SyntaxError {
+        let (what, close) = if open == '{' {
+            ("object", '}')
+        } else {
+            ("array", ']')
+        };
+        let message = match self.peek() {
+            None => format!("unclosed {what}: this `{open}` has no matching `{close}`"),
+            Some(c) => format!(
+                "unclosed {what}: this `{open}` is followed by `{}` at {} before its `{close}`",
+                c as char,
+                self.line_col(self.pos)
+            ),
+        };
+        SyntaxError::new(start..start + 1, message)
+            .with_hint(format!("add `{close}` where the {what} ends"))
+    }
+
+    /// After a `,` at `comma`: the error if the `,` is the last thing before the closing bracket `close`.
+    fn trailing_comma(&mut self, comma: usize, close: u8) -> Result<(), SyntaxError> {
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            let what = if close == b'}' { "member" } else { "element" };
+            return Err(SyntaxError::new(
+                comma..comma + 1,
+                format!("trailing comma: JSON allows no `,` after the last {what}"),
+            )
+            .with_hint(format!(
+                "remove this `,` (or add the missing {what} after it)"
+            )));
         }
+        Ok(())
     }
 
     fn node(&self, start: usize, kind: Kind) -> Node {
@@ -119,8 +161,10 @@ impl Parser<'_> {
         }
         loop {
             self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.error_here("expected a key in double quotes"));
+            match self.peek() {
+                Some(b'"') => {}
+                None | Some(b']') => return Err(self.unclosed(start, '{')),
+                Some(_) => return Err(self.error_here("expected a key in double quotes")),
             }
             let key_start = self.pos;
             let name = self.string()?;
@@ -130,25 +174,38 @@ impl Parser<'_> {
                 span: key_start..self.pos,
             };
             if entries.iter().any(|(k, _)| k.name == key.name) {
-                return Err(SyntaxError {
-                    span: key.span,
-                    message: format!("duplicate key `{}`", key.name),
-                });
+                return Err(SyntaxError::new(
+                    key.span,
+                    format!("duplicate key `{}`", key.name),
+                ));
             }
             self.skip_ws();
             if self.peek() != Some(b':') {
                 return Err(self.error_here("expected `:` after the key"));
             }
             self.pos += 1;
+            self.skip_ws();
+            if self.peek().is_none() {
+                return Err(self.unclosed(start, '{'));
+            }
             if let Some(value) = self.value(depth + 1)? {
                 entries.push((key, value));
             }
             self.skip_ws();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    self.pos += 1;
+                    self.trailing_comma(self.pos - 1, b'}')?;
+                }
                 Some(b'}') => {
                     self.pos += 1;
                     return Ok(self.node(start, Kind::Table(entries)));
+                }
+                None | Some(b']') => return Err(self.unclosed(start, '{')),
+                Some(b'"') => {
+                    return Err(self
+                        .error_here("expected `,` or `}`")
+                        .with_hint("add a `,` between two members"));
                 }
                 _ => return Err(self.error_here("expected `,` or `}`")),
             }
@@ -166,24 +223,35 @@ impl Parser<'_> {
         }
         loop {
             self.skip_ws();
+            if matches!(self.peek(), None | Some(b'}')) {
+                return Err(self.unclosed(start, '['));
+            }
             let item_start = self.pos;
             match self.value(depth + 1)? {
                 Some(v) => items.push(v),
                 None => {
-                    return Err(SyntaxError {
-                        span: item_start..self.pos,
-                        message: "`null` is not allowed in an array".into(),
-                    });
+                    return Err(SyntaxError::new(
+                        item_start..self.pos,
+                        "`null` is not allowed in an array",
+                    ));
                 }
             }
             self.skip_ws();
             match self.peek() {
-                Some(b',') => self.pos += 1,
+                Some(b',') => {
+                    self.pos += 1;
+                    self.trailing_comma(self.pos - 1, b']')?;
+                }
                 Some(b']') => {
                     self.pos += 1;
                     return Ok(self.node(start, Kind::Array(items)));
                 }
-                _ => return Err(self.error_here("expected `,` or `]`")),
+                None | Some(b'}') => return Err(self.unclosed(start, '[')),
+                _ => {
+                    return Err(self
+                        .error_here("expected `,` or `]`")
+                        .with_hint("add a `,` between two elements"));
+                }
             }
         }
     }
@@ -194,10 +262,7 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let Some(c) = self.text[self.pos..].chars().next() else {
-                return Err(SyntaxError {
-                    span: start..self.pos,
-                    message: "unterminated string".into(),
-                });
+                return Err(SyntaxError::new(start..self.pos, "unterminated string"));
             };
             match c {
                 '"' => {
@@ -274,10 +339,10 @@ impl Parser<'_> {
             self.pos += 1;
         }
         if self.pos == int_start || (self.bytes[int_start] == b'0' && self.pos - int_start > 1) {
-            return Err(SyntaxError {
-                span: start..self.pos.max(start + 1),
-                message: "invalid number".into(),
-            });
+            return Err(SyntaxError::new(
+                start..self.pos.max(start + 1),
+                "invalid number",
+            ));
         }
         let mut is_float = false;
         if self.peek() == Some(b'.') {
@@ -308,10 +373,10 @@ impl Parser<'_> {
         let text = &self.text[start..self.pos];
         let kind = match (is_float, text.parse::<i64>()) {
             (false, Ok(i)) => Kind::Integer(i),
-            _ => Kind::Float(text.parse::<f64>().map_err(|_| SyntaxError {
-                span: start..self.pos,
-                message: "invalid number".into(),
-            })?),
+            _ => Kind::Float(
+                text.parse::<f64>()
+                    .map_err(|_| SyntaxError::new(start..self.pos, "invalid number"))?,
+            ),
         };
         Ok(self.node(start, kind))
     }
@@ -364,5 +429,38 @@ mod tests {
     fn leading_zeros_and_bare_words_are_rejected() {
         assert!(parse_document(0, r#"{"a": 01}"#).is_err());
         assert!(parse_document(0, r#"{"a": FARGATE}"#).is_err());
+    }
+
+    #[test]
+    fn a_trailing_comma_is_reported_at_the_comma_with_how_to_fix_it() {
+        let e = parse_document(0, "{\"a\": 1,\n}").unwrap_err();
+        assert_eq!(e.span, 7..8);
+        assert_eq!(
+            e.message,
+            "trailing comma: JSON allows no `,` after the last member"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("remove this `,` (or add the missing member after it)")
+        );
+        let e = parse_document(0, "{\"a\": [1, 2, ]}").unwrap_err();
+        assert_eq!(e.span, 11..12);
+        assert!(e.message.ends_with("after the last element"), "{e:?}");
+    }
+
+    #[test]
+    fn an_unclosed_object_or_array_is_reported_where_it_was_opened() {
+        let e = parse_document(0, "{\"a\": {\"b\": 1\n").unwrap_err();
+        assert_eq!(e.span, 6..7);
+        assert_eq!(e.message, "unclosed object: this `{` has no matching `}`");
+        let e = parse_document(0, "{\"a\": [{\"b\": 1]}").unwrap_err();
+        assert_eq!(e.span, 7..8);
+        assert_eq!(
+            e.message,
+            "unclosed object: this `{` is followed by `]` at line 1, column 15 before its `}`"
+        );
+        let e = parse_document(0, "{\"a\": [1, 2").unwrap_err();
+        assert_eq!(e.span, 6..7);
+        assert_eq!(e.message, "unclosed array: this `[` has no matching `]`");
     }
 }

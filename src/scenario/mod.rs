@@ -10,9 +10,12 @@
 //! Problems are [`Diagnostic`]s with file, line, column, the offending text and a hint; a load reports all
 //! of them, in file order. Things worth knowing that do not stop a run are [`Note`]s: each AWS field that is
 //! accepted but not modelled (once per field name), and each section that is validated but not simulated
-//! yet (once per section). Every `[[variants]]` entry is applied to a copy of the tree and validated too, so
-//! `validate` catches a variant that would fail in `compare`; its problems are reported at the variant.
+//! yet (once per section), and the [`advice`] about a valid scenario whose tasks could not run (a task larger
+//! than every instance the cluster launches, a `memberOf` that matches none of them, …). Every
+//! `[[variants]]` entry is applied to a copy of the tree and validated too, so `validate` catches a variant
+//! that would fail in `compare`; its problems are reported at the variant.
 
+pub mod advice;
 pub mod auto_scaling_groups;
 pub mod aws_json;
 pub mod capacity_providers;
@@ -68,25 +71,29 @@ pub struct Loaded {
 }
 
 /// Reads, parses and validates the scenario at `path`, with `--set` overrides as typed (`PATH=VALUE`).
+/// A file that cannot be read is one problem about the whole file ([`Diagnostics::is_unreadable_file`]);
+/// a file that is not UTF-8 is a problem at its first invalid byte.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Loaded, Diagnostics> {
     let name = path.display().to_string();
-    let fail = |message: String, hint: &str| {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("scenario file `{name}` does not exist"),
+            _ => format!("cannot read scenario file `{name}`: {e}"),
+        };
+        Diagnostics(vec![Diagnostic::about_file(&name, message)])
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
         let mut sources = Sources::default();
-        let id = sources.add(&name, "");
+        let id = sources.add(&name, &lossy);
+        let replacement = char::REPLACEMENT_CHARACTER.len_utf8();
         Diagnostics(vec![sources.diagnostic(
             id,
-            0..0,
-            message,
-            Some(hint.to_string()),
+            at..at + replacement,
+            "the scenario file is not UTF-8: this byte is not valid UTF-8",
+            Some("save the file as UTF-8".to_string()),
         )])
-    };
-    let bytes = std::fs::read(path)
-        .map_err(|e| fail(format!("cannot read scenario file: {e}"), "check the path"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        fail(
-            format!("the scenario file is not UTF-8: {e}"),
-            "save the file as UTF-8",
-        )
     })?;
     let base_dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
     load_str(&name, &text, &base_dir, overrides)
@@ -118,7 +125,7 @@ pub fn load_str(
                 file,
                 e.span,
                 format!("{kind} syntax error: {}", e.message),
-                None,
+                e.hint,
             );
             for o in overrides {
                 let mut scratch = Node {
@@ -142,6 +149,7 @@ pub fn load_str(
     if !cx.diags.is_empty() {
         return Err(finish_diagnostics(&cx, cx.diags.clone()));
     }
+    advice::advise(&mut cx, &tree, &scenario);
     let mut notes = cx.notes.clone();
     notes.sort_by_key(|n| note_order(&cx, n));
     Ok(Loaded {
@@ -252,7 +260,16 @@ fn validate<'n>(
     };
     let name = top.req_str(cx, "name").unwrap_or_default();
     let description = top.str(cx, "description").unwrap_or_default();
-    let simulation = simulation::read(cx, top.get("simulation"), root);
+    let simulation_node = top.get("simulation");
+    if simulation_node.is_none() {
+        top.absent_fields(
+            cx,
+            &["simulation"],
+            "missing required section [simulation]",
+            "add [simulation] with at least duration = \"1h\"",
+        );
+    }
+    let simulation = simulation::read(cx, simulation_node);
     let (mut cluster, strategy_node) = cluster::read(cx, top.get("cluster"), &simulation);
     let instance_types = instance_types::read(cx, top.get("instance_types"));
     let auto_scaling_groups = auto_scaling_groups::read(

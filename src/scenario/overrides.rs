@@ -2,7 +2,8 @@
 //! so that validation sees the final values.
 //!
 //! PATH is dotted; a segment may be double-quoted to hold dots (`images."nginx:1.25".pull_time`). Lists are
-//! indexed by their elements' key: `name`, else `alarm_name`; `task_definitions` by `family:rev` or `family`
+//! indexed by their elements' key: `name` (or the AWS name it stands for, such as `service_name`), else
+//! `alarm_name`; `task_definitions` by `family:rev` or `family`
 //! (its latest revision; a definition imported from a file is found by the file's family, and only its `file`
 //! can be overridden); `scalable_targets` by `service`; any list by a zero-based index (`events.0.at`). A
 //! path into a missing table creates it, so `--set fargate.vcpu_quota=10` works without a `[fargate]`
@@ -203,7 +204,15 @@ fn element_keys(list: &str, items: &[Node], base_dir: &Path) -> Vec<Vec<String>>
     let field_order: &[&str] = if list == "scalable_targets" {
         &["service"]
     } else {
-        &["name", "alarm_name"]
+        // `name`, or the AWS member a section accepts for it (`Table::alias`).
+        &[
+            "name",
+            "alarm_name",
+            "service_name",
+            "auto_scaling_group_name",
+            "policy_name",
+            "scheduled_action_name",
+        ]
     };
     items
         .iter()

@@ -54,6 +54,14 @@ pub(super) fn constraint(
     let ty_node = t.required(cx, "type");
     let ty = ty_node.and_then(|n| reader::enumeration(cx, n, &["distinctInstance", "memberOf"]));
     let expr_node = t.get("expression");
+    if ty == Some("memberOf") && expr_node.is_none() {
+        t.absent_fields(
+            cx,
+            &["expression"],
+            "memberOf needs an `expression`",
+            "add expression = \"attribute:ecs.instance-type == t3.large\"",
+        );
+    }
     t.finish(cx, &[]);
     match ty? {
         "distinctInstance" => {
@@ -76,14 +84,7 @@ pub(super) fn constraint(
             Some(PlacementConstraint::DistinctInstance)
         }
         _ => {
-            let Some(e) = expr_node else {
-                cx.error(
-                    node,
-                    "memberOf needs an `expression`",
-                    Some("add expression = \"attribute:ecs.instance-type == t3.large\"".into()),
-                );
-                return None;
-            };
+            let e = expr_node?;
             let text = reader::string(cx, e)?;
             if text.chars().count() > MAX_MEMBER_OF_LEN {
                 cx.error(
@@ -143,34 +144,32 @@ fn strategy_item(cx: &mut Cx, node: &Node) -> Option<PlacementStrategy> {
         .required(cx, "type")
         .and_then(|n| reader::enumeration(cx, n, &["binpack", "spread", "random"]));
     let field = t.get("field");
+    match (ty, field) {
+        (Some("binpack"), None) => t.absent_fields(
+            cx,
+            &["field"],
+            "binpack needs a `field`",
+            "add field = \"memory\" or field = \"cpu\"",
+        ),
+        (Some("spread"), None) => t.absent_fields(
+            cx,
+            &["field"],
+            "spread needs a `field`",
+            "add field = \"attribute:ecs.availability-zone\" or field = \"instanceId\"",
+        ),
+        _ => {}
+    }
     t.finish(cx, &[]);
     match ty? {
         "binpack" => {
-            let Some(f) = field else {
-                cx.error(
-                    node,
-                    "binpack needs a `field`",
-                    Some("add field = \"memory\" or field = \"cpu\"".into()),
-                );
-                return None;
-            };
+            let f = field?;
             match reader::enumeration(cx, f, &["cpu", "memory"])? {
                 "cpu" => Some(PlacementStrategy::Binpack(BinpackField::Cpu)),
                 _ => Some(PlacementStrategy::Binpack(BinpackField::Memory)),
             }
         }
         "spread" => {
-            let Some(f) = field else {
-                cx.error(
-                    node,
-                    "spread needs a `field`",
-                    Some(
-                        "add field = \"attribute:ecs.availability-zone\" or field = \"instanceId\""
-                            .into(),
-                    ),
-                );
-                return None;
-            };
+            let f = field?;
             let s = reader::string(cx, f)?;
             if s == "instanceId" || s == "host" {
                 return Some(PlacementStrategy::Spread(SpreadField::InstanceId));

@@ -5,7 +5,9 @@
 //! default, so one load reports every problem. The placeholder values never escape: any diagnostic makes the
 //! load fail. [`Table::finish`] reports every key no getter asked for as unknown, with a did-you-mean among
 //! the names that were asked for — so the list of known fields is the code itself and cannot drift — except
-//! genuine AWS fields the simulator does not model, which are noted once per name and ignored.
+//! genuine AWS fields the simulator does not model, which are noted once per name and ignored. A problem
+//! caused by an absent field ([`Table::required`], [`Table::absent_fields`]) is withdrawn when `finish` finds
+//! a misspelling of that field: the user made one mistake, so they read one message, the did-you-mean.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -466,15 +468,31 @@ pub fn check_duplicates(cx: &mut Cx, names: &[(String, &Node)], what: &str) {
     }
 }
 
+/// A problem caused by absent fields (see [`Table::absent_fields`]).
+struct Absence {
+    /// The fields, as spelled in the table.
+    fields: Vec<String>,
+    /// Why their absence matters, for the did-you-mean hint that replaces the problem.
+    why: String,
+    /// The problem reported.
+    problem: Diagnostic,
+}
+
 /// A table of the tree being read field by field.
 pub struct Table<'n> {
     /// The table node.
     pub node: &'n Node,
-    entries: &'n [(Key, Node)],
+    entries: Vec<&'n (Key, Node)>,
     used: Vec<bool>,
+    /// `(field, AWS name)`: the AWS API member that the scenario field stands for (`service_name` for a
+    /// service's `name`), both spelled as in the table.
+    aliases: Vec<(String, String)>,
     known: Vec<String>,
     camel: bool,
     what: String,
+    /// Problems caused by absent fields, each with the fields whose absence caused it: a misspelling of one
+    /// of them found by [`Table::finish`] replaces the problem.
+    absent: Vec<Absence>,
 }
 
 impl<'n> Table<'n> {
@@ -483,11 +501,13 @@ impl<'n> Table<'n> {
         match &node.kind {
             Kind::Table(entries) => Some(Table {
                 node,
-                entries,
+                entries: entries.iter().collect(),
                 used: vec![false; entries.len()],
+                aliases: Vec::new(),
                 known: Vec::new(),
                 camel: false,
                 what: what.to_string(),
+                absent: Vec::new(),
             }),
             _ => {
                 type_error(cx, node, &format!("a table for {what}"), None);
@@ -507,9 +527,12 @@ impl<'n> Table<'n> {
         self.camel
     }
 
-    /// Renames the table in messages (once its name is known).
+    /// Renames the table in messages (once its name is known). A description whose name is empty (two
+    /// backticks in a row: the name field is missing) keeps the generic one, such as `[[services]] entry`.
     pub fn set_what(&mut self, what: String) {
-        self.what = what;
+        if !what.contains("``") {
+            self.what = what;
+        }
     }
 
     /// The name of the table in messages.
@@ -525,10 +548,21 @@ impl<'n> Table<'n> {
         }
     }
 
+    /// Where field `spelled` is: under its own name, else under its AWS name.
+    fn position(&self, spelled: &str) -> Option<usize> {
+        let at = |name: &str| self.entries.iter().position(|(k, _)| k.name == name);
+        at(spelled).or_else(|| {
+            self.aliases
+                .iter()
+                .find(|(field, _)| field == spelled)
+                .and_then(|(_, aws)| at(aws))
+        })
+    }
+
     /// The value of field `name` (snake_case), marking it known and used.
     pub fn get(&mut self, name: &str) -> Option<&'n Node> {
         let spelled = self.spelled(name);
-        let pos = self.entries.iter().position(|(k, _)| k.name == spelled);
+        let pos = self.position(&spelled);
         if !self.known.contains(&spelled) {
             self.known.push(spelled);
         }
@@ -539,11 +573,61 @@ impl<'n> Table<'n> {
 
     /// The key of field `name`, if present (does not mark it).
     pub fn key(&self, name: &str) -> Option<&'n Key> {
-        let spelled = self.spelled(name);
-        self.entries
-            .iter()
-            .find(|(k, _)| k.name == spelled)
-            .map(|(k, _)| k)
+        self.position(&self.spelled(name))
+            .map(|pos| &self.entries[pos].0)
+    }
+
+    /// Accepts the AWS API member `aws` (snake_case) for the scenario field `field`, where the scenario
+    /// names it differently (`service_name` for a service's `name`). Giving both is an error. Call it before
+    /// reading `field`.
+    pub fn alias(&mut self, cx: &mut Cx, field: &str, aws: &str) {
+        let (field, aws) = (self.spelled(field), self.spelled(aws));
+        let has = |name: &str| self.entries.iter().find(|(k, _)| k.name == name);
+        if let (Some(_), Some((k, _))) = (has(&field), has(&aws)) {
+            cx.error(
+                k,
+                format!("`{aws}` is the AWS name of `{field}`, which is given too"),
+                Some(format!("keep one of `{field}` and `{aws}`")),
+            );
+        }
+        if !self.known.contains(&aws) {
+            self.known.push(aws.clone());
+        }
+        self.aliases.push((field, aws));
+    }
+
+    /// Reads the fields of the nested table `name` as fields of this one: the AWS shape nests them
+    /// (`auto_scaling_group_provider = { managed_scaling = … }`) where the scenario flattens them. A field
+    /// given both here and inside `name` is an error.
+    pub fn flatten(&mut self, cx: &mut Cx, name: &str) {
+        let Some(node) = self.get(name) else {
+            return;
+        };
+        let Kind::Table(inner) = &node.kind else {
+            type_error(cx, node, &format!("a table for `{name}`"), None);
+            return;
+        };
+        for entry in inner {
+            if let Some((outer, _)) = self.entries.iter().find(|(k, _)| k.name == entry.0.name) {
+                let at = cx.sources.location(outer.source, outer.span.start);
+                cx.error(
+                    &entry.0,
+                    format!("`{}` is given twice (also at {at})", entry.0.name),
+                    Some(format!("keep it either in `{name}` or beside it")),
+                );
+                continue;
+            }
+            self.entries.push(entry);
+            self.used.push(false);
+        }
+    }
+
+    /// Accepts `names` (snake_case) without reading them and without a note: members that describe a
+    /// resource rather than configure it (the `revision` or `status` of describe output).
+    pub fn skip(&mut self, names: &[&str]) {
+        for name in names {
+            self.get(name);
+        }
     }
 
     /// The value of a required field; its absence is reported at the table.
@@ -551,17 +635,42 @@ impl<'n> Table<'n> {
         let v = self.get(name);
         if v.is_none() {
             let spelled = self.spelled(name);
-            cx.error(
-                self.node,
-                format!("missing required field `{spelled}` in {}", self.what),
-                Some(format!("add `{spelled} = …`")),
-            );
+            let message = format!("missing required field `{spelled}` in {}", self.what);
+            let hint = format!("add `{spelled} = …`");
+            self.absence(cx, &[name], "it is a required field", message, hint);
         }
         v
     }
 
+    /// Reports a problem caused by the absence of `fields` (snake_case) at the table, unless a misspelling
+    /// of one of them is found by [`Table::finish`]: then the misspelling alone is reported.
+    pub fn absent_fields(
+        &mut self,
+        cx: &mut Cx,
+        fields: &[&str],
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let message = message.into();
+        let why = message.clone();
+        self.absence(cx, fields, &why, message, hint.into());
+    }
+
+    fn absence(&mut self, cx: &mut Cx, fields: &[&str], why: &str, message: String, hint: String) {
+        let fields = fields.iter().map(|f| self.spelled(f)).collect();
+        cx.error(self.node, message, Some(hint));
+        if let Some(problem) = cx.diags.last() {
+            self.absent.push(Absence {
+                fields,
+                why: why.to_string(),
+                problem: problem.clone(),
+            });
+        }
+    }
+
     /// Reports unknown keys (with a did-you-mean among the fields asked for) and notes `ignored` AWS fields
-    /// (snake_case names).
+    /// (snake_case names). An unknown key that is a misspelling of an absent field replaces the problem that
+    /// absence caused (`desird_count` is reported, not the missing `desired_count`).
     pub fn finish(self, cx: &mut Cx, ignored: &[&str]) {
         for (i, (key, _)) in self.entries.iter().enumerate() {
             if self.used[i] || self.known.contains(&key.name) {
@@ -571,11 +680,27 @@ impl<'n> Table<'n> {
                 cx.ignored_field(key);
                 continue;
             }
-            let hint = did_you_mean::hint(
-                &key.name,
-                self.known.iter().map(String::as_str),
-                "valid fields",
-            );
+            let meant = did_you_mean::suggest(&key.name, self.known.iter().map(String::as_str));
+            // The field meant, under its scenario name when the misspelling is of its AWS name.
+            let field = meant.map(|m| {
+                self.aliases
+                    .iter()
+                    .find(|(_, aws)| aws == m)
+                    .map_or(m, |(field, _)| field.as_str())
+            });
+            let caused =
+                field.and_then(|f| self.absent.iter().find(|a| a.fields.iter().any(|g| g == f)));
+            let hint = match (meant, caused) {
+                (Some(m), Some(absence)) => {
+                    cx.diags.retain(|d| *d != absence.problem);
+                    Some(format!("did you mean `{m}`? ({})", absence.why))
+                }
+                _ => did_you_mean::hint(
+                    &key.name,
+                    self.known.iter().map(String::as_str),
+                    "valid fields",
+                ),
+            };
             cx.error(
                 key,
                 format!("unknown field `{}` in {}", key.name, self.what),
@@ -743,5 +868,65 @@ mod tests {
                 .unwrap()
                 .starts_with("durations carry a unit: \"90s\"")
         );
+    }
+
+    #[test]
+    fn a_misspelling_of_an_absent_field_replaces_the_problem_of_its_absence() {
+        let (mut cx, node) = cx_with("servce_name = \"web\"\ndesird_count = 1\n");
+        let mut t = Table::new(&mut cx, &node, "[[services]] entry").unwrap();
+        t.alias(&mut cx, "name", "service_name");
+        let name = t.req_str(&mut cx, "name").unwrap_or_default();
+        t.set_what(format!("service `{name}`"));
+        t.required(&mut cx, "desired_count");
+        assert_eq!(cx.diags.len(), 2, "both fields are missing so far");
+        t.finish(&mut cx, &[]);
+        let got: Vec<(&str, Option<&str>)> = cx
+            .diags
+            .iter()
+            .map(|d| (d.message.as_str(), d.hint.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "unknown field `servce_name` in [[services]] entry",
+                    Some("did you mean `service_name`? (it is a required field)")
+                ),
+                (
+                    "unknown field `desird_count` in [[services]] entry",
+                    Some("did you mean `desired_count`? (it is a required field)")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_aws_alias_reads_as_the_field_and_giving_both_is_an_error() {
+        let (mut cx, node) = cx_with("service_name = \"web\"\n");
+        let mut t = Table::new(&mut cx, &node, "s").unwrap();
+        t.alias(&mut cx, "name", "service_name");
+        assert_eq!(t.str(&mut cx, "name").as_deref(), Some("web"));
+        assert_eq!(t.key("name").map(|k| k.name.as_str()), Some("service_name"));
+        t.finish(&mut cx, &[]);
+        assert!(cx.diags.is_empty());
+        let (mut cx, node) = cx_with("name = \"a\"\nservice_name = \"b\"\n");
+        let mut t = Table::new(&mut cx, &node, "s").unwrap();
+        t.alias(&mut cx, "name", "service_name");
+        assert_eq!(t.str(&mut cx, "name").as_deref(), Some("a"));
+        t.finish(&mut cx, &[]);
+        assert_eq!(cx.diags.len(), 1);
+        assert_eq!((cx.diags[0].line, cx.diags[0].column), (2, 1));
+    }
+
+    #[test]
+    fn a_flattened_nested_table_is_read_as_fields_of_its_parent() {
+        let (mut cx, node) = cx_with("a = 1\nnest = { b = 2, a = 3 }\n");
+        let mut t = Table::new(&mut cx, &node, "s").unwrap();
+        t.flatten(&mut cx, "nest");
+        assert_eq!(t.u32(&mut cx, "a", 0, 9), Some(1));
+        assert_eq!(t.u32(&mut cx, "b", 0, 9), Some(2));
+        t.finish(&mut cx, &[]);
+        assert_eq!(cx.diags.len(), 1, "`a` is given twice");
+        assert!(cx.diags[0].message.starts_with("`a` is given twice"));
     }
 }

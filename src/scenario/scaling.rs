@@ -140,6 +140,7 @@ pub(super) fn read(
                 let Some(mut t) = Table::new(cx, item, "[[scaling_policies]] entry") else {
                     continue;
                 };
+                t.alias(cx, "name", "policy_name");
                 let name = t.req_str(cx, "name").unwrap_or_default();
                 t.set_what(format!("scaling policy `{name}`"));
                 let svc_node = t.required(cx, "service");
@@ -183,6 +184,7 @@ pub(super) fn read(
                     ),
                     None => {}
                 }
+                let name_node = t.get("name");
                 t.finish(
                     cx,
                     &[
@@ -192,7 +194,7 @@ pub(super) fn read(
                         "predictive_scaling_policy_configuration",
                     ],
                 );
-                if let Some(nn) = item.get("name") {
+                if let Some(nn) = name_node {
                     policies.push((name, ty == Some("StepScaling"), nn));
                 }
             }
@@ -224,7 +226,9 @@ pub(super) fn read(
                 let Some(mut t) = Table::new(cx, item, "[[scheduled_actions]] entry") else {
                     continue;
                 };
+                t.alias(cx, "name", "scheduled_action_name");
                 t.str(cx, "name");
+                t.flatten(cx, "scalable_target_action");
                 let svc_node = t.required(cx, "service");
                 if let Some((s, sn)) = svc_node
                     .and_then(|sn| Some((reader::resolve(cx, sn, &service_names, "service")?, sn)))
@@ -237,10 +241,11 @@ pub(super) fn read(
                 let max_node = t.get("max_capacity");
                 let max = max_node.and_then(|m| reader::u32_in(cx, m, 0, u32::MAX));
                 if t.key("min_capacity").is_none() && max_node.is_none() {
-                    cx.error(
-                        item,
+                    t.absent_fields(
+                        cx,
+                        &["min_capacity", "max_capacity"],
                         "a scheduled action sets min_capacity and/or max_capacity",
-                        Some("add min_capacity = … or max_capacity = …".into()),
+                        "add min_capacity = … or max_capacity = …",
                     );
                 }
                 if let (Some(lo), Some(hi), Some(mn)) = (min, max, max_node)
@@ -266,7 +271,6 @@ pub(super) fn read(
                 t.finish(
                     cx,
                     &[
-                        "scheduled_action_name",
                         "service_namespace",
                         "resource_id",
                         "scalable_dimension",
@@ -591,6 +595,11 @@ fn alarm<'n>(
             "metrics",
             "tags",
             "threshold_metric_id",
+            "evaluation_window",
+            "warm_up_configuration",
+            "evaluation_criteria",
+            "evaluation_interval",
+            "action_configuration",
         ],
     );
     item.get("alarm_name").map(|n| (name, n))

@@ -19,7 +19,24 @@ pub const MAX_RUN_TASK_COUNT: u32 = 10;
 /// Task group name length (ECS-SEMANTICS §1.5).
 pub const MAX_GROUP_LEN: usize = 255;
 
-/// Reads the RunTask fields of `t` (the caller finishes `t`).
+/// RunTask members the simulator does not model (snake_case): one cluster, no networking, overrides or
+/// tagging.
+pub const IGNORED_RUN_TASK_FIELDS: &[&str] = &[
+    "cluster",
+    "enable_ecs_managed_tags",
+    "enable_execute_command",
+    "network_configuration",
+    "overrides",
+    "platform_version",
+    "propagate_tags",
+    "reference_id",
+    "started_by",
+    "tags",
+    "client_token",
+    "volume_configurations",
+];
+
+/// Reads the RunTask fields of `t` (the caller finishes `t` with [`IGNORED_RUN_TASK_FIELDS`]).
 pub(super) fn run_task(
     cx: &mut Cx,
     t: &mut Table,
@@ -126,7 +143,7 @@ pub(super) fn read(
             .required(cx, "schedule")
             .and_then(|n| schedule(cx, n, sim));
         let run_task = run_task(cx, &mut t, env, tds);
-        t.finish(cx, &[]);
+        t.finish(cx, IGNORED_RUN_TASK_FIELDS);
         out.push(ScheduledTask {
             name,
             schedule: schedule.unwrap_or(Schedule::At(None)),

@@ -72,8 +72,9 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, env: &ServiceEnv) -> Vec<Se
         let Some(mut t) = Table::new(cx, item, "[[services]] entry") else {
             continue;
         };
+        t.alias(cx, "name", "service_name");
         let name = t.req_str(cx, "name").unwrap_or_default();
-        if let Some(n) = item.get("name") {
+        if let Some(n) = t.get("name") {
             if !super::cluster::is_resource_name(&name) {
                 cx.error(
                     n,
@@ -375,7 +376,7 @@ fn load_balancers(
         let port = port_node
             .and_then(|n| reader::u32_in(cx, n, 0, 65_535))
             .map(|p| p as u16);
-        t.finish(cx, &["load_balancer_name"]);
+        t.finish(cx, &["load_balancer_name", "advanced_configuration"]);
         if let (Some(td), Some(cnn)) = (td, cn_node) {
             match td
                 .container_definitions

@@ -19,11 +19,11 @@ pub const DEFAULT_METRIC_PERIOD: SimDuration = SimDuration::from_secs(60);
 /// Default `seed`.
 pub const DEFAULT_SEED: u64 = 1;
 
-/// Reads `[simulation]`; `root` locates the error when the section is missing.
 /// The longest run ecsim accepts: 10 years, far inside the event queue's time range (2^44 ms).
 pub const MAX_DURATION: SimDuration = SimDuration::from_secs(3650 * 86_400);
 
-pub(super) fn read(cx: &mut Cx, node: Option<&Node>, root: &Node) -> Simulation {
+/// Reads `[simulation]`, defaults when it is absent (the caller reports a missing section).
+pub(super) fn read(cx: &mut Cx, node: Option<&Node>) -> Simulation {
     let mut sim = Simulation {
         duration: SimDuration::from_secs(3600),
         seed: DEFAULT_SEED,
@@ -33,12 +33,9 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, root: &Node) -> Simulation 
         warm_start: true,
         warmup: SimDuration::ZERO,
     };
+    // A missing section is reported by the caller, at the top-level table (a misspelt section name then
+    // replaces that problem).
     let Some(node) = node else {
-        cx.error(
-            root,
-            "missing required section [simulation]",
-            Some("add [simulation] with at least duration = \"1h\"".into()),
-        );
         return sim;
     };
     let Some(mut t) = Table::new(cx, node, "[simulation]") else {

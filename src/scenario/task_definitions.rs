@@ -45,8 +45,8 @@ pub const HEALTH_CHECK_START_PERIOD: (u32, u32, u32) = (0, 300, 0);
 /// `stopTimeout` range on Fargate, seconds (ECS-SEMANTICS §2.2).
 pub const STOP_TIMEOUT_FARGATE: (u32, u32) = (2, 120);
 
-/// TaskDefinition / RegisterTaskDefinition members the simulator does not model (snake_case; AWS JSON uses
-/// their camelCase), including the read-only members of describe-task-definition output.
+/// RegisterTaskDefinition members the simulator does not model (snake_case; AWS JSON uses their camelCase).
+/// The read-only members of describe output are skipped silently ([`aws_json::DESCRIBE_ONLY_FIELDS`]).
 pub const IGNORED_TASK_FIELDS: &[&str] = &[
     "task_role_arn",
     "execution_role_arn",
@@ -58,15 +58,6 @@ pub const IGNORED_TASK_FIELDS: &[&str] = &[
     "inference_accelerators",
     "enable_fault_injection",
     "trusted_execution_configuration",
-    "task_definition_arn",
-    "revision",
-    "status",
-    "requires_attributes",
-    "compatibilities",
-    "registered_at",
-    "deregistered_at",
-    "delete_requested_at",
-    "registered_by",
 ];
 
 /// ContainerDefinition members the simulator does not model (snake_case).
@@ -130,6 +121,7 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>) -> Vec<TaskDefinition> {
         } else {
             Table::new(cx, item, "[[task_definitions]] entry").map(|mut t| {
                 let td = read_definition(cx, &mut t);
+                t.skip(aws_json::DESCRIBE_ONLY_FIELDS);
                 t.finish(cx, IGNORED_TASK_FIELDS);
                 td
             })
@@ -482,10 +474,11 @@ fn containers(
             );
         }
         if task_memory.is_none() && mem_node.is_none() && res_node.is_none() {
-            cx.error(
-                item,
+            t.absent_fields(
+                cx,
+                &["memory", "memory_reservation"],
                 format!("container `{name}` needs `memory` or `memory_reservation`"),
-                Some("set one of them, or set task-level memory".into()),
+                "set one of them, or set task-level memory",
             );
         }
         if let (Some(tm), Some(m), Some(mn)) = (task_memory, memory, mem_node)

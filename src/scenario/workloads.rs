@@ -45,10 +45,11 @@ pub(super) fn read(
                 "a workload has one target: `target_group` or `service`, not both",
                 Some("keep one".into()),
             ),
-            (None, None) => cx.error(
-                item,
+            (None, None) => t.absent_fields(
+                cx,
+                &["target_group", "service"],
                 format!("workload `{name}` has no target"),
-                Some("add target_group = \"…\" or service = \"…\"".into()),
+                "add target_group = \"…\" or service = \"…\"",
             ),
             (Some(n), None) => {
                 target_groups::resolve(cx, n, target_groups);

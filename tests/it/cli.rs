@@ -244,3 +244,80 @@ fn a_json_scenario_runs_like_its_toml_twin() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_missing_scenario_file_is_one_plain_line_and_exit_2() {
+    let out = ecsim()
+        .args(["validate", "scenarios/no-such-file.toml"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    insta::assert_snapshot!(String::from_utf8_lossy(&out.stderr), @"error: scenario file `scenarios/no-such-file.toml` does not exist");
+    let out = ecsim()
+        .args(["run", "scenarios/no-such-file.json", "--quiet"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 2);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).lines().count(),
+        1,
+        "run says it in one line too"
+    );
+}
+
+#[test]
+fn validate_ends_its_summary_line_before_printing_any_note() {
+    let dir = temp_dir("validate-order");
+    let log = dir.join("both.txt");
+    let file = std::fs::File::create(&log).unwrap();
+    let status = ecsim()
+        .args(["validate", "scenarios/aws-cli-task-definition.toml"])
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .contains(": valid scenario \"aws-cli-task-definition\""),
+        "{text}"
+    );
+    assert!(lines.clone().count() > 0, "the scenario has notes: {text}");
+    assert!(lines.all(|l| l.starts_with("note: ")), "{text}");
+    assert!(text.ends_with('\n'));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn run_prints_advice_as_notes_and_still_exits_0() {
+    let dir = temp_dir("advice-run");
+    let scenario = dir.join("big.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "{}[[task_definitions]]\nfamily = \"big\"\nmemory = 16384\ncontainer_definitions = [{{ name = \"big\", image = \"big:1\" }}]\n[[services]]\nname = \"big\"\ntask_definition = \"big\"\ndesired_count = 1\n",
+            cluster("m5.large", 1)
+        ),
+    )
+    .unwrap();
+    let out = ecsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("big.toml:19:19: task definition big:1 reserves 16384 MiB of memory; the largest instance the cluster can launch, m5.large, registers"),
+        "{stderr}"
+    );
+    assert!(stderr.lines().any(|l| l.starts_with("note: ")), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,10 +1,13 @@
 //! ecsim's integration tests: one binary, a module per area (STYLE.md §16). Each test is named after the
 //! rule it checks, with the ECS-SEMANTICS section above it and the arithmetic in comments.
 
+mod advice;
+mod aws_fields;
 mod capacity;
 mod cli;
 mod determinism;
 mod lifecycle;
+mod messages;
 mod metrics;
 mod placement;
 mod properties;

@@ -470,11 +470,17 @@ fn unsimulated_sections_and_ignored_fields_are_noted_once_each() {
     }
     assert_eq!(count("`log_configuration` is an AWS field"), 1);
     assert_eq!(count("`logConfiguration` is an AWS field"), 1);
-    // Notes come in file order: the scenario file first, then the imported JSON file.
+    // Notes come in file order: the scenario file first, then the imported JSON file. The first is the
+    // advice about group `od`, which lists two instance types.
     assert!(
-        notes[0].location.ends_with("full.toml:33:1"),
+        notes[0].location.ends_with("full.toml:27:31"),
         "{}",
         notes[0].location
+    );
+    assert!(
+        notes[1].location.ends_with("full.toml:33:1"),
+        "{}",
+        notes[1].location
     );
     assert!(
         notes
