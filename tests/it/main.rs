@@ -12,6 +12,7 @@ mod metrics;
 mod placement;
 mod properties;
 mod rebalancing;
+mod reference_outputs;
 mod regression;
 mod scenarios;
 mod service;

@@ -1,0 +1,66 @@
+//! Byte-for-byte snapshots of what every reference scenario writes: `events.csv`, `tasks.csv`,
+//! `summary.csv` and `timeseries.csv`. They hold refactors to their word (a change that should not move
+//! behaviour leaves them untouched); a deliberate change of behaviour updates them in the same commit, which
+//! names each difference and the rule behind it. Review with `cargo insta review`.
+
+use crate::support::*;
+
+fn files(name: &str) -> [(&'static str, String); 4] {
+    let out = run_scenario(name);
+    let rec = &out.recorded;
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8");
+    [
+        ("events", text(ecsim::report::events::render(rec))),
+        ("tasks", text(ecsim::report::tasks::render(rec))),
+        ("summary", text(ecsim::report::summary::render_csv(rec))),
+        ("timeseries", text(ecsim::report::timeseries::render(rec))),
+    ]
+}
+
+macro_rules! reference_outputs {
+    ($($test:ident => $file:literal),* $(,)?) => {$(
+        #[test]
+        fn $test() {
+            for (kind, text) in files($file) {
+                insta::assert_snapshot!(format!("{}__{kind}", stringify!($test)), text);
+            }
+        }
+    )*};
+}
+
+reference_outputs! {
+    aws_cli_task_definition => "aws-cli-task-definition.toml",
+    az_spread_nine => "az-spread-nine.toml",
+    batch_jobs_memberof => "batch-jobs-memberof.toml",
+    binpack_vs_spread => "binpack-vs-spread.toml",
+    daemon_and_replica => "daemon-and-replica.toml",
+    fargate_service => "fargate-service.toml",
+    placement_by_instance_type => "placement-by-instance-type.toml",
+    placement_templates => "placement-templates.toml",
+    placement_type_and_zone => "placement-type-and-zone.toml",
+    unplaceable_service => "unplaceable-service.toml",
+}
+
+// Every reference scenario has its snapshot test above.
+#[test]
+fn every_reference_scenario_has_its_output_snapshots() {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml") || n.ends_with(".json"))
+        .collect();
+    names.sort();
+    let covered = [
+        "aws-cli-task-definition.toml",
+        "az-spread-nine.toml",
+        "batch-jobs-memberof.toml",
+        "binpack-vs-spread.toml",
+        "daemon-and-replica.toml",
+        "fargate-service.toml",
+        "placement-by-instance-type.toml",
+        "placement-templates.toml",
+        "placement-type-and-zone.toml",
+        "unplaceable-service.toml",
+    ];
+    assert_eq!(names, covered, "add the new scenario to reference_outputs!");
+}
