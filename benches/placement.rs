@@ -5,7 +5,7 @@
 //! is not changed between iterations, as between two scheduler decisions that do not register instances).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ecsim::ecs::placement::{
+use ecsim::placement::{
     Candidate, InstanceIdx, InstanceResources, PlacementConstraint, PlacementIndex,
     PlacementScratch, PlacementTemplate, TaskRequirements, place,
 };

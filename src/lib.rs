@@ -32,6 +32,8 @@ pub mod ec2;
 pub mod ecs;
 pub mod engine;
 pub mod fargate;
+pub mod placement;
+pub mod query;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::ecs::placement::{self, Candidate, InstanceResources};
 use crate::ecs::task_lifecycle;
 use crate::engine::{Phase, SimTime};
+use crate::placement::{self, Candidate, InstanceResources};
 use crate::report::recorded::Scope;
 use crate::sim::{Cx, Event};
 use crate::world::{

@@ -25,7 +25,7 @@
 //! `runtime_platform` names an architecture needs a type of that architecture (the rule placement applies).
 //!
 //! **Never a false note.** Expressions are evaluated by the cluster query language's own evaluator
-//! ([`crate::ecs::query`]) against a view of each instance that records whether the evaluation read anything
+//! ([`crate::query`]) against a view of each instance that records whether the evaluation read anything
 //! known only at run time: `task:group`, `runningTasksCount`, `agentConnected`, `agentVersion`,
 //! `ec2InstanceId`, `registeredAt`, or a built-in attribute not listed above (AMI, VPC, subnet ids). An
 //! evaluation that read none of them is exact; one that did counts as "could match". The integration tests
@@ -42,7 +42,7 @@ use super::placement::is_fargate;
 use super::reader::{Cx, Locate};
 use super::tree::{Kind, Node};
 use crate::catalog::{CpuArchitecture, InstanceType};
-use crate::ecs::query::{Expr, InstanceView};
+use crate::query::{Expr, InstanceView};
 
 /// The built-in attributes whose values are known before the run, as `ec2::launch` sets them.
 const STATIC_BUILT_IN_ATTRIBUTES: [&str; 5] = [

@@ -302,9 +302,7 @@ pub struct ContainerDefinition {
     pub stop_timeout: Option<SimDuration>,
 }
 
-pub use crate::ecs::placement::{
-    BinpackField, PlacementConstraint, PlacementStrategy, SpreadField,
-};
+pub use crate::placement::{BinpackField, PlacementConstraint, PlacementStrategy, SpreadField};
 
 /// `runtimePlatform`.
 #[derive(Clone, Debug, PartialEq, Eq)]

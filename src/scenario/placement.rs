@@ -16,7 +16,7 @@ use super::model::{
 };
 use super::reader::{self, Cx, Table};
 use super::tree::Node;
-use crate::ecs::query;
+use crate::query;
 
 /// Placement strategy rules per RunTask / CreateService (BC-ECS, *current*).
 pub const MAX_STRATEGIES: usize = 5;
@@ -35,7 +35,7 @@ pub const TEMPLATES: [&str; 5] = [
 
 /// The strategies and constraints a console template stands for (ECS-SEMANTICS §14); `None` for `Custom`.
 pub fn expand_template(name: &str) -> Option<(Vec<PlacementStrategy>, Vec<PlacementConstraint>)> {
-    crate::ecs::placement::PlacementTemplate::parse(name)
+    crate::placement::PlacementTemplate::parse(name)
         .ok()
         .map(|t| t.expand())
 }

@@ -84,7 +84,7 @@ pub fn build<'s>(
 /// DAEMON services with a `memberOf` constraint (their own or their task definition's) that reads the tasks
 /// on an instance.
 fn task_watching_daemons(scenario: &Scenario) -> Vec<ServiceIdx> {
-    let reads_tasks = |c: &crate::ecs::placement::PlacementConstraint| matches!(c, crate::ecs::placement::PlacementConstraint::MemberOf(e) if e.depends_on_tasks());
+    let reads_tasks = |c: &crate::placement::PlacementConstraint| matches!(c, crate::placement::PlacementConstraint::MemberOf(e) if e.depends_on_tasks());
     scenario
         .services
         .iter()

@@ -27,7 +27,7 @@ pub struct Cx<'s> {
     /// `runningTasksCount`): they reconcile whenever tasks start or stop on an instance.
     pub task_watching_daemons: Vec<ServiceIdx>,
     /// Placement's reusable caches and buffers.
-    pub placement_scratch: crate::ecs::placement::PlacementScratch,
+    pub placement_scratch: crate::placement::PlacementScratch,
     /// Tasks left unplaced in every placement attempt (`cluster.placement_failures`).
     pub placement_failures: u64,
     /// End of the run.

@@ -2,11 +2,11 @@
 //! placement fields, draws on the `placement/<group>` stream, narrates each decision for `explain`, and maps
 //! placement's ids to the world's.
 
-use crate::ecs::placement::{
+use crate::engine::SimTime;
+use crate::placement::{
     self, PlacementConstraint, PlacementDecision, PlacementFailure, PlacementStrategy,
     StopCandidate,
 };
-use crate::engine::SimTime;
 use crate::scenario::Placement;
 use crate::world::{HealthStatus, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, World};
 
@@ -63,7 +63,7 @@ pub fn constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<Placem
     let mut all = def.placement_constraints.clone();
     if let Some(arch) = def.runtime_platform.cpu_architecture {
         let expression = format!("attribute:ecs.cpu-architecture == {}", arch.as_str());
-        let required = crate::ecs::query::parse(&expression).expect("a valid expression");
+        let required = crate::query::parse(&expression).expect("a valid expression");
         all.push(PlacementConstraint::MemberOf(required));
     }
     all.extend(placement.constraints.iter().cloned());
@@ -120,9 +120,7 @@ fn zone_constraint(zone: &str) -> PlacementConstraint {
         "attribute:{} == {zone}",
         placement::AVAILABILITY_ZONE_ATTRIBUTE
     );
-    PlacementConstraint::MemberOf(
-        crate::ecs::query::parse(&expression).expect("a zone name parses"),
-    )
+    PlacementConstraint::MemberOf(crate::query::parse(&expression).expect("a zone name parses"))
 }
 
 /// Places up to `count` tasks of `request`; like [`place_batch`].

@@ -1,7 +1,7 @@
 //! What the simulation needs from a task definition, derived once when the run is built.
 
-use crate::ecs::placement::TaskRequirements;
 use crate::engine::SimDuration;
+use crate::placement::TaskRequirements;
 use crate::scenario::{
     HealthCheck, Image, LaunchType, NetworkMode, Protocol, Scenario, TaskDefinition,
 };

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::ecs::placement::InstanceResources;
 use crate::engine::SimTime;
+use crate::placement::InstanceResources;
 use crate::scenario::Market;
 
 use super::ids::{AsgIdx, TaskIdx};

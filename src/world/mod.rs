@@ -10,7 +10,7 @@ mod ids;
 mod service;
 mod task;
 
-use crate::ecs::placement::{self, InstanceResources, PlacementIndex, TaskRequirements};
+use crate::placement::{self, InstanceResources, PlacementIndex, TaskRequirements};
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{AsgIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, ec2_instance_id, task_id};
 pub use service::{AzRebalancing, ServiceState};

@@ -3,8 +3,8 @@
 //! The world only stores the task and checks that every state change is a legal one; *when* a task moves
 //! is decided by the lifecycle controller in `ecs::task_lifecycle`.
 
-use crate::ecs::placement::TaskReservation;
 use crate::engine::SimTime;
+use crate::placement::TaskReservation;
 use crate::scenario::LaunchType;
 
 use super::ids::{InstanceIdx, ServiceIdx, TaskDefIdx};

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::resources::{InstanceResources, ResourceKind, TaskRequirements, TaskReservation};
 use super::strategy::{AVAILABILITY_ZONE_ATTRIBUTE, PlacementConstraint};
-use crate::ecs::query::InstanceView;
+use crate::query::InstanceView;
 
 /// A container instance's slot in the [`PlacementIndex`]. The integrator maps it one to one to the World's
 /// container-instance id.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::error::PlacementConfigError;
-use crate::ecs::query::{self, Expr};
+use crate::query::{self, Expr};
 
 /// Maximum strategy rules per RunTask / CreateService (*current* API; BC-ECS RunTaskRequest.placementStrategy).
 pub const MAX_PLACEMENT_STRATEGIES: usize = 5;

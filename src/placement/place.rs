@@ -11,7 +11,7 @@ use super::failure::{ClosestMatch, PlacementFailure};
 use super::index::{CandidateView, Hot, InstanceIdx, InstanceStatus, PlacementIndex};
 use super::resources::{ResourceKind, TaskRequirements};
 use super::strategy::{BinpackField, PlacementConstraint, PlacementStrategy, SpreadField};
-use crate::ecs::query::Expr;
+use crate::query::Expr;
 
 /// Cached `memberOf` results kept at most (least recently used evicted).
 const MEMBER_OF_CACHE_ENTRIES: usize = 32;
