@@ -32,6 +32,7 @@ pub mod ec2;
 pub mod ecs;
 pub mod engine;
 pub mod fargate;
+pub mod kernel;
 pub mod placement;
 pub mod query;
 pub mod report;

@@ -1,20 +1,23 @@
-//! EC2 capacity: Auto Scaling groups of fixed size, instance launch, registration, draining and termination.
+//! EC2 capacity: Auto Scaling groups, instance launch, registration, draining and termination.
 //!
-//! A group launches its instances balanced across its zones (each launch goes to the zone with the fewest
-//! of the group's live instances, ties in zone order, as EC2 Auto Scaling balances AZs), using the first
-//! instance type of its list (AWS `prioritized`). The agent registers the container instance `launch_time`
-//! after launch (default 90 s, a model: ECS-SEMANTICS §9). A terminated instance is replaced at once, so
-//! the group keeps its desired capacity.
+//! A group reconciles toward its desired capacity ([`reconcile`]): it launches instances balanced across
+//! its zones (each launch goes to the zone with the fewest of the group's live instances, ties in zone order,
+//! as EC2 Auto Scaling balances AZs), using the first instance type of its list (AWS `prioritized`), and when
+//! it has more than it wants it picks the instances to terminate by the default termination policy. The
+//! agent registers the container instance `launch_time` after launch (default 90 s, a model: ECS-SEMANTICS
+//! §9). A terminated instance is replaced at once, so the group keeps its desired capacity.
+//!
+//! This module knows nothing of tasks: what happens to the tasks on an instance that registers, drains or
+//! is terminated is the control plane's business (`ecs`), and `sim` wires the two together.
 
 use std::collections::BTreeMap;
 
-use crate::ecs::task_lifecycle;
 use crate::engine::{Phase, SimTime};
+use crate::kernel::{Cx, Event};
 use crate::placement::{self, Candidate, InstanceResources};
 use crate::report::recorded::Scope;
-use crate::sim::{Cx, Event};
 use crate::world::{
-    AsgIdx, ContainerInstance, InstanceIdx, InstanceStatus, StopCode, World, ec2_instance_id,
+    AsgIdx, ContainerInstance, InstanceIdx, InstanceStatus, World, ec2_instance_id,
 };
 
 /// The AMI every simulated container instance reports (`ecs.ami-id`).
@@ -116,7 +119,7 @@ pub fn launch(
         ),
     );
     if warm {
-        let images: Vec<String> = cx
+        let images: Vec<String> = world
             .taskdefs
             .iter()
             .flat_map(|t| t.images.iter().cloned())
@@ -165,14 +168,14 @@ pub fn register(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) 
             cx.scenario.cluster.name
         ),
     );
-    cx.capacity_changed(now, world);
 }
 
 /// Sets a container instance to DRAINING (ECS-SEMANTICS §3.3): no new tasks; services replace theirs.
-pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
+/// Returns whether it was ACTIVE (only an ACTIVE instance can be drained).
+pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) -> bool {
     let inst = &mut world.instances[idx.index()];
     if inst.status != InstanceStatus::Active {
-        return;
+        return false;
     }
     inst.status = InstanceStatus::Draining;
     let id = inst.ec2_instance_id.clone();
@@ -187,27 +190,28 @@ pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
         "CONTAINER_INSTANCE_DRAINING",
         format!("Container instance {id} set to DRAINING."),
     );
-    cx.request_reconcile_all(now);
+    true
 }
 
-/// Terminates an instance: its tasks stop at once, and its group launches a replacement.
-pub fn terminate(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx, reason: &str) {
+/// Terminates an instance whose tasks the control plane has already stopped, and lets its group replace it.
+/// Returns whether it was live.
+pub fn terminate(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    idx: InstanceIdx,
+    reason: &str,
+) -> bool {
     let inst = &world.instances[idx.index()];
     if inst.status == InstanceStatus::Terminated {
-        return;
+        return false;
     }
+    assert!(
+        inst.tasks.is_empty(),
+        "instance {} terminated with tasks on it",
+        inst.ec2_instance_id
+    );
     let id = inst.ec2_instance_id.clone();
-    let tasks = inst.tasks.clone();
-    for t in tasks {
-        task_lifecycle::kill(
-            now,
-            world,
-            cx,
-            t,
-            StopCode::TerminationNotice,
-            format!("Host EC2 (instance {id}) stopped/terminated."),
-        );
-    }
     if world.placement.get(World::slot(idx)).is_some() {
         world
             .placement
@@ -227,16 +231,44 @@ pub fn terminate(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx,
         "INSTANCE_TERMINATED",
         format!("Terminating EC2 instance: {id} ({reason})"),
     );
-    cx.capacity_changed(now, world);
-    // Keep the desired capacity.
-    let live = world.asgs[asg.index()]
+    true
+}
+
+/// Moves `asg` toward its desired capacity: launches the instances it lacks (cold), and returns the
+/// instances to terminate when it has more than it wants, chosen by the default termination policy (the
+/// zone with the most live instances, then the newest instance there — a model of "closest to the next
+/// instance hour" for instances launched on the hour's grid; ECS-SEMANTICS §9). The caller stops their tasks
+/// and terminates them.
+pub fn reconcile(now: SimTime, world: &mut World, cx: &mut Cx, asg: AsgIdx) -> Vec<InstanceIdx> {
+    let live: Vec<InstanceIdx> = world.asgs[asg.index()]
         .instances
         .iter()
-        .filter(|&&i| world.instance(i).status != InstanceStatus::Terminated)
-        .count() as u32;
-    for _ in live..world.asgs[asg.index()].desired_capacity {
+        .copied()
+        .filter(|&i| world.instance(i).status != InstanceStatus::Terminated)
+        .collect();
+    let desired = world.asgs[asg.index()].desired_capacity as usize;
+    for _ in live.len()..desired {
         launch(now, world, cx, asg, false);
     }
+    let mut left = live;
+    let mut out = Vec::new();
+    while left.len() > desired {
+        let zone_count = |z: &str| {
+            left.iter()
+                .filter(|&&i| world.instance(i).availability_zone == z)
+                .count()
+        };
+        let victim = *left
+            .iter()
+            .max_by_key(|&&i| {
+                let z = world.instance(i).availability_zone.as_str();
+                (zone_count(z), std::cmp::Reverse(z), i)
+            })
+            .expect("more instances than desired");
+        left.retain(|&i| i != victim);
+        out.push(victim);
+    }
+    out
 }
 
 /// Draws `count` instances uniformly, without replacement, from the ACTIVE instances of `asg` (or of every

@@ -1,7 +1,77 @@
-//! The ECS control plane: the task lifecycle, the service scheduler, RunTask and capacity provider
-//! strategies. Placement itself is a pure function one floor down ([`crate::placement`], with the cluster
-//! query language in [`crate::query`]); this layer asks it for decisions and applies them to the world.
+//! The ECS control plane: the task lifecycle, the service scheduler, RunTask, capacity provider strategies,
+//! and the control plane's side of task placement. Placement itself is a pure function one floor down
+//! ([`crate::placement`], with the cluster query language in [`crate::query`]); this layer asks it for
+//! decisions and applies them to the world.
+//!
+//! [`Ecs`] holds what the control plane keeps between events and the world does not own: the service
+//! scheduler's wake-ups and placement's reusable scratch.
+
 pub mod capacity_provider_strategy;
 pub mod run_task;
 pub mod service_scheduler;
 pub mod task_lifecycle;
+pub mod task_placement;
+
+use crate::engine::SimTime;
+use crate::kernel::Cx;
+use crate::placement::PlacementScratch;
+use crate::scenario::Scenario;
+use crate::world::{InstanceIdx, StopCode, World};
+
+/// The control plane's own state.
+#[derive(Debug)]
+pub struct Ecs {
+    /// The service scheduler's wake-ups.
+    pub scheduler: service_scheduler::SchedulerState,
+    /// Placement's reusable caches and buffers.
+    pub placement: PlacementScratch,
+}
+
+impl Ecs {
+    /// The control plane of a run of `scenario`, before anything happened.
+    pub fn new(scenario: &Scenario) -> Ecs {
+        Ecs {
+            scheduler: service_scheduler::SchedulerState::new(scenario),
+            placement: PlacementScratch::default(),
+        }
+    }
+
+    /// A container instance registered ACTIVE: capacity appeared, so every service may place what it could
+    /// not, and DAEMON services place their task on it.
+    pub fn on_instance_registered(&mut self, now: SimTime, world: &mut World, cx: &mut Cx) {
+        self.scheduler.capacity_changed(cx, now, world);
+    }
+
+    /// A container instance was set to DRAINING (ECS-SEMANTICS §3.3): services replace their tasks on it.
+    pub fn on_instance_draining(&mut self, now: SimTime, cx: &mut Cx) {
+        self.scheduler.request_reconcile_all(cx, now);
+    }
+
+    /// The EC2 instance under `inst` is being terminated: every task on it stops at once
+    /// (`TerminationNotice`, "Host EC2 (instance <id>) stopped/terminated.").
+    pub fn on_instance_terminating(
+        &mut self,
+        now: SimTime,
+        world: &mut World,
+        cx: &mut Cx,
+        inst: InstanceIdx,
+    ) {
+        let id = world.instance(inst).ec2_instance_id.clone();
+        for t in world.instance(inst).tasks.clone() {
+            task_lifecycle::kill(
+                now,
+                world,
+                cx,
+                &mut self.scheduler,
+                t,
+                StopCode::TerminationNotice,
+                format!("Host EC2 (instance {id}) stopped/terminated."),
+            );
+        }
+    }
+
+    /// An instance is gone: services blocked on placement look again.
+    pub fn on_instance_terminated(&mut self, now: SimTime, world: &mut World, cx: &mut Cx) {
+        self.scheduler.capacity_changed(cx, now, world);
+    }
+}

@@ -5,57 +5,59 @@
 //! `cluster.placement_failures`. Standalone tasks are never replaced and ignore their health.
 
 use crate::engine::SimTime;
+use crate::kernel::Cx;
 use crate::report::recorded::Scope;
-use crate::scenario::{LaunchType, RunTask};
-use crate::sim::Cx;
-use crate::sim::placement::{self, DefaultPlacement};
+use crate::scenario::RunTask;
 use crate::world::{TaskDefIdx, TaskIdx, World};
 
-use super::service_scheduler::launch_type_of;
-use super::task_lifecycle::{self, NewTask, TaskHome};
+use super::Ecs;
+use super::service_scheduler::count_placement_failures;
+use super::task_lifecycle::{self, NewTask};
+use super::task_placement::{self, DefaultPlacement, PlacementRequest};
 
 /// Runs `call` at `now`; `caller` names the event or schedule for the events log.
 pub fn run_task(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
+    ecs: &mut Ecs,
     call: &RunTask,
     caller: &str,
 ) -> Vec<TaskIdx> {
     let td = TaskDefIdx(call.task_definition as u32);
-    let td_name = cx.taskdefs[td.index()].name.clone();
-    // Where each task goes: a zone and provider on Fargate, an instance placement chose on EC2.
-    let (homes, failure): (Vec<TaskHome>, _) = match launch_type_of(&call.launch) {
-        LaunchType::Fargate => {
-            let homes =
-                crate::fargate::homes_for(world, cx, &call.launch, &call.group, None, call.count);
-            (homes.into_iter().map(TaskHome::Fargate).collect(), None)
-        }
-        LaunchType::Ec2 => {
-            let (chosen, failure) = placement::place_batch(
-                now,
-                world,
-                cx,
-                td,
-                &call.group,
-                &call.placement,
-                DefaultPlacement::RunTask,
-                call.count,
-            );
-            (
-                chosen.into_iter().map(TaskHome::Instance).collect(),
-                failure,
-            )
-        }
+    let td_name = world.taskdefs[td.index()].name.clone();
+    // Where each task goes: an instance placement chose on EC2, a zone and provider on Fargate.
+    let request = PlacementRequest {
+        td,
+        group: &call.group,
+        placement: &call.placement,
+        default: DefaultPlacement::RunTask,
+        zone: None,
     };
+    let (homes, failure) = task_placement::choose_homes(
+        now,
+        world,
+        cx,
+        &mut ecs.placement,
+        &call.launch,
+        request,
+        None,
+        call.count,
+    );
     let mut started = Vec::new();
     for home in homes {
         let new = NewTask::at(world, td, None, call.group.clone(), home);
-        started.push(task_lifecycle::create(now, world, cx, new));
+        started.push(task_lifecycle::create(
+            now,
+            world,
+            cx,
+            &mut ecs.scheduler,
+            new,
+        ));
     }
     if let Some(unplaced) = failure {
         let missing = call.count - started.len() as u32;
-        cx.count_placement_failures(now, missing);
+        count_placement_failures(world, cx, now, missing);
         cx.rec.event(
             now,
             Scope::Cluster,

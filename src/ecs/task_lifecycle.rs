@@ -11,12 +11,14 @@
 //! which gives the same instants as probing every interval (DESIGN.md: skip what provably cannot change).
 
 use crate::engine::{Phase, SimDuration, SimTime};
+use crate::kernel::{Cx, Event};
 use crate::report::recorded::Scope;
 use crate::scenario::LaunchType;
-use crate::sim::{Cx, Event};
+
+use super::service_scheduler::SchedulerState;
 use crate::world::{
-    HealthStatus, InstanceIdx, ServiceIdx, StopCode, Task, TaskDefIdx, TaskIdx, TaskStatus,
-    TaskTimes, World,
+    HealthStatus, InstanceIdx, ServiceIdx, StopCode, Task, TaskDefIdx, TaskHome, TaskIdx,
+    TaskStatus, TaskTimes, World,
 };
 
 /// A task counts as healthy after this long RUNNING when the service has neither a load balancer nor a
@@ -27,15 +29,6 @@ pub const HEALTHY_AFTER_RUNNING_WITHOUT_CHECKS: SimDuration = SimDuration::from_
 pub const ACTIVATING_MS_MIN: u64 = 1_000;
 /// Upper bound of ACTIVATING.
 pub const ACTIVATING_MS_MAX: u64 = 5_000;
-
-/// Where a new task runs: the instance placement chose (EC2), or a zone and provider (Fargate).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TaskHome {
-    /// On this container instance (EC2).
-    Instance(InstanceIdx),
-    /// On Fargate, in this zone, on this provider.
-    Fargate(crate::fargate::FargateHome),
-}
 
 /// What the caller decided about a new task.
 #[derive(Clone, Debug)]
@@ -72,7 +65,10 @@ impl NewTask {
                 world.instance(i).availability_zone.clone(),
                 None,
             ),
-            TaskHome::Fargate(h) => (LaunchType::Fargate, None, h.zone, h.capacity_provider),
+            TaskHome::Fargate {
+                zone,
+                capacity_provider,
+            } => (LaunchType::Fargate, None, zone, capacity_provider),
         };
         NewTask {
             task_definition,
@@ -87,9 +83,15 @@ impl NewTask {
 }
 
 /// Creates a task at `now` and starts its lifecycle; resources on its instance are reserved here.
-pub fn create(now: SimTime, world: &mut World, cx: &mut Cx, new: NewTask) -> TaskIdx {
+pub fn create(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut SchedulerState,
+    new: NewTask,
+) -> TaskIdx {
     let idx = TaskIdx(world.tasks.len() as u32);
-    let rt = &cx.taskdefs[new.task_definition.index()];
+    let rt = &world.taskdefs[new.task_definition.index()];
     let task = Task {
         task_id: crate::world::task_id(idx.0 + 1),
         task_definition: new.task_definition,
@@ -119,8 +121,8 @@ pub fn create(now: SimTime, world: &mut World, cx: &mut Cx, new: NewTask) -> Tas
     };
     world.tasks.push(task);
     if let Some(inst) = new.instance {
-        world.reserve(idx, inst, &rt.requirements);
-        cx.tasks_changed_on_instance(now);
+        world.reserve(idx, inst);
+        sched.tasks_changed_on_instance(cx, now);
     }
     if let Some(s) = new.service {
         world.services[s.index()].tasks.push(idx);
@@ -155,7 +157,13 @@ pub fn is_current(world: &World, task: TaskIdx, epoch: u32) -> bool {
 }
 
 /// The current lifecycle step of `task` has ended: move it on.
-pub fn on_advance(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
+pub fn on_advance(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut SchedulerState,
+    task: TaskIdx,
+) {
     match world.task(task).last_status {
         TaskStatus::Provisioning => enter_pending(now, world, cx, task),
         TaskStatus::Pending => {
@@ -168,9 +176,11 @@ pub fn on_advance(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
             );
             schedule_advance(now + SimDuration::from_ms(ms), world, cx, task);
         }
-        TaskStatus::Activating => enter_running(now, world, cx, task),
+        TaskStatus::Activating => enter_running(now, world, cx, sched, task),
         TaskStatus::Deactivating => enter_stopping(now, world, cx, task),
-        TaskStatus::Stopping | TaskStatus::Deprovisioning => enter_stopped(now, world, cx, task),
+        TaskStatus::Stopping | TaskStatus::Deprovisioning => {
+            enter_stopped(now, world, cx, sched, task)
+        }
         TaskStatus::Running | TaskStatus::Stopped => {
             unreachable!("no timed step ends in {:?}", world.task(task).last_status)
         }
@@ -182,7 +192,7 @@ fn enter_pending(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     t.set_status(TaskStatus::Pending);
     t.times.pull_started = Some(now);
     let (td, instance) = (t.task_definition, t.instance);
-    let rt = &cx.taskdefs[td.index()];
+    let rt = &world.taskdefs[td.index()];
     // Images pull in parallel; PENDING ends when the last image is on the instance. An image another task
     // is already pulling is ready when that pull ends; Fargate caches nothing, so every task pulls.
     let mut ready = now;
@@ -200,28 +210,34 @@ fn enter_pending(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     schedule_advance(ready, world, cx, task);
 }
 
-fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
+fn enter_running(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut SchedulerState,
+    task: TaskIdx,
+) {
     let t = world.task_mut(task);
     t.set_status(TaskStatus::Running);
     t.times.running = Some(now);
     let (epoch, td, service, task_id) = (t.epoch, t.task_definition, t.service, t.task_id.clone());
     world.count_running(task, 1);
     if world.task(task).instance.is_some() {
-        cx.tasks_changed_on_instance(now);
+        sched.tasks_changed_on_instance(cx, now);
     }
     if let Some(s) = service {
         let svc = &mut world.services[s.index()];
         svc.consecutive_start_failures = 0;
         svc.throttled_at_failures = 0;
         svc.throttle_event_written = false;
-        cx.request_reconcile(now, s);
+        sched.request_reconcile(cx, now, s);
     }
     if cx.rec.narrating() {
         cx.rec.narrate(
             now,
             format!(
                 "Task {task_id} ({}) is RUNNING.",
-                cx.taskdefs[td.index()].name
+                world.taskdefs[td.index()].name
             ),
         );
     }
@@ -245,7 +261,7 @@ pub fn schedule_running_timers(
 ) {
     let td = world.task(task).task_definition.index();
     let group = world.task(task).group.clone();
-    let essential = cx.taskdefs[td].essential.clone();
+    let essential = world.taskdefs[td].essential.clone();
     let mut app_ready = SimDuration::ZERO;
     let mut healthy_at = SimDuration::ZERO;
     let mut unhealthy_at: Option<SimDuration> = None;
@@ -368,16 +384,23 @@ pub fn on_app_ready(world: &mut World, task: TaskIdx) {
 }
 
 /// The task becomes healthy for its service.
-pub fn on_healthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
+pub fn on_healthy(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut SchedulerState,
+    task: TaskIdx,
+) {
+    let td = world.task(task).task_definition;
+    let has_checks = world.taskdefs[td.index()]
+        .essential
+        .iter()
+        .any(|c| c.health_check.is_some());
     let t = world.task_mut(task);
     if !t.is_active() {
         return;
     }
-    if !cx.taskdefs[t.task_definition.index()]
-        .essential
-        .iter()
-        .all(|c| c.health_check.is_none())
-    {
+    if has_checks {
         t.health = HealthStatus::Healthy;
     }
     // Only a service counts tasks as healthy (ECS-SEMANTICS §4.1); a standalone task ignores its health
@@ -386,13 +409,19 @@ pub fn on_healthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         if t.times.healthy.is_none() {
             t.times.healthy = Some(now);
         }
-        cx.request_reconcile(now, s);
+        sched.request_reconcile(cx, now, s);
     }
 }
 
 /// An essential container failed its health check `retries` times: the task is UNHEALTHY and its service
 /// replaces it (ECS-SEMANTICS §2.2, §3.2).
-pub fn on_unhealthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
+pub fn on_unhealthy(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut SchedulerState,
+    task: TaskIdx,
+) {
     let t = world.task_mut(task);
     if !t.is_active() {
         return;
@@ -407,7 +436,7 @@ pub fn on_unhealthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx)
         format!("Task {id} is UNHEALTHY: an essential container failed its health check."),
     );
     if let Some(s) = world.task(task).service {
-        cx.request_reconcile(now, s);
+        sched.request_reconcile(cx, now, s);
         // Inside the health-check grace period the scheduler ignores the result; look again when it ends.
         let grace = cx.scenario.services[s.index()].health_check_grace_period;
         if let Some(running) = world.task(task).times.running
@@ -423,7 +452,14 @@ pub fn on_unhealthy(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx)
 }
 
 /// An essential container exited: every other container is stopped (ECS-SEMANTICS §2.3).
-pub fn on_exit(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, crashed: bool) {
+pub fn on_exit(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut SchedulerState,
+    task: TaskIdx,
+    crashed: bool,
+) {
     if !world.task(task).is_active() {
         return;
     }
@@ -432,6 +468,7 @@ pub fn on_exit(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx, cras
         now,
         world,
         cx,
+        sched,
         task,
         StopCode::EssentialContainerExited,
         "Essential container in task exited".to_string(),
@@ -443,6 +480,7 @@ pub fn stop(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
+    sched: &mut SchedulerState,
     task: TaskIdx,
     code: StopCode,
     reason: String,
@@ -453,7 +491,7 @@ pub fn stop(
     // The task no longer counts in its group (spread, distinctInstance, task:group) from now on (§1.3).
     world.leave_group(task);
     if world.task(task).instance.is_some() {
-        cx.tasks_changed_on_instance(now);
+        sched.tasks_changed_on_instance(cx, now);
     }
     let t = world.task_mut(task);
     t.desired_running = false;
@@ -474,7 +512,7 @@ pub fn stop(
     // desiredStatus is STOPPED counts toward neither bound), not when the task reaches STOPPED: a replacement
     // does not wait for a graceful shutdown or a deregistration delay.
     if let Some(s) = service {
-        cx.request_reconcile(now, s);
+        sched.request_reconcile(cx, now, s);
     }
 }
 
@@ -482,20 +520,27 @@ fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     if world.task(task).last_status == TaskStatus::Running {
         world.count_running(task, -1);
     }
+    let stop_duration = world.taskdefs[world.task(task).task_definition.index()].stop_duration;
     let t = world.task_mut(task);
     let was_running = t.last_status >= TaskStatus::Running;
     t.set_status(TaskStatus::Stopping);
     t.times.stopping = Some(now);
     // A task that never started has no containers to signal.
     let d = if was_running {
-        cx.taskdefs[t.task_definition.index()].stop_duration
+        stop_duration
     } else {
         SimDuration::ZERO
     };
     schedule_advance(now + d, world, cx, task);
 }
 
-fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
+fn enter_stopped(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut SchedulerState,
+    task: TaskIdx,
+) {
     let t = world.task_mut(task);
     t.set_status(TaskStatus::Stopped);
     t.times.stopped = Some(now);
@@ -525,7 +570,7 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         }
     }
     // Freed capacity may let any service place what it could not.
-    cx.capacity_changed(now, world);
+    sched.capacity_changed(cx, now, world);
 }
 
 /// Terminates a task at once, without a graceful stop (its instance is gone).
@@ -533,14 +578,15 @@ pub fn kill(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
+    sched: &mut SchedulerState,
     task: TaskIdx,
     code: StopCode,
     reason: String,
 ) {
-    stop(now, world, cx, task, code, reason);
+    stop(now, world, cx, sched, task, code, reason);
     let t = world.task_mut(task);
     if t.last_status != TaskStatus::Stopped {
         t.epoch += 1;
-        enter_stopped(now, world, cx, task);
+        enter_stopped(now, world, cx, sched, task);
     }
 }

@@ -1,114 +1,52 @@
-//! Builds a run: the world and context from the scenario, the initial events, and the warm start.
+//! Builds a run: the world, the context and the control plane from the scenario, the initial events, and
+//! the warm start.
 
 use crate::ec2;
-use crate::ecs::service_scheduler::launch_type_of;
-use crate::ecs::service_scheduler::{TaskHome, create_service_task};
+use crate::ecs::Ecs;
+use crate::ecs::service_scheduler::create_service_task;
 use crate::ecs::task_lifecycle;
+use crate::ecs::task_placement::{self as placement, DefaultPlacement, PlacementRequest};
 use crate::engine::{EventQueue, Phase, RngStreams, SimDuration, SimTime};
+use crate::kernel::{Cx, Event};
 use crate::report::recorder::Recorder;
-use crate::scenario::{LaunchType, Scenario, Schedule, SchedulingStrategy};
+use crate::scenario::{Scenario, Schedule, SchedulingStrategy};
 use crate::world::{
-    AsgIdx, AsgState, HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, ServiceState,
-    TaskDefIdx, TaskIdx, TaskStatus, World,
+    AsgIdx, HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, TaskDefIdx, TaskHome, TaskIdx,
+    TaskStatus, World,
 };
 
-use super::placement::{self, DefaultPlacement};
-use super::taskdef::TaskDefRuntime;
-use super::{Cx, Event, RunOptions};
+use super::RunOptions;
 
-/// The world and context of a run that has not started.
+/// The world, context and control plane of a run that has not started.
 pub fn build<'s>(
     scenario: &'s Scenario,
     seed: u64,
     end: SimTime,
     opts: &RunOptions,
-) -> (World, Cx<'s>) {
-    let taskdefs = scenario
-        .task_definitions
-        .iter()
-        .map(|td| TaskDefRuntime::new(scenario, td))
-        .collect();
-    let mut world = World::default();
-    for (i, spec) in scenario.services.iter().enumerate() {
-        world.services.push(ServiceState {
-            name: spec.name.clone(),
-            spec: i,
-            task_definition: TaskDefIdx(spec.task_definition as u32),
-            desired_count: spec.desired_count,
-            consecutive_start_failures: 0,
-            launch_not_before: SimTime::ZERO,
-            throttle_event_written: false,
-            repeatable_events: Default::default(),
-            throttled_at_failures: 0,
-            throttle_timer: None,
-            deployment_id: format!(
-                "ecs-svc/{:019}",
-                1_000_000_000_000_000_000u64 + i as u64 + 1
-            ),
-            deployment_completed: false,
-            deployments_completed: 0,
-            retry_scheduled: false,
-            unplaced_counted: 0,
-            placement_blocked: false,
-            steady: false,
-            tasks: Vec::new(),
-            tasks_started: 0,
-            tasks_failed: 0,
-            rebalancing: None,
-        });
-    }
-    for (i, spec) in scenario.auto_scaling_groups.iter().enumerate() {
-        world.asgs.push(AsgState {
-            name: spec.name.clone(),
-            spec: i,
-            desired_capacity: spec.desired_capacity,
-            instances: Vec::new(),
-        });
-    }
+) -> (World, Cx<'s>, Ecs) {
+    let world = World::new(scenario);
     let cx = Cx {
         scenario,
         queue: EventQueue::new(),
         rng: RngStreams::new(seed),
         rec: Recorder::new(scenario.simulation.metric_period, opts.narrate, opts.trace),
-        taskdefs,
-        reconcile_queued: vec![false; scenario.services.len()],
-        task_watching_daemons: task_watching_daemons(scenario),
-        placement_scratch: Default::default(),
-        placement_failures: 0,
         end,
         warmup: SimTime::ZERO + scenario.simulation.warmup,
     };
-    (world, cx)
-}
-
-/// DAEMON services with a `memberOf` constraint (their own or their task definition's) that reads the tasks
-/// on an instance.
-fn task_watching_daemons(scenario: &Scenario) -> Vec<ServiceIdx> {
-    let reads_tasks = |c: &crate::placement::PlacementConstraint| matches!(c, crate::placement::PlacementConstraint::MemberOf(e) if e.depends_on_tasks());
-    scenario
-        .services
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| {
-            s.scheduling_strategy == SchedulingStrategy::Daemon
-                && (s.placement.constraints.iter().any(reads_tasks)
-                    || scenario.task_definitions[s.task_definition]
-                        .placement_constraints
-                        .iter()
-                        .any(reads_tasks))
-        })
-        .map(|(i, _)| ServiceIdx(i as u32))
-        .collect()
+    (world, cx, Ecs::new(scenario))
 }
 
 /// Launches the groups, warms the cluster if asked, and schedules everything the scenario schedules.
-pub fn start(world: &mut World, cx: &mut Cx) {
+pub fn start(world: &mut World, cx: &mut Cx, ecs: &mut Ecs) {
     let scenario = cx.scenario;
     let now = SimTime::ZERO;
     let warm = scenario.simulation.warm_start;
     for a in 0..world.asgs.len() {
         for _ in 0..world.asgs[a].desired_capacity {
             ec2::launch(now, world, cx, AsgIdx(a as u32), warm);
+            if warm {
+                ecs.on_instance_registered(now, world, cx);
+            }
         }
     }
     if warm {
@@ -118,7 +56,7 @@ pub fn start(world: &mut World, cx: &mut Cx) {
                 scenario.services[s].scheduling_strategy == SchedulingStrategy::Replica
             }));
         for s in daemons_first.collect::<Vec<_>>() {
-            warm_service(world, cx, ServiceIdx(s as u32));
+            warm_service(world, cx, ecs, ServiceIdx(s as u32));
         }
     }
     for (i, e) in scenario.events.iter().enumerate() {
@@ -138,18 +76,17 @@ pub fn start(world: &mut World, cx: &mut Cx) {
         cx.queue.schedule(cx.warmup, Phase::Recorder, Event::Warmup);
     }
     cx.queue.schedule(cx.end, Phase::Recorder, Event::EndOfRun);
-    cx.request_reconcile_all(now);
+    ecs.scheduler.request_reconcile_all(cx, now);
 }
 
 /// At t = 0 of a warm start, the service's tasks that fit are RUNNING and healthy and its deployment is
 /// COMPLETED (SPEC §3.1); those that do not fit start cold through the scheduler.
-fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
+fn warm_service(world: &mut World, cx: &mut Cx, ecs: &mut Ecs, s: ServiceIdx) {
     let scenario = cx.scenario;
     let spec = &scenario.services[s.index()];
     let td = world.services[s.index()].task_definition;
-    let mut homes: Vec<TaskHome> = Vec::new();
-    match (spec.scheduling_strategy, launch_type_of(&spec.launch)) {
-        (SchedulingStrategy::Daemon, _) => {
+    let homes: Vec<TaskHome> = match spec.scheduling_strategy {
+        SchedulingStrategy::Daemon => {
             let mut eligible = 0;
             for i in 0..world.instances.len() {
                 let inst = InstanceIdx(i as u32);
@@ -161,40 +98,36 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
                 eligible += 1;
                 if placement::daemon_fits(world, cx, s, inst).is_ok() {
                     // Created at once, so that the next instance's check sees what this one reserved.
-                    warm_task(world, cx, s, td, TaskHome::Instance(inst));
+                    warm_task(world, cx, ecs, s, td, TaskHome::Instance(inst));
                 }
             }
             world.services[s.index()].desired_count = eligible;
+            Vec::new()
         }
-        (SchedulingStrategy::Replica, LaunchType::Fargate) => {
+        SchedulingStrategy::Replica => {
             let group = format!("service:{}", spec.name);
-            let fargate = crate::fargate::homes_for(
-                world,
-                cx,
-                &spec.launch,
-                &group,
-                Some(s),
-                spec.desired_count,
-            );
-            homes.extend(fargate.into_iter().map(TaskHome::Fargate));
-        }
-        (SchedulingStrategy::Replica, LaunchType::Ec2) => {
-            let group = format!("service:{}", spec.name);
-            let (chosen, _) = placement::place_batch(
+            let request = PlacementRequest {
+                td,
+                group: &group,
+                placement: &spec.placement,
+                default: DefaultPlacement::Service,
+                zone: None,
+            };
+            let (homes, _) = placement::choose_homes(
                 SimTime::ZERO,
                 world,
                 cx,
-                td,
-                &group,
-                &spec.placement,
-                DefaultPlacement::Service,
+                &mut ecs.placement,
+                &spec.launch,
+                request,
+                Some(s),
                 spec.desired_count,
             );
-            homes.extend(chosen.into_iter().map(TaskHome::Instance));
+            homes
         }
-    }
+    };
     for home in homes {
-        warm_task(world, cx, s, td, home);
+        warm_task(world, cx, ecs, s, td, home);
     }
     // SPEC §3.1: the initial deployment is COMPLETED at t = 0 even if some tasks did not fit.
     world.services[s.index()].deployment_completed = true;
@@ -203,13 +136,14 @@ fn warm_service(world: &mut World, cx: &mut Cx, s: ServiceIdx) {
 fn warm_task(
     world: &mut World,
     cx: &mut Cx,
+    ecs: &mut Ecs,
     s: ServiceIdx,
     td: TaskDefIdx,
     home: TaskHome,
 ) -> TaskIdx {
     let now = SimTime::ZERO;
-    let t = create_service_task(now, world, cx, s, home);
-    let has_checks = cx.taskdefs[td.index()]
+    let t = create_service_task(now, world, cx, ecs, s, home);
+    let has_checks = world.taskdefs[td.index()]
         .essential
         .iter()
         .any(|c| c.health_check.is_some());

@@ -5,20 +5,14 @@
 //! here reads the wall clock; the caller measures wall time and puts it in the manifest.
 
 mod build;
-pub mod cx;
-pub mod event;
 pub mod explain;
 mod observe;
-pub mod placement;
 mod summary;
-pub mod taskdef;
-
-pub use cx::Cx;
-pub use event::Event;
 
 use crate::ec2;
-use crate::ecs::{run_task, service_scheduler, task_lifecycle};
+use crate::ecs::{Ecs, run_task, service_scheduler, task_lifecycle};
 use crate::engine::{Phase, SimDuration, SimTime};
+use crate::kernel::{Cx, Event};
 use crate::report::recorded::{InstanceRow, Manifest, Recorded, Scope, TaskRow};
 use crate::scenario::{EventAction, Scenario};
 use crate::world::{AsgIdx, ServiceIdx, World};
@@ -77,9 +71,9 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
     if let Some(until) = opts.until {
         end = end.min(SimTime::ZERO + until);
     }
-    let (mut world, mut cx) = build::build(scenario, seed, end, opts);
+    let (mut world, mut cx, mut ecs) = build::build(scenario, seed, end, opts);
     let mut obs = observe::Observer::new(scenario, &world, &mut cx);
-    build::start(&mut world, &mut cx);
+    build::start(&mut world, &mut cx, &mut ecs);
 
     let mut instant = SimTime::ZERO;
     let mut popped: u64 = 0;
@@ -114,13 +108,13 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
                 }
             }
             Event::Warmup => {}
-            other => dispatch(now, &mut world, &mut cx, other),
+            other => dispatch(now, &mut world, &mut cx, &mut ecs, other),
         }
         world.check_invariants();
     }
     let events_processed = cx.queue.events_processed();
     let summary = summary::compute(scenario, &world, &cx, &obs, end);
-    let tasks = task_rows(&world, &cx);
+    let tasks = task_rows(&world);
     let instances = instance_rows(&world, scenario);
     let (timeseries, events, narration, trace) = std::mem::replace(
         &mut cx.rec,
@@ -152,14 +146,17 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
     }
 }
 
-fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, event: Event) {
+fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs, event: Event) {
     match event {
-        Event::Scenario(i) => on_scenario_event(now, world, cx, i as usize),
-        Event::ScheduledTask(i) => on_scheduled_task(now, world, cx, i as usize),
-        Event::InstanceRegistered(inst) => ec2::register(now, world, cx, inst),
+        Event::Scenario(i) => on_scenario_event(now, world, cx, ecs, i as usize),
+        Event::ScheduledTask(i) => on_scheduled_task(now, world, cx, ecs, i as usize),
+        Event::InstanceRegistered(inst) => {
+            ec2::register(now, world, cx, inst);
+            ecs.on_instance_registered(now, world, cx);
+        }
         Event::TaskAdvance { task, epoch } => {
             if task_lifecycle::is_current(world, task, epoch) {
-                task_lifecycle::on_advance(now, world, cx, task);
+                task_lifecycle::on_advance(now, world, cx, &mut ecs.scheduler, task);
             }
         }
         Event::TaskAppReady { task, epoch } => {
@@ -169,12 +166,12 @@ fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, event: Event) {
         }
         Event::TaskHealthy { task, epoch } => {
             if task_lifecycle::is_current(world, task, epoch) {
-                task_lifecycle::on_healthy(now, world, cx, task);
+                task_lifecycle::on_healthy(now, world, cx, &mut ecs.scheduler, task);
             }
         }
         Event::TaskUnhealthy { task, epoch } => {
             if task_lifecycle::is_current(world, task, epoch) {
-                task_lifecycle::on_unhealthy(now, world, cx, task);
+                task_lifecycle::on_unhealthy(now, world, cx, &mut ecs.scheduler, task);
             }
         }
         Event::TaskExit {
@@ -183,18 +180,18 @@ fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, event: Event) {
             crashed,
         } => {
             if task_lifecycle::is_current(world, task, epoch) {
-                task_lifecycle::on_exit(now, world, cx, task, crashed);
+                task_lifecycle::on_exit(now, world, cx, &mut ecs.scheduler, task, crashed);
             }
         }
-        Event::ServiceReconcile(s) => service_scheduler::on_reconcile(now, world, cx, s),
-        Event::PlacementRetry(s) => service_scheduler::on_placement_retry(now, world, cx, s),
+        Event::ServiceReconcile(s) => service_scheduler::on_reconcile(now, world, cx, ecs, s),
+        Event::PlacementRetry(s) => service_scheduler::on_placement_retry(now, world, cx, ecs, s),
         Event::MetricPeriod | Event::EndOfRun | Event::Warmup => {
             unreachable!("handled by the run loop")
         }
     }
 }
 
-fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
+fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs, i: usize) {
     let scenario = cx.scenario;
     let event = &scenario.events[i];
     match &event.action {
@@ -218,10 +215,10 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
                     format!("UpdateService {name}: desiredCount {before} -> {d}."),
                 );
             }
-            cx.request_reconcile(now, s);
+            ecs.scheduler.request_reconcile(cx, now, s);
         }
         EventAction::RunTask(call) => {
-            run_task::run_task(now, world, cx, call, &format!("events.{i}"));
+            run_task::run_task(now, world, cx, ecs, call, &format!("events.{i}"));
         }
         EventAction::DrainInstances {
             count,
@@ -236,7 +233,9 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
                 *count,
                 *auto_scaling_group,
             ) {
-                ec2::drain(now, world, cx, inst);
+                if ec2::drain(now, world, cx, inst) {
+                    ecs.on_instance_draining(now, cx);
+                }
             }
         }
         EventAction::TerminateInstances {
@@ -252,7 +251,7 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
                 *count,
                 *auto_scaling_group,
             ) {
-                ec2::terminate(now, world, cx, inst, "terminate_instances event");
+                terminate_instance(now, world, cx, ecs, inst, "terminate_instances event");
             }
         }
         EventAction::AzOutage { .. }
@@ -289,13 +288,36 @@ fn pick_instances(
     picked
 }
 
-fn on_scheduled_task(now: SimTime, world: &mut World, cx: &mut Cx, i: usize) {
+/// Terminates an EC2 instance: the control plane stops its tasks, EC2 terminates it and its group replaces
+/// it, and services blocked on placement look again.
+fn terminate_instance(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    inst: crate::world::InstanceIdx,
+    reason: &str,
+) {
+    if world.instance(inst).status == crate::world::InstanceStatus::Terminated {
+        return;
+    }
+    ecs.on_instance_terminating(now, world, cx, inst);
+    ec2::terminate(now, world, cx, inst, reason);
+    ecs.on_instance_terminated(now, world, cx);
+    let asg = world.instance(inst).asg;
+    for extra in ec2::reconcile(now, world, cx, asg) {
+        terminate_instance(now, world, cx, ecs, extra, "Auto Scaling group scale-in");
+    }
+}
+
+fn on_scheduled_task(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs, i: usize) {
     let scenario = cx.scenario;
     let st = &scenario.scheduled_tasks[i];
     run_task::run_task(
         now,
         world,
         cx,
+        ecs,
         &st.run_task,
         &format!("scheduled task {}", st.name),
     );
@@ -323,7 +345,7 @@ fn subject_of(world: &World, cx: &Cx, event: Event) -> String {
     }
 }
 
-fn task_rows(world: &World, cx: &Cx) -> Vec<TaskRow> {
+fn task_rows(world: &World) -> Vec<TaskRow> {
     let mut rows: Vec<TaskRow> = world
         .tasks
         .iter()
@@ -333,7 +355,7 @@ fn task_rows(world: &World, cx: &Cx) -> Vec<TaskRow> {
                 .service
                 .map(|s| world.services[s.index()].name.clone())
                 .unwrap_or_default(),
-            task_definition: cx.taskdefs[t.task_definition.index()].name.clone(),
+            task_definition: world.taskdefs[t.task_definition.index()].name.clone(),
             launch_type: t.launch_type.as_str().to_string(),
             capacity_provider: t.capacity_provider.clone().unwrap_or_default(),
             instance_id: t
@@ -412,8 +434,9 @@ desired_count = 1
             crate::scenario::load_str("t.toml", SCENARIO, std::path::Path::new("."), &[]).unwrap();
         let scenario = &loaded.scenario;
         let opts = RunOptions::default();
-        let (mut world, mut cx) = build::build(scenario, 1, SimTime::from_secs(3600), &opts);
-        build::start(&mut world, &mut cx);
+        let (mut world, mut cx, mut ecs) =
+            build::build(scenario, 1, SimTime::from_secs(3600), &opts);
+        build::start(&mut world, &mut cx, &mut ecs);
         let s = ServiceIdx(0);
         // The warm task is gone and three attempts failed to start.
         let warm = world.services[0].tasks[0];
@@ -421,13 +444,14 @@ desired_count = 1
             SimTime::ZERO,
             &mut world,
             &mut cx,
+            &mut ecs.scheduler,
             warm,
             crate::world::StopCode::UserInitiated,
             "test".into(),
         );
         world.services[0].consecutive_start_failures = 3;
 
-        on_reconcile(SimTime::ZERO, &mut world, &mut cx, s);
+        on_reconcile(SimTime::ZERO, &mut world, &mut cx, &mut ecs, s);
         assert!(
             world.active_tasks_of(s).next().is_none(),
             "no launch during the back-off"
@@ -454,11 +478,11 @@ desired_count = 1
         );
 
         // A second reconcile inside the wait changes nothing and writes nothing more.
-        on_reconcile(SimTime::from_secs(30), &mut world, &mut cx, s);
+        on_reconcile(SimTime::from_secs(30), &mut world, &mut cx, &mut ecs, s);
         assert!(world.active_tasks_of(s).next().is_none());
 
         // At the end of the wait the scheduler launches.
-        on_reconcile(SimTime::from_secs(60), &mut world, &mut cx, s);
+        on_reconcile(SimTime::from_secs(60), &mut world, &mut cx, &mut ecs, s);
         assert_eq!(world.active_tasks_of(s).count(), 1);
         let impaired = cx
             .rec

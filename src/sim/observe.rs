@@ -10,7 +10,7 @@ use crate::report::recorder::SeriesId;
 use crate::scenario::{LaunchType, Market, Scenario, SchedulingStrategy};
 use crate::world::{InstanceStatus, TaskStatus, World};
 
-use super::Cx;
+use crate::kernel::Cx;
 
 /// Cost accrued up to an instant, by SPEC §4 cost metric.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -110,7 +110,7 @@ impl Billing {
             let Some(start) = task.times.pull_started else {
                 return !ended;
             };
-            let rt = &cx.taskdefs[task.task_definition.index()];
+            let rt = &world.taskdefs[task.task_definition.index()];
             let spot = task.capacity_provider.as_deref() == Some("FARGATE_SPOT");
             let ratio = if spot {
                 scenario.fargate.spot_price_ratio

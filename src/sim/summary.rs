@@ -5,8 +5,8 @@ use crate::report::recorded::{Scope, SummaryMetric};
 use crate::scenario::Scenario;
 use crate::world::World;
 
-use super::Cx;
 use super::observe::Observer;
+use crate::kernel::Cx;
 
 /// Every summary metric of the run, sorted by name.
 pub fn compute(
@@ -109,7 +109,7 @@ pub fn compute(
     );
     put(
         "cluster.placement_failures".into(),
-        cx.placement_failures as f64,
+        world.placement_failures as f64,
     );
     put("cluster.spot_interruptions".into(), 0.0);
 

@@ -9,13 +9,15 @@ mod container_instance;
 mod ids;
 mod service;
 mod task;
+pub mod task_definition;
 
-use crate::placement::{self, InstanceResources, PlacementIndex, TaskRequirements};
+use crate::placement::{self, InstanceResources, PlacementIndex};
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{AsgIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, ec2_instance_id, task_id};
 pub use service::{AzRebalancing, ServiceState};
+pub use task_definition::TaskDefRuntime;
 
-pub use task::{HealthStatus, StopCode, Task, TaskStatus, TaskTimes};
+pub use task::{HealthStatus, StopCode, Task, TaskHome, TaskStatus, TaskTimes};
 
 /// One Auto Scaling group's runtime state.
 #[derive(Clone, Debug)]
@@ -41,12 +43,46 @@ pub struct World {
     pub services: Vec<ServiceState>,
     /// Auto Scaling groups, in scenario order.
     pub asgs: Vec<AsgState>,
+    /// Per task definition revision (scenario order): what placement and the lifecycle need, derived once.
+    pub taskdefs: Vec<TaskDefRuntime>,
+    /// Tasks ECS could not place in the summary window, each counted once (`cluster.placement_failures`).
+    pub placement_failures: u64,
     /// The registered container instances as placement sees them: status, attributes, remaining resources
     /// and task-group counts, kept current by the methods below (slot = the instance's arena index).
     pub placement: PlacementIndex,
 }
 
 impl World {
+    /// The world of a run of `scenario` before anything happened: its services (with their desired counts),
+    /// its Auto Scaling groups (empty), its task definitions' runtime data; no instance, no task.
+    pub fn new(scenario: &crate::scenario::Scenario) -> World {
+        World {
+            services: scenario
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, spec)| ServiceState::new(spec, i))
+                .collect(),
+            asgs: scenario
+                .auto_scaling_groups
+                .iter()
+                .enumerate()
+                .map(|(i, spec)| AsgState {
+                    name: spec.name.clone(),
+                    spec: i,
+                    desired_capacity: spec.desired_capacity,
+                    instances: Vec::new(),
+                })
+                .collect(),
+            taskdefs: scenario
+                .task_definitions
+                .iter()
+                .map(|td| TaskDefRuntime::new(scenario, td))
+                .collect(),
+            ..World::default()
+        }
+    }
+
     /// The instance at `idx`.
     pub fn instance(&self, idx: InstanceIdx) -> &ContainerInstance {
         &self.instances[idx.index()]
@@ -84,16 +120,12 @@ impl World {
             .map(|c| &c.resources)
     }
 
-    /// Reserves `task`'s resources on `instance` and counts it in the task's own group (the group inside
-    /// `requirements` is not used). Placement chose an instance
-    /// that fits, so a failure here is a broken invariant (the fit is checked at placement *and* here,
+    /// Reserves `task`'s resources (its task definition's requirements) on `instance` and counts it in the
+    /// task's own group. Placement chose an instance that fits, so a failure here is a broken invariant (the fit is checked at placement *and* here,
     /// STYLE.md §15).
-    pub fn reserve(
-        &mut self,
-        task: TaskIdx,
-        instance: InstanceIdx,
-        requirements: &TaskRequirements,
-    ) {
+    pub fn reserve(&mut self, task: TaskIdx, instance: InstanceIdx) {
+        let requirements =
+            &self.taskdefs[self.tasks[task.index()].task_definition.index()].requirements;
         let inst = &mut self.instances[instance.index()];
         assert!(
             inst.status == InstanceStatus::Active,

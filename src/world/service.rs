@@ -64,3 +64,35 @@ pub struct AzRebalancing {
     /// The zone (index into the cluster's zones) of each task still to start, in order.
     pub starts: Vec<usize>,
 }
+
+impl ServiceState {
+    /// The state of service `spec`, the `index`-th of the scenario, before it ran anything.
+    pub fn new(spec: &crate::scenario::Service, index: usize) -> ServiceState {
+        ServiceState {
+            name: spec.name.clone(),
+            spec: index,
+            task_definition: TaskDefIdx(spec.task_definition as u32),
+            desired_count: spec.desired_count,
+            consecutive_start_failures: 0,
+            launch_not_before: SimTime::ZERO,
+            throttle_event_written: false,
+            repeatable_events: Default::default(),
+            throttled_at_failures: 0,
+            throttle_timer: None,
+            deployment_id: format!(
+                "ecs-svc/{:019}",
+                1_000_000_000_000_000_000u64 + index as u64 + 1
+            ),
+            deployment_completed: false,
+            deployments_completed: 0,
+            retry_scheduled: false,
+            unplaced_counted: 0,
+            placement_blocked: false,
+            steady: false,
+            tasks: Vec::new(),
+            tasks_started: 0,
+            tasks_failed: 0,
+            rebalancing: None,
+        }
+    }
+}

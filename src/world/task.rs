@@ -9,6 +9,21 @@ use crate::scenario::LaunchType;
 
 use super::ids::{InstanceIdx, ServiceIdx, TaskDefIdx};
 
+/// Where a new task runs: the instance placement chose (EC2), or a zone and provider (Fargate).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskHome {
+    /// On this container instance (EC2).
+    Instance(InstanceIdx),
+    /// On Fargate.
+    Fargate {
+        /// Its Availability Zone.
+        zone: String,
+        /// `FARGATE` or `FARGATE_SPOT` when a capacity provider strategy chose it; `None` for `launch_type
+        /// = "FARGATE"` (billed as FARGATE).
+        capacity_provider: Option<String>,
+    },
+}
+
 /// `lastStatus` of a task (ECS-SEMANTICS §2.1), in lifecycle order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TaskStatus {

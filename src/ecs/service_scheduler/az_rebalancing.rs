@@ -26,11 +26,12 @@
 //!   names the zone) and the remaining tasks start wherever placement puts them.
 //! * It completes, with its event, when every planned task has moved and the service is steady again.
 
+use crate::ecs::Ecs;
+use crate::ecs::task_placement::{self as placement, DefaultPlacement, PlacementRequest};
 use crate::engine::SimTime;
+use crate::kernel::Cx;
 use crate::report::recorded::Scope;
 use crate::scenario::{LaunchType, SchedulingStrategy};
-use crate::sim::Cx;
-use crate::sim::placement::{self, DefaultPlacement, PlacementRequest};
 use crate::world::{AzRebalancing, InstanceStatus, ServiceIdx, TaskIdx, World};
 
 use super::launch_type_of;
@@ -133,7 +134,13 @@ pub(super) fn write_stopped(
 
 /// Service `s` is steady: complete a rebalancing whose moves are done, then start one if its zones are
 /// imbalanced. Returns whether a rebalancing is now in progress (the caller reconciles again).
-pub(super) fn on_steady(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) -> bool {
+pub(super) fn on_steady(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+) -> bool {
     let spec = &cx.scenario.services[s.index()];
     if !spec.availability_zone_rebalancing
         || spec.scheduling_strategy != SchedulingStrategy::Replica
@@ -161,10 +168,16 @@ pub(super) fn on_steady(now: SimTime, world: &mut World, cx: &mut Cx, s: Service
             message,
         );
     }
-    start_if_imbalanced(now, world, cx, s)
+    start_if_imbalanced(now, world, cx, ecs, s)
 }
 
-fn start_if_imbalanced(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) -> bool {
+fn start_if_imbalanced(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+) -> bool {
     // A task can move only if the deployment bounds let one start before a stop or stop before a start.
     let d = world.services[s.index()].desired_count;
     let dc = &cx.scenario.services[s.index()].deployment_configuration;
@@ -185,7 +198,7 @@ fn start_if_imbalanced(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceI
     }
     let room: Vec<u32> = zones
         .iter()
-        .map(|&z| placeable_in(world, cx, s, z, counts.iter().sum()))
+        .map(|&z| placeable_in(world, cx, ecs, s, z, counts.iter().sum()))
         .collect();
     let (take, give) = plan_moves(&counts, &room);
     if take.iter().all(|&k| k == 0) {
@@ -300,7 +313,14 @@ fn zone_counts(world: &World, cx: &Cx, s: ServiceIdx, zones: &[usize]) -> Vec<u3
 }
 
 /// How many more tasks of `s` placement would put in zone `z` now (at most `limit`).
-fn placeable_in(world: &World, cx: &mut Cx, s: ServiceIdx, z: usize, limit: u32) -> u32 {
+fn placeable_in(
+    world: &World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+    z: usize,
+    limit: u32,
+) -> u32 {
     let spec = &cx.scenario.services[s.index()];
     if launch_type_of(&spec.launch) == LaunchType::Fargate {
         return limit;
@@ -314,7 +334,7 @@ fn placeable_in(world: &World, cx: &mut Cx, s: ServiceIdx, z: usize, limit: u32)
         default: DefaultPlacement::Service,
         zone: Some(&zone),
     };
-    placement::count_placeable(world, cx, request, limit)
+    placement::count_placeable(world, cx, &mut ecs.placement, request, limit)
 }
 
 /// "4 tasks in us-east-1a, 2 in us-east-1b, and 4 in us-east-1c" (AWS's started sentence repeats "tasks"

@@ -18,16 +18,18 @@
 //! consecutive failure the scheduler waits 1 min, doubling per further failure up to 27 min (§3.2, DECIDED
 //! model).
 
+use crate::ecs::task_placement::{self as placement, DefaultPlacement, PlacementRequest};
 use crate::engine::{Phase, SimDuration, SimTime};
+use crate::kernel::{Cx, Event};
 use crate::report::recorded::Scope;
-use crate::scenario::{LaunchTarget, LaunchType, SchedulingStrategy};
-use crate::sim::placement::{self, DefaultPlacement, PlacementRequest};
-use crate::sim::{Cx, Event};
+use crate::scenario::{LaunchTarget, LaunchType, Scenario, SchedulingStrategy};
+
+use super::Ecs;
 use crate::world::{
-    HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskIdx, TaskStatus, World,
+    HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskHome, TaskIdx, TaskStatus,
+    World,
 };
 
-pub use super::task_lifecycle::TaskHome;
 use super::task_lifecycle::{self, NewTask};
 
 mod az_rebalancing;
@@ -54,6 +56,99 @@ pub fn throttle_delay(failures: u32) -> SimDuration {
         .min(THROTTLE_MAX_DELAY)
 }
 
+/// What the service scheduler keeps between events: which services have a reconcile queued at the current
+/// instant, and which DAEMON services watch the tasks on instances.
+#[derive(Clone, Debug)]
+pub struct SchedulerState {
+    /// Whether a reconcile is already queued for each service.
+    pub reconcile_queued: Vec<bool>,
+    /// DAEMON services whose constraints read the tasks on an instance (`task:group`,
+    /// `runningTasksCount`): they reconcile whenever tasks start or stop on an instance.
+    pub task_watching_daemons: Vec<ServiceIdx>,
+    /// Every service, DAEMON services first (they are placed first, ECS-SEMANTICS §3.1).
+    daemons_first: Vec<ServiceIdx>,
+}
+
+impl SchedulerState {
+    /// The scheduler of `scenario`'s services, with nothing queued.
+    pub fn new(scenario: &Scenario) -> SchedulerState {
+        let services = || scenario.services.iter().enumerate();
+        let daemons_first = services()
+            .filter(|(_, s)| s.scheduling_strategy == SchedulingStrategy::Daemon)
+            .chain(services().filter(|(_, s)| s.scheduling_strategy == SchedulingStrategy::Replica))
+            .map(|(i, _)| ServiceIdx(i as u32))
+            .collect();
+        SchedulerState {
+            reconcile_queued: vec![false; scenario.services.len()],
+            task_watching_daemons: task_watching_daemons(scenario),
+            daemons_first,
+        }
+    }
+
+    /// Queues a reconcile of `service` at `now` (phase 7), once per instant.
+    pub fn request_reconcile(&mut self, cx: &mut Cx, now: SimTime, service: ServiceIdx) {
+        if !self.reconcile_queued[service.index()] {
+            self.reconcile_queued[service.index()] = true;
+            cx.queue
+                .schedule(now, Phase::Reconcile, Event::ServiceReconcile(service));
+        }
+    }
+
+    /// Queues a reconcile of every service, DAEMON services first.
+    pub fn request_reconcile_all(&mut self, cx: &mut Cx, now: SimTime) {
+        for i in 0..self.daemons_first.len() {
+            let s = self.daemons_first[i];
+            self.request_reconcile(cx, now, s);
+        }
+    }
+
+    /// Capacity changed (an instance registered or was drained or terminated, a task stopped): every service
+    /// may retry what it could not place, and reconciles.
+    pub fn capacity_changed(&mut self, cx: &mut Cx, now: SimTime, world: &mut World) {
+        for s in &mut world.services {
+            s.placement_blocked = false;
+        }
+        self.request_reconcile_all(cx, now);
+    }
+
+    /// A task was placed on, started RUNNING on, or left an instance: DAEMON services whose constraints read
+    /// the tasks on an instance look again (ECS-SEMANTICS §3.1: a daemon on an instance that no longer
+    /// satisfies its constraints is stopped; one that satisfies them again gets its task back).
+    pub fn tasks_changed_on_instance(&mut self, cx: &mut Cx, now: SimTime) {
+        for i in 0..self.task_watching_daemons.len() {
+            let s = self.task_watching_daemons[i];
+            self.request_reconcile(cx, now, s);
+        }
+    }
+}
+
+/// DAEMON services with a `memberOf` constraint (their own or their task definition's) that reads the tasks
+/// on an instance.
+fn task_watching_daemons(scenario: &Scenario) -> Vec<ServiceIdx> {
+    let reads_tasks = |c: &crate::placement::PlacementConstraint| matches!(c, crate::placement::PlacementConstraint::MemberOf(e) if e.depends_on_tasks());
+    scenario
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s.scheduling_strategy == SchedulingStrategy::Daemon
+                && (s.placement.constraints.iter().any(reads_tasks)
+                    || scenario.task_definitions[s.task_definition]
+                        .placement_constraints
+                        .iter()
+                        .any(reads_tasks))
+        })
+        .map(|(i, _)| ServiceIdx(i as u32))
+        .collect()
+}
+
+/// Counts `n` tasks ECS could not place in `cluster.placement_failures` (within the summary window).
+pub fn count_placement_failures(world: &mut World, cx: &Cx, now: SimTime, n: u32) {
+    if cx.in_window(now) {
+        world.placement_failures += u64::from(n);
+    }
+}
+
 /// `ceil(d × pct / 100)`: the healthy floor during deployments and draining (§4.1).
 pub fn minimum_healthy_tasks(desired: u32, minimum_healthy_percent: u32) -> u32 {
     (u64::from(desired) * u64::from(minimum_healthy_percent)).div_ceil(100) as u32
@@ -65,17 +160,17 @@ pub fn maximum_tasks(desired: u32, maximum_percent: u32) -> u32 {
 }
 
 /// Reconciles `service` (phase 7).
-pub fn on_reconcile(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
-    cx.reconcile_queued[s.index()] = false;
+pub fn on_reconcile(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs, s: ServiceIdx) {
+    ecs.scheduler.reconcile_queued[s.index()] = false;
     let settled = match cx.scenario.services[s.index()].scheduling_strategy {
-        SchedulingStrategy::Replica => reconcile_replica(now, world, cx, s),
-        SchedulingStrategy::Daemon => reconcile_daemon(now, world, cx, s),
+        SchedulingStrategy::Replica => reconcile_replica(now, world, cx, ecs, s),
+        SchedulingStrategy::Daemon => reconcile_daemon(now, world, cx, ecs, s),
     };
     let steady = update_steady_state(now, world, cx, s, settled);
     // A steady service is watched for AZ imbalance (§3.5); a rebalancing that starts is carried out by the
     // next reconcile, at the same instant.
-    if steady && az_rebalancing::on_steady(now, world, cx, s) {
-        cx.request_reconcile(now, s);
+    if steady && az_rebalancing::on_steady(now, world, cx, ecs, s) {
+        ecs.scheduler.request_reconcile(cx, now, s);
     }
 }
 
@@ -97,6 +192,7 @@ fn scheduler_stop(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
+    ecs: &mut Ecs,
     s: ServiceIdx,
     t: TaskIdx,
     stopped: &mut Vec<TaskIdx>,
@@ -106,6 +202,7 @@ fn scheduler_stop(
         now,
         world,
         cx,
+        &mut ecs.scheduler,
         t,
         StopCode::ServiceSchedulerInitiated,
         reason,
@@ -121,7 +218,13 @@ fn scaling_reason(world: &World, s: ServiceIdx) -> String {
 }
 
 /// Returns whether the service has nothing left to do (for the steady-state event).
-fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) -> bool {
+fn reconcile_replica(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+) -> bool {
     let spec = &cx.scenario.services[s.index()];
     let name = spec.name.clone();
     let (min_pct, max_pct) = (
@@ -133,7 +236,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     // PENDING tasks on DRAINING instances are stopped at once (§3.3).
     for t in world.active_tasks_of(s).collect::<Vec<_>>() {
         if on_draining_instance(world, t) && world.task(t).last_status < TaskStatus::Running {
-            scheduler_stop(now, world, cx, s, t, &mut stopped);
+            scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
         }
     }
 
@@ -159,7 +262,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
         unplaced = if world.services[s.index()].placement_blocked {
             want
         } else {
-            launch(now, world, cx, s, want)
+            launch(now, world, cx, ecs, s, want)
         };
     }
 
@@ -180,6 +283,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
             now,
             world,
             cx,
+            &mut ecs.scheduler,
             t,
             StopCode::ServiceSchedulerInitiated,
             UNHEALTHY_REASON.into(),
@@ -195,9 +299,9 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     let mut rebalanced = Vec::new();
     for &t in order.iter().take(may_stop as usize) {
         if az_rebalancing::is_victim(world, s, t) {
-            scheduler_stop(now, world, cx, s, t, &mut rebalanced);
+            scheduler_stop(now, world, cx, ecs, s, t, &mut rebalanced);
         } else {
-            scheduler_stop(now, world, cx, s, t, &mut stopped);
+            scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
         }
     }
     az_rebalancing::write_stopped(now, world, cx, s, &rebalanced);
@@ -207,7 +311,7 @@ fn reconcile_replica(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx
     if surplus > 0 {
         let victims = placement::choose_tasks_to_stop(world, cx, s, &keep, surplus);
         for t in victims {
-            scheduler_stop(now, world, cx, s, t, &mut stopped);
+            scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
         }
     }
     write_stopped_event(now, world, cx, &name, &stopped);
@@ -251,7 +355,13 @@ fn is_unhealthy_past_grace(now: SimTime, world: &World, cx: &Cx, t: TaskIdx) -> 
     task.health == HealthStatus::Unhealthy && task.times.running.is_some_and(|r| now >= r + grace)
 }
 
-fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) -> bool {
+fn reconcile_daemon(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+) -> bool {
     let name = cx.scenario.services[s.index()].name.clone();
     let mut stopped = Vec::new();
     let mut settled = true;
@@ -291,7 +401,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
             let mut waits = false;
             for &t in &mine {
                 if !replicas_left || world.task(t).last_status < TaskStatus::Running {
-                    scheduler_stop(now, world, cx, s, t, &mut stopped);
+                    scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
                     story.acted = true;
                 } else {
                     waits = true;
@@ -322,7 +432,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
             if !mine.is_empty() {
                 story.acted = true;
                 for t in mine {
-                    scheduler_stop(now, world, cx, s, t, &mut stopped);
+                    scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
                 }
                 let message = format!(
                     "(service {name}) stopped its task on container instance {id}, which no longer satisfies the service's placement constraints."
@@ -344,6 +454,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
                     now,
                     world,
                     cx,
+                    &mut ecs.scheduler,
                     t,
                     StopCode::ServiceSchedulerInitiated,
                     UNHEALTHY_REASON.into(),
@@ -378,7 +489,7 @@ fn reconcile_daemon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx)
         }
         match placement::daemon_fits(world, cx, s, inst) {
             Ok(()) => {
-                start_tasks(now, world, cx, s, vec![TaskHome::Instance(inst)]);
+                start_tasks(now, world, cx, ecs, s, vec![TaskHome::Instance(inst)]);
                 story.acted = true;
                 story.line(|| format!("{id}: placed a task."));
             }
@@ -445,7 +556,14 @@ impl DaemonStory {
 
 /// Launches up to `n` tasks of a REPLICA service; returns how many were not started (unplaced, or held back
 /// by throttling).
-fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -> u32 {
+fn launch(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+    n: u32,
+) -> u32 {
     let svc = &world.services[s.index()];
     let failures = svc.consecutive_start_failures;
     if failures >= THROTTLE_AFTER_FAILURES && svc.throttled_at_failures != failures {
@@ -473,80 +591,58 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
         }
         return n;
     }
-    let spec = &cx.scenario.services[s.index()];
+    let scenario = cx.scenario;
+    let spec = &scenario.services[s.index()];
     let group = format!("service:{}", spec.name);
+    let td = world.services[s.index()].task_definition;
+    let request = |zone| PlacementRequest {
+        td,
+        group: &group,
+        placement: &spec.placement,
+        default: DefaultPlacement::Service,
+        zone,
+    };
     // Starts an AZ rebalancing planned go to their zones (§3.5).
     let targeted = az_rebalancing::take_starts(world, s, n);
-    match launch_type_of(&spec.launch) {
-        LaunchType::Fargate => {
-            let mut homes = crate::fargate::homes_for(world, cx, &spec.launch, &group, Some(s), n);
-            for (home, &z) in homes.iter_mut().zip(&targeted) {
-                home.zone = cx.scenario.cluster.availability_zones[z].clone();
-            }
-            let rest = homes.split_off(targeted.len());
-            for (zone, count) in runs(&targeted) {
-                let here: Vec<TaskHome> = homes.drain(..count).map(TaskHome::Fargate).collect();
-                let started = create_tasks(now, world, cx, s, here);
-                az_rebalancing::write_started(now, world, cx, s, zone, &started);
-            }
-            start_tasks(
-                now,
-                world,
-                cx,
-                s,
-                rest.into_iter().map(TaskHome::Fargate).collect(),
-            );
-            0
-        }
-        LaunchType::Ec2 => {
-            let td = world.services[s.index()].task_definition;
-            let mut placed = 0;
-            for (zone, count) in runs(&targeted) {
-                let name = cx.scenario.cluster.availability_zones[zone].clone();
-                let request = PlacementRequest {
-                    td,
-                    group: &group,
-                    placement: &spec.placement,
-                    default: DefaultPlacement::Service,
-                    zone: Some(&name),
-                };
-                let (chosen, failure) =
-                    placement::place_batch_in(now, world, cx, request, count as u32);
-                let homes = chosen.iter().map(|&i| TaskHome::Instance(i)).collect();
-                let started = create_tasks(now, world, cx, s, homes);
-                az_rebalancing::write_started(now, world, cx, s, zone, &started);
-                placed += started.len() as u32;
-                if failure.is_some() {
-                    az_rebalancing::abandon(now, world, cx, s, zone);
-                    break;
-                }
-            }
-            let rest = n - placed;
-            let (chosen, failure) = placement::place_batch(
-                now,
-                world,
-                cx,
-                td,
-                &group,
-                &spec.placement,
-                DefaultPlacement::Service,
-                rest,
-            );
-            start_tasks(
-                now,
-                world,
-                cx,
-                s,
-                chosen.iter().map(|&i| TaskHome::Instance(i)).collect(),
-            );
-            let missing = rest - chosen.len() as u32;
-            count_unplaced(now, world, cx, s, missing);
-            if let Some(unplaced) = failure {
-                placement_failed(now, world, cx, s, &unplaced);
-            }
-            missing
+    let mut started = 0;
+    for (zone, count) in runs(&targeted) {
+        let name = &scenario.cluster.availability_zones[zone];
+        let (homes, failure) = placement::choose_homes(
+            now,
+            world,
+            cx,
+            &mut ecs.placement,
+            &spec.launch,
+            request(Some(name)),
+            Some(s),
+            count as u32,
+        );
+        let tasks = create_tasks(now, world, cx, ecs, s, homes);
+        az_rebalancing::write_started(now, world, cx, s, zone, &tasks);
+        started += tasks.len() as u32;
+        if failure.is_some() {
+            az_rebalancing::abandon(now, world, cx, s, zone);
+            break;
         }
     }
+    let rest = n - started;
+    let (homes, failure) = placement::choose_homes(
+        now,
+        world,
+        cx,
+        &mut ecs.placement,
+        &spec.launch,
+        request(None),
+        Some(s),
+        rest,
+    );
+    let missing = rest - homes.len() as u32;
+    start_tasks(now, world, cx, ecs, s, homes);
+    count_unplaced(now, world, cx, s, missing);
+    if let Some(unplaced) = failure {
+        placement_failed(now, world, cx, s, &unplaced);
+    }
+    missing
 }
 
 /// Counts in `cluster.placement_failures` the tasks of `s` that an attempt left unplaced, each once however
@@ -555,9 +651,10 @@ fn launch(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, n: u32) -
 fn count_unplaced(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, unplaced: u32) {
     let svc = &mut world.services[s.index()];
     if unplaced > svc.unplaced_counted {
-        cx.count_placement_failures(now, unplaced - svc.unplaced_counted);
+        let new = unplaced - svc.unplaced_counted;
+        count_placement_failures(world, cx, now, new);
     }
-    svc.unplaced_counted = unplaced;
+    world.services[s.index()].unplaced_counted = unplaced;
 }
 
 /// The launch type a launch target resolves to in this milestone: capacity provider strategies that name
@@ -583,18 +680,26 @@ pub fn create_service_task(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
+    ecs: &mut Ecs,
     s: ServiceIdx,
     home: TaskHome,
 ) -> TaskIdx {
     let group = format!("service:{}", cx.scenario.services[s.index()].name);
     let td = world.services[s.index()].task_definition;
     let new = NewTask::at(world, td, Some(s), group, home);
-    task_lifecycle::create(now, world, cx, new)
+    task_lifecycle::create(now, world, cx, &mut ecs.scheduler, new)
 }
 
 /// Starts one task of service `s` per home and writes the "has started N tasks" event.
-fn start_tasks(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx, homes: Vec<TaskHome>) {
-    let started = create_tasks(now, world, cx, s, homes);
+fn start_tasks(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+    homes: Vec<TaskHome>,
+) {
+    let started = create_tasks(now, world, cx, ecs, s, homes);
     write_started_event(now, world, cx, s, &started);
 }
 
@@ -603,12 +708,13 @@ fn create_tasks(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
+    ecs: &mut Ecs,
     s: ServiceIdx,
     homes: Vec<TaskHome>,
 ) -> Vec<TaskIdx> {
     let started: Vec<TaskIdx> = homes
         .into_iter()
-        .map(|h| create_service_task(now, world, cx, s, h))
+        .map(|h| create_service_task(now, world, cx, ecs, s, h))
         .collect();
     if now >= cx.warmup {
         world.services[s.index()].tasks_started += started.len() as u64;
@@ -659,11 +765,17 @@ fn schedule_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
 }
 
 /// The placement retry timer fired.
-pub fn on_placement_retry(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceIdx) {
+pub fn on_placement_retry(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+) {
     let svc = &mut world.services[s.index()];
     svc.retry_scheduled = false;
     svc.placement_blocked = false;
-    cx.request_reconcile(now, s);
+    ecs.scheduler.request_reconcile(cx, now, s);
 }
 
 /// `(task …) (task …)` as ECS lists tasks in service events.

@@ -1,16 +1,19 @@
-//! Glue between the controllers and the pure placement function: builds the request from the scenario's
-//! placement fields, draws on the `placement/<group>` stream, narrates each decision for `explain`, and maps
-//! placement's ids to the world's.
+//! The control plane's side of task placement: builds the request from the scenario's placement fields,
+//! draws on the `placement/<group>` stream, narrates each decision for `explain`, maps placement's ids to
+//! the world's, and chooses the tasks a scale-in stops. Placement itself is the pure function of
+//! [`crate::placement`].
 
+use crate::ecs::capacity_provider_strategy;
 use crate::engine::SimTime;
 use crate::placement::{
     self, PlacementConstraint, PlacementDecision, PlacementFailure, PlacementStrategy,
     StopCandidate,
 };
-use crate::scenario::Placement;
-use crate::world::{HealthStatus, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, World};
+use crate::scenario::{LaunchTarget, LaunchType, Placement};
+use crate::world::{HealthStatus, InstanceIdx, ServiceIdx, TaskDefIdx, TaskHome, TaskIdx, World};
 
-use super::Cx;
+use crate::kernel::Cx;
+use crate::placement::PlacementScratch;
 
 /// Which default applies when the user gave no strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +80,7 @@ pub fn place_batch(
     now: SimTime,
     world: &World,
     cx: &mut Cx,
+    scratch: &mut PlacementScratch,
     td: TaskDefIdx,
     group: &str,
     placement: &Placement,
@@ -87,6 +91,7 @@ pub fn place_batch(
         now,
         world,
         cx,
+        scratch,
         PlacementRequest {
             td,
             group,
@@ -128,11 +133,12 @@ pub fn place_batch_in(
     now: SimTime,
     world: &World,
     cx: &mut Cx,
+    scratch: &mut PlacementScratch,
     request: PlacementRequest,
     count: u32,
 ) -> (Vec<InstanceIdx>, Option<Unplaced>) {
     let PlacementRequest { td, group, .. } = request;
-    let (req, constraints, strategies) = inputs(cx, request);
+    let (req, constraints, strategies) = inputs(world, cx, request);
     let stream = format!("placement/{group}");
     let rng = cx.rng.stream(&stream);
     let decisions = placement::place_many(
@@ -142,7 +148,7 @@ pub fn place_batch_in(
         &constraints,
         &strategies,
         rng,
-        &mut cx.placement_scratch,
+        scratch,
     );
     let mut chosen = Vec::new();
     let mut unplaced = None;
@@ -154,7 +160,7 @@ pub fn place_batch_in(
         if cx.rec.narrating() {
             cx.rec.narrate(
                 now,
-                format!("[{}] {explanation}", cx.taskdefs[td.index()].name),
+                format!("[{}] {explanation}", world.taskdefs[td.index()].name),
             );
         }
         match result {
@@ -167,8 +173,14 @@ pub fn place_batch_in(
 
 /// How many of `count` tasks of `request` placement would place now, without placing them: nothing is
 /// narrated and the `placement/<group>` stream is not drawn from (a copy of it is).
-pub fn count_placeable(world: &World, cx: &mut Cx, request: PlacementRequest, count: u32) -> u32 {
-    let (req, constraints, strategies) = inputs(cx, request);
+pub fn count_placeable(
+    world: &World,
+    cx: &mut Cx,
+    scratch: &mut PlacementScratch,
+    request: PlacementRequest,
+    count: u32,
+) -> u32 {
+    let (req, constraints, strategies) = inputs(world, cx, request);
     let mut rng = cx
         .rng
         .stream(&format!("placement/{}", request.group))
@@ -180,7 +192,7 @@ pub fn count_placeable(world: &World, cx: &mut Cx, request: PlacementRequest, co
         &constraints,
         &strategies,
         &mut rng,
-        &mut cx.placement_scratch,
+        scratch,
     )
     .iter()
     .filter(|d| d.result.is_ok())
@@ -189,6 +201,7 @@ pub fn count_placeable(world: &World, cx: &mut Cx, request: PlacementRequest, co
 
 /// The requirements, constraints and strategies of a request.
 fn inputs(
+    world: &World,
     cx: &Cx,
     request: PlacementRequest,
 ) -> (
@@ -196,7 +209,7 @@ fn inputs(
     Vec<PlacementConstraint>,
     Vec<PlacementStrategy>,
 ) {
-    let mut req = cx.taskdefs[request.td.index()].requirements.clone();
+    let mut req = world.taskdefs[request.td.index()].requirements.clone();
     req.group = request.group.to_string();
     let mut constraints = constraints(cx, request.td, request.placement);
     constraints.extend(request.zone.map(zone_constraint));
@@ -254,7 +267,7 @@ pub fn choose_tasks_to_stop(
             .into_iter()
             .map(|t| TaskIdx(t.0)),
     );
-    out.extend(crate::fargate::choose_tasks_to_stop(
+    out.extend(choose_fargate_tasks_to_stop(
         world,
         &spec.launch,
         &fargate,
@@ -262,6 +275,131 @@ pub fn choose_tasks_to_stop(
         n as usize - out.len(),
     ));
     out
+}
+
+/// Chooses `n` of a service's Fargate tasks to stop on scale-in: from the provider furthest above the share
+/// its strategy wants for `desired` tasks (a model, [`capacity_provider_strategy::surplus_order`]), then
+/// from the zone with the most of the service's tasks, newest task first, so that zones stay balanced.
+fn choose_fargate_tasks_to_stop(
+    world: &World,
+    launch: &LaunchTarget,
+    candidates: &[TaskIdx],
+    desired: u32,
+    n: usize,
+) -> Vec<TaskIdx> {
+    let mut left: Vec<TaskIdx> = candidates.to_vec();
+    left.sort_unstable();
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n && !left.is_empty() {
+        let provider_of =
+            |t: TaskIdx| provider_index(launch, world.task(t).capacity_provider.as_deref());
+        let from_provider = match launch {
+            LaunchTarget::CapacityProviderStrategy(items) if !items.is_empty() => {
+                let mut current = vec![0u32; items.len()];
+                for &t in &left {
+                    if let Some(k) = provider_of(t) {
+                        current[k] += 1;
+                    }
+                }
+                capacity_provider_strategy::surplus_order(items, &current, desired)
+                    .first()
+                    .copied()
+            }
+            _ => None,
+        };
+        let pool: Vec<TaskIdx> = left
+            .iter()
+            .copied()
+            .filter(|&t| from_provider.is_none() || provider_of(t) == from_provider)
+            .collect();
+        let pool = if pool.is_empty() { left.clone() } else { pool };
+        let zone_count = |z: &str| {
+            left.iter()
+                .filter(|&&t| world.task(t).availability_zone == z)
+                .count()
+        };
+        // The fullest zone (ties: the first zone name), newest task in it.
+        let victim = *pool
+            .iter()
+            .max_by_key(|&&t| {
+                let z = world.task(t).availability_zone.as_str();
+                (zone_count(z), std::cmp::Reverse(z), t)
+            })
+            .expect("a non-empty pool");
+        left.retain(|&t| t != victim);
+        out.push(victim);
+    }
+    out
+}
+
+/// The position of `provider` in `launch`'s strategy.
+fn provider_index(launch: &LaunchTarget, provider: Option<&str>) -> Option<usize> {
+    match (launch, provider) {
+        (LaunchTarget::CapacityProviderStrategy(items), Some(p)) => {
+            items.iter().position(|i| i.capacity_provider == p)
+        }
+        _ => None,
+    }
+}
+
+/// Where `n` new tasks of `request`, launched with `launch` (owned by `service`, if any), run: on EC2 the
+/// instances placement chose, with why the others could not be placed; on Fargate a zone balancing the
+/// group's active tasks (or the request's zone) and a provider split by the strategy, counting the
+/// service's active tasks on each provider (RunTask: from zero). Every new task's home comes from here.
+#[allow(clippy::too_many_arguments)]
+pub fn choose_homes(
+    now: SimTime,
+    world: &World,
+    cx: &mut Cx,
+    scratch: &mut PlacementScratch,
+    launch: &LaunchTarget,
+    request: PlacementRequest,
+    service: Option<ServiceIdx>,
+    n: u32,
+) -> (Vec<TaskHome>, Option<Unplaced>) {
+    match crate::ecs::service_scheduler::launch_type_of(launch) {
+        LaunchType::Ec2 => {
+            let (chosen, failure) = place_batch_in(now, world, cx, scratch, request, n);
+            (
+                chosen.into_iter().map(TaskHome::Instance).collect(),
+                failure,
+            )
+        }
+        LaunchType::Fargate => {
+            let zones = match request.zone {
+                Some(z) => vec![z.to_string(); n as usize],
+                None => crate::fargate::zones_for(world, cx, request.group, service, n),
+            };
+            let providers: Vec<Option<String>> = match launch {
+                LaunchTarget::CapacityProviderStrategy(items) if !items.is_empty() => {
+                    let mut current = vec![0u32; items.len()];
+                    if let Some(s) = service {
+                        for t in world.active_tasks_of(s) {
+                            if let Some(k) =
+                                provider_index(launch, world.task(t).capacity_provider.as_deref())
+                            {
+                                current[k] += 1;
+                            }
+                        }
+                    }
+                    capacity_provider_strategy::split(items, &current, n)
+                        .into_iter()
+                        .map(|k| Some(items[k].capacity_provider.clone()))
+                        .collect()
+                }
+                _ => vec![None; n as usize],
+            };
+            let homes = zones
+                .into_iter()
+                .zip(providers)
+                .map(|(zone, capacity_provider)| TaskHome::Fargate {
+                    zone,
+                    capacity_provider,
+                })
+                .collect();
+            (homes, None)
+        }
+    }
 }
 
 /// A service's constraints without `distinctInstance`. For a DAEMON service, `distinctInstance` is what DAEMON
@@ -336,7 +474,7 @@ pub fn daemon_fits(
 ) -> Result<(), Unplaced> {
     let td = world.services[s.index()].task_definition;
     let spec = &cx.scenario.services[s.index()];
-    let mut req = cx.taskdefs[td.index()].requirements.clone();
+    let mut req = world.taskdefs[td.index()].requirements.clone();
     req.group = format!("service:{}", spec.name);
     let constraints = daemon_constraints(cx, td, &spec.placement);
     match world

@@ -1,4 +1,5 @@
-//! What the simulation needs from a task definition, derived once when the run is built.
+//! What the simulation needs from a task definition revision, derived once when the run is built: placement
+//! requirements, images, essential containers, stop duration, usage at rest and the Fargate price.
 
 use crate::engine::SimDuration;
 use crate::placement::TaskRequirements;
