@@ -14,7 +14,25 @@
 //! gives up a task first on scale-in (the one furthest above the share the strategy wants, a model: AWS
 //! publishes no rule).
 
-use crate::scenario::CapacityProviderStrategyItem;
+use crate::scenario::{CapacityProviderStrategyItem, LaunchTarget, LaunchType};
+
+/// The launch type a launch target resolves to in this milestone: capacity provider strategies that name
+/// only FARGATE / FARGATE_SPOT run on Fargate, others on the cluster's EC2 instances.
+pub fn launch_type_of(target: &LaunchTarget) -> LaunchType {
+    match target {
+        LaunchTarget::LaunchType(lt) => *lt,
+        LaunchTarget::CapacityProviderStrategy(items) => {
+            if items
+                .iter()
+                .all(|i| i.capacity_provider.starts_with("FARGATE"))
+            {
+                LaunchType::Fargate
+            } else {
+                LaunchType::Ec2
+            }
+        }
+    }
+}
 
 /// The provider (index into `items`) of each of `n` new tasks, given `current[i]` tasks already running on
 /// provider `i` (for RunTask: all zero).

@@ -11,6 +11,7 @@ pub mod run_task;
 pub mod service_scheduler;
 pub mod task_lifecycle;
 pub mod task_placement;
+pub mod wakeups;
 
 use crate::engine::SimTime;
 use crate::kernel::Cx;
@@ -22,7 +23,7 @@ use crate::world::{InstanceIdx, StopCode, World};
 #[derive(Debug)]
 pub struct Ecs {
     /// The service scheduler's wake-ups.
-    pub scheduler: service_scheduler::SchedulerState,
+    pub scheduler: wakeups::Wakeups,
     /// Placement's reusable caches and buffers.
     pub placement: PlacementScratch,
 }
@@ -31,7 +32,7 @@ impl Ecs {
     /// The control plane of a run of `scenario`, before anything happened.
     pub fn new(scenario: &Scenario) -> Ecs {
         Ecs {
-            scheduler: service_scheduler::SchedulerState::new(scenario),
+            scheduler: wakeups::Wakeups::new(scenario),
             placement: PlacementScratch::default(),
         }
     }

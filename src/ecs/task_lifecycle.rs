@@ -15,7 +15,7 @@ use crate::kernel::{Cx, Event};
 use crate::report::recorded::Scope;
 use crate::scenario::LaunchType;
 
-use super::service_scheduler::SchedulerState;
+use super::wakeups::Wakeups;
 use crate::world::{
     HealthStatus, InstanceIdx, ServiceIdx, StopCode, Task, TaskDefIdx, TaskHome, TaskIdx,
     TaskStatus, TaskTimes, World,
@@ -87,7 +87,7 @@ pub fn create(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
-    sched: &mut SchedulerState,
+    sched: &mut Wakeups,
     new: NewTask,
 ) -> TaskIdx {
     let idx = TaskIdx(world.tasks.len() as u32);
@@ -161,7 +161,7 @@ pub fn on_advance(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
-    sched: &mut SchedulerState,
+    sched: &mut Wakeups,
     task: TaskIdx,
 ) {
     match world.task(task).last_status {
@@ -210,13 +210,7 @@ fn enter_pending(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     schedule_advance(ready, world, cx, task);
 }
 
-fn enter_running(
-    now: SimTime,
-    world: &mut World,
-    cx: &mut Cx,
-    sched: &mut SchedulerState,
-    task: TaskIdx,
-) {
+fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeups, task: TaskIdx) {
     let t = world.task_mut(task);
     t.set_status(TaskStatus::Running);
     t.times.running = Some(now);
@@ -388,7 +382,7 @@ pub fn on_healthy(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
-    sched: &mut SchedulerState,
+    sched: &mut Wakeups,
     task: TaskIdx,
 ) {
     let td = world.task(task).task_definition;
@@ -419,7 +413,7 @@ pub fn on_unhealthy(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
-    sched: &mut SchedulerState,
+    sched: &mut Wakeups,
     task: TaskIdx,
 ) {
     let t = world.task_mut(task);
@@ -456,7 +450,7 @@ pub fn on_exit(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
-    sched: &mut SchedulerState,
+    sched: &mut Wakeups,
     task: TaskIdx,
     crashed: bool,
 ) {
@@ -480,7 +474,7 @@ pub fn stop(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
-    sched: &mut SchedulerState,
+    sched: &mut Wakeups,
     task: TaskIdx,
     code: StopCode,
     reason: String,
@@ -534,13 +528,7 @@ fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     schedule_advance(now + d, world, cx, task);
 }
 
-fn enter_stopped(
-    now: SimTime,
-    world: &mut World,
-    cx: &mut Cx,
-    sched: &mut SchedulerState,
-    task: TaskIdx,
-) {
+fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeups, task: TaskIdx) {
     let t = world.task_mut(task);
     t.set_status(TaskStatus::Stopped);
     t.times.stopped = Some(now);
@@ -578,7 +566,7 @@ pub fn kill(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
-    sched: &mut SchedulerState,
+    sched: &mut Wakeups,
     task: TaskIdx,
     code: StopCode,
     reason: String,

@@ -357,7 +357,7 @@ pub fn choose_homes(
     service: Option<ServiceIdx>,
     n: u32,
 ) -> (Vec<TaskHome>, Option<Unplaced>) {
-    match crate::ecs::service_scheduler::launch_type_of(launch) {
+    match capacity_provider_strategy::launch_type_of(launch) {
         LaunchType::Ec2 => {
             let (chosen, failure) = place_batch_in(now, world, cx, scratch, request, n);
             (
