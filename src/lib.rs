@@ -28,6 +28,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod cloudwatch;
 pub mod ec2;
 pub mod ecs;
 pub mod engine;

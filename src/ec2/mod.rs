@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::{Phase, SimTime};
 use crate::kernel::{Cx, Event};
-use crate::placement::{self, Candidate, InstanceResources};
+use crate::placement::{Candidate, InstanceResources};
 use crate::report::recorded::Scope;
 use crate::world::{
     AsgIdx, ContainerInstance, InstanceIdx, InstanceStatus, World, ec2_instance_id,
@@ -56,8 +56,7 @@ pub fn launch(
     };
     let type_index = spec.instance_types[0];
     let itype = &cx.scenario.instance_types[type_index];
-    let idx = InstanceIdx(world.instances.len() as u32);
-    let ec2_id = ec2_instance_id(idx.0 + 1);
+    let ec2_id = ec2_instance_id(world.instances.len() as u32 + 1);
     let zone_index = cx
         .scenario
         .cluster
@@ -90,7 +89,7 @@ pub fn launch(
         itype.gpus,
         itype.awsvpc_task_slots(),
     );
-    world.instances.push(ContainerInstance {
+    let idx = world.add_instance(ContainerInstance {
         ec2_instance_id: ec2_id.clone(),
         asg,
         instance_type: type_index,
@@ -105,8 +104,8 @@ pub fn launch(
         attributes,
         cached_images: Default::default(),
         tasks: Vec::new(),
+        non_daemon_tasks: 0,
     });
-    world.asgs[asg.index()].instances.push(idx);
     let group = world.asgs[asg.index()].name.clone();
     cx.rec.event(
         now,
@@ -142,22 +141,17 @@ pub fn launch(
 
 /// The agent registered the container instance: it is ACTIVE and can take tasks.
 pub fn register(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) {
-    let inst = &mut world.instances[idx.index()];
+    let inst = &world.instances[idx.index()];
     if inst.status != InstanceStatus::Launching {
         return;
     }
-    inst.status = InstanceStatus::Active;
-    inst.registered_at = Some(now);
     let id = inst.ec2_instance_id.clone();
     let mut candidate = Candidate::new(&id, &id, &inst.availability_zone, inst.resources.clone());
     candidate.attributes = inst.attributes.clone();
     candidate.agent_version = SIMULATED_AGENT_VERSION.to_string();
     candidate.registered_at_unix_ms =
         cx.scenario.simulation.start_time_unix_ms + now.as_ms() as i64;
-    world
-        .placement
-        .insert(World::slot(idx), candidate)
-        .expect("an instance registers once");
+    world.register_instance(idx, now, candidate);
     cx.rec.event(
         now,
         Scope::Instance,
@@ -173,16 +167,10 @@ pub fn register(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) 
 /// Sets a container instance to DRAINING (ECS-SEMANTICS §3.3): no new tasks; services replace theirs.
 /// Returns whether it was ACTIVE (only an ACTIVE instance can be drained).
 pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) -> bool {
-    let inst = &mut world.instances[idx.index()];
-    if inst.status != InstanceStatus::Active {
+    if !world.drain_instance(idx) {
         return false;
     }
-    inst.status = InstanceStatus::Draining;
-    let id = inst.ec2_instance_id.clone();
-    world
-        .placement
-        .set_status(World::slot(idx), placement::InstanceStatus::Draining)
-        .expect("registered instance");
+    let id = world.instance(idx).ec2_instance_id.clone();
     cx.rec.event(
         now,
         Scope::Instance,
@@ -202,27 +190,11 @@ pub fn terminate(
     idx: InstanceIdx,
     reason: &str,
 ) -> bool {
-    let inst = &world.instances[idx.index()];
-    if inst.status == InstanceStatus::Terminated {
+    if !world.terminate_instance(idx, now, reason) {
         return false;
     }
-    assert!(
-        inst.tasks.is_empty(),
-        "instance {} terminated with tasks on it",
-        inst.ec2_instance_id
-    );
-    let id = inst.ec2_instance_id.clone();
-    if world.placement.get(World::slot(idx)).is_some() {
-        world
-            .placement
-            .remove(World::slot(idx))
-            .expect("registered instance");
-    }
-    let inst = &mut world.instances[idx.index()];
-    inst.status = InstanceStatus::Terminated;
-    inst.terminated_at = Some(now);
-    inst.termination_reason = reason.to_string();
-    let asg = inst.asg;
+    let id = world.instance(idx).ec2_instance_id.clone();
+    let asg = world.instance(idx).asg;
     let group = world.asgs[asg.index()].name.clone();
     cx.rec.event(
         now,

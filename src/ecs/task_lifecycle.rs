@@ -100,6 +100,7 @@ pub fn create(
         launch_type: new.launch_type,
         capacity_provider: new.capacity_provider,
         instance: new.instance,
+        zone: world.zone_index(&new.availability_zone),
         availability_zone: new.availability_zone,
         last_status: TaskStatus::Provisioning,
         desired_running: true,
@@ -119,13 +120,11 @@ pub fn create(
         reservation: None,
         crashed: false,
     };
-    world.tasks.push(task);
+    let added = world.add_task(task);
+    debug_assert_eq!(added, idx);
     if let Some(inst) = new.instance {
         world.reserve(idx, inst);
         sched.tasks_changed_on_instance(cx, now);
-    }
-    if let Some(s) = new.service {
-        world.services[s.index()].tasks.push(idx);
     }
     // PROVISIONING: Fargate allocates capacity and an ENI; on EC2 the agent takes the task at once.
     let provisioning = match new.launch_type {
@@ -188,10 +187,12 @@ pub fn on_advance(
 }
 
 fn enter_pending(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
-    let t = world.task_mut(task);
-    t.set_status(TaskStatus::Pending);
-    t.times.pull_started = Some(now);
-    let (td, instance) = (t.task_definition, t.instance);
+    let (td, instance) = {
+        let mut t = world.task_mut(task);
+        t.set_status(TaskStatus::Pending);
+        t.times.pull_started = Some(now);
+        (t.task_definition, t.instance)
+    };
     let rt = &world.taskdefs[td.index()];
     // Images pull in parallel; PENDING ends when the last image is on the instance. An image another task
     // is already pulling is ready when that pull ends; Fargate caches nothing, so every task pulls.
@@ -211,10 +212,12 @@ fn enter_pending(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
 }
 
 fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeups, task: TaskIdx) {
-    let t = world.task_mut(task);
-    t.set_status(TaskStatus::Running);
-    t.times.running = Some(now);
-    let (epoch, td, service, task_id) = (t.epoch, t.task_definition, t.service, t.task_id.clone());
+    let (epoch, td, service, task_id) = {
+        let mut t = world.task_mut(task);
+        t.set_status(TaskStatus::Running);
+        t.times.running = Some(now);
+        (t.epoch, t.task_definition, t.service, t.task_id.clone())
+    };
     world.count_running(task, 1);
     if world.task(task).instance.is_some() {
         sched.tasks_changed_on_instance(cx, now);
@@ -390,19 +393,22 @@ pub fn on_healthy(
         .essential
         .iter()
         .any(|c| c.health_check.is_some());
-    let t = world.task_mut(task);
-    if !t.is_active() {
-        return;
-    }
-    if has_checks {
-        t.health = HealthStatus::Healthy;
-    }
-    // Only a service counts tasks as healthy (ECS-SEMANTICS §4.1); a standalone task ignores its health
-    // (§2.2), so its `healthy_s` stays empty (SPEC §4).
-    if let Some(s) = t.service {
-        if t.times.healthy.is_none() {
+    let service = {
+        let mut t = world.task_mut(task);
+        if !t.is_active() {
+            return;
+        }
+        if has_checks {
+            t.health = HealthStatus::Healthy;
+        }
+        // Only a service counts tasks as healthy (ECS-SEMANTICS §4.1); a standalone task ignores its health
+        // (§2.2), so its `healthy_s` stays empty (SPEC §4).
+        if t.service.is_some() && t.times.healthy.is_none() {
             t.times.healthy = Some(now);
         }
+        t.service
+    };
+    if let Some(s) = service {
         sched.request_reconcile(cx, now, s);
     }
 }
@@ -416,12 +422,14 @@ pub fn on_unhealthy(
     sched: &mut Wakeups,
     task: TaskIdx,
 ) {
-    let t = world.task_mut(task);
-    if !t.is_active() {
-        return;
-    }
-    t.health = HealthStatus::Unhealthy;
-    let id = t.task_id.clone();
+    let id = {
+        let mut t = world.task_mut(task);
+        if !t.is_active() {
+            return;
+        }
+        t.health = HealthStatus::Unhealthy;
+        t.task_id.clone()
+    };
     cx.rec.event(
         now,
         Scope::Task,
@@ -487,18 +495,25 @@ pub fn stop(
     if world.task(task).instance.is_some() {
         sched.tasks_changed_on_instance(cx, now);
     }
-    let t = world.task_mut(task);
-    t.desired_running = false;
-    t.epoch += 1;
-    t.times.stop_requested = Some(now);
-    t.stop_code = Some(code);
-    t.stopped_reason = reason;
-    let service = t.service;
+    let service = {
+        let mut t = world.task_mut(task);
+        t.desired_running = false;
+        t.epoch += 1;
+        t.times.stop_requested = Some(now);
+        t.stop_code = Some(code);
+        t.stopped_reason = reason;
+        t.service
+    };
     if cx.rec.narrating() {
-        let (id, reason) = (t.task_id.clone(), t.stopped_reason.clone());
+        let t = world.task(task);
         cx.rec.narrate(
             now,
-            format!("Task {id} is stopping ({}): {reason}.", code.as_str()),
+            format!(
+                "Task {} is stopping ({}): {}.",
+                t.task_id,
+                code.as_str(),
+                t.stopped_reason
+            ),
         );
     }
     enter_stopping(now, world, cx, task);
@@ -515,10 +530,13 @@ fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         world.count_running(task, -1);
     }
     let stop_duration = world.taskdefs[world.task(task).task_definition.index()].stop_duration;
-    let t = world.task_mut(task);
-    let was_running = t.last_status >= TaskStatus::Running;
-    t.set_status(TaskStatus::Stopping);
-    t.times.stopping = Some(now);
+    let was_running = {
+        let mut t = world.task_mut(task);
+        let was_running = t.last_status >= TaskStatus::Running;
+        t.set_status(TaskStatus::Stopping);
+        t.times.stopping = Some(now);
+        was_running
+    };
     // A task that never started has no containers to signal.
     let d = if was_running {
         stop_duration
@@ -529,9 +547,12 @@ fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
 }
 
 fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeups, task: TaskIdx) {
-    let t = world.task_mut(task);
-    t.set_status(TaskStatus::Stopped);
-    t.times.stopped = Some(now);
+    {
+        let mut t = world.task_mut(task);
+        t.set_status(TaskStatus::Stopped);
+        t.times.stopped = Some(now);
+    }
+    let t = world.task(task);
     // A task that never reached RUNNING failed to start (§3.2 throttling) unless it was stopped on purpose
     // or lost with its capacity. A failed task (SPEC §4): failed to start, crashed, or UNHEALTHY.
     let failed_to_start = t.times.running.is_none()
@@ -572,9 +593,8 @@ pub fn kill(
     reason: String,
 ) {
     stop(now, world, cx, sched, task, code, reason);
-    let t = world.task_mut(task);
-    if t.last_status != TaskStatus::Stopped {
-        t.epoch += 1;
+    if world.task(task).last_status != TaskStatus::Stopped {
+        world.task_mut(task).epoch += 1;
         enter_stopped(now, world, cx, sched, task);
     }
 }

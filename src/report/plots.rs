@@ -43,9 +43,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::recorded::{Recorded, Scope, SeriesPoint};
+use super::recorded::{Recorded, Scope};
 use super::text::in_order;
-use super::timeseries::row_order;
 use crate::engine::SimTime;
 
 /// Width of every plot, in SVG pixels.
@@ -223,25 +222,23 @@ impl Data {
     fn collect(rec: &Recorded) -> Data {
         let last_s = rec
             .timeseries
+            .starts
             .iter()
-            .map(|p| p.time.as_secs_f64())
+            .map(|t| t.as_secs_f64())
             .fold(rec.manifest.duration_s.max(0.0), f64::max);
         let axis = TimeAxis::for_span(if last_s.is_finite() { last_s } else { 0.0 });
         let mut series: BTreeMap<SeriesKey, Vec<Point>> = BTreeMap::new();
-        for p in in_order(&rec.timeseries, row_order) {
-            let SeriesPoint {
-                time,
-                scope,
-                id,
-                metric,
-                value,
-            } = p;
-            if value.is_finite() {
-                let x = time.as_secs_f64() / axis.unit_s;
-                series
-                    .entry((*scope, id.clone(), *metric))
-                    .or_default()
-                    .push((x, *value));
+        for line in &rec.timeseries.series {
+            let points: Vec<Point> = rec
+                .timeseries
+                .starts
+                .iter()
+                .zip(&line.values)
+                .filter(|(_, v)| v.is_finite())
+                .map(|(t, &v)| (t.as_secs_f64() / axis.unit_s, v))
+                .collect();
+            if !points.is_empty() {
+                series.insert((line.scope, line.id.clone(), line.metric), points);
             }
         }
         let markers = in_order(&rec.markers, |a, b| a.time.cmp(&b.time))

@@ -18,8 +18,8 @@ pub struct Recorded {
     pub manifest: Manifest,
     /// Summary metrics sorted by name (`summary.json`, `summary.csv`).
     pub summary: Vec<SummaryMetric>,
-    /// Timeseries rows sorted by (time, scope, id, metric) (`timeseries.csv`).
-    pub timeseries: Vec<SeriesPoint>,
+    /// The metric series by report period (`timeseries.csv`).
+    pub timeseries: TimeSeries,
     /// The story of the run in order of occurrence (`events.csv`).
     pub events: Vec<EventRow>,
     /// One row per task, sorted by task id (`tasks.csv`).
@@ -144,6 +144,115 @@ pub struct SeriesPoint {
     pub metric: &'static str,
     /// Time-weighted mean for gauges, sum for counts.
     pub value: f64,
+}
+
+/// `timeseries.csv` held by series: for each (scope, id, metric), one value per period (`f64::NAN` where
+/// the period has no datapoint, e.g. a reservation with no registered capacity). Eight bytes a datapoint,
+/// however many there are; rows are produced on demand in SPEC §4 order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimeSeries {
+    /// The start of each period, in order.
+    pub starts: Vec<SimTime>,
+    /// The series, sorted by (scope text, id, metric).
+    pub series: Vec<Line>,
+}
+
+/// One series of [`TimeSeries`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// What the series describes.
+    pub scope: Scope,
+    /// The cluster, service, ASG ... name.
+    pub id: String,
+    /// CloudWatch metric name where one exists.
+    pub metric: &'static str,
+    /// One value per period of [`TimeSeries::starts`]; NaN: no datapoint.
+    pub values: Vec<f64>,
+}
+
+impl TimeSeries {
+    /// Periods starting at `starts`, no series yet.
+    pub fn new(starts: Vec<SimTime>) -> TimeSeries {
+        TimeSeries {
+            starts,
+            series: Vec::new(),
+        }
+    }
+
+    /// Adds a series (callers add them in (scope text, id, metric) order).
+    pub fn push(&mut self, scope: Scope, id: String, metric: &'static str, values: Vec<f64>) {
+        assert_eq!(values.len(), self.starts.len(), "one value per period");
+        self.series.push(Line {
+            scope,
+            id,
+            metric,
+            values,
+        });
+    }
+
+    /// The series (scope, id, metric), if there is one.
+    pub fn line(&self, scope: Scope, id: &str, metric: &str) -> Option<&Line> {
+        self.series
+            .iter()
+            .find(|l| l.scope == scope && l.id == id && l.metric == metric)
+    }
+
+    /// Every datapoint as a row, sorted by (time, scope text, id, metric) (SPEC §4); periods without a
+    /// datapoint give no row.
+    pub fn rows(&self) -> impl Iterator<Item = SeriesPoint> + '_ {
+        let mut order: Vec<usize> = (0..self.series.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (la, lb) = (&self.series[a], &self.series[b]);
+            (la.scope.as_str(), &la.id, la.metric).cmp(&(lb.scope.as_str(), &lb.id, lb.metric))
+        });
+        self.starts.iter().enumerate().flat_map(move |(k, &time)| {
+            let order = order.clone();
+            order.into_iter().filter_map(move |i| {
+                let l = &self.series[i];
+                let value = l.values[k];
+                (!value.is_nan()).then(|| SeriesPoint {
+                    time,
+                    scope: l.scope,
+                    id: l.id.clone(),
+                    metric: l.metric,
+                    value,
+                })
+            })
+        })
+    }
+
+    /// The rows as a list (see [`TimeSeries::rows`]).
+    pub fn to_points(&self) -> Vec<SeriesPoint> {
+        self.rows().collect()
+    }
+
+    /// The series of `points` (rows in any order; a missing (series, period) pair is NaN).
+    pub fn from_points(points: Vec<SeriesPoint>) -> TimeSeries {
+        let mut starts: Vec<SimTime> = points.iter().map(|p| p.time).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut keys: Vec<(Scope, String, &'static str)> = points
+            .iter()
+            .map(|p| (p.scope, p.id.clone(), p.metric))
+            .collect();
+        keys.sort_by(|a, b| (a.0.as_str(), &a.1, a.2).cmp(&(b.0.as_str(), &b.1, b.2)));
+        keys.dedup();
+        let mut out = TimeSeries::new(starts.clone());
+        for (scope, id, metric) in keys {
+            let mut values = vec![f64::NAN; starts.len()];
+            for p in points
+                .iter()
+                .filter(|p| p.scope == scope && p.id == id && p.metric == metric)
+            {
+                let k = starts
+                    .binary_search(&p.time)
+                    .expect("a start of the points");
+                values[k] = p.value;
+            }
+            out.push(scope, id, metric, values);
+        }
+        out
+    }
 }
 
 /// One row of `events.csv`.

@@ -4,7 +4,8 @@ use std::fs;
 
 use super::atomic::tests::fresh_dir;
 use super::recorded::{
-    EventRow, InstanceRow, Manifest, Scope, SeriesPoint, SummaryMetric, TaskRow, TraceRow,
+    EventRow, InstanceRow, Manifest, Scope, SeriesPoint, SummaryMetric, TaskRow, TimeSeries,
+    TraceRow,
 };
 use super::*;
 use crate::engine::SimTime;
@@ -83,7 +84,7 @@ pub(crate) fn sample() -> Recorded {
                 value: 0.99,
             },
         ],
-        timeseries,
+        timeseries: TimeSeries::from_points(timeseries),
         events: vec![EventRow {
             time: SimTime::from_secs(240),
             scope: Scope::Service,

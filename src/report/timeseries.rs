@@ -1,25 +1,20 @@
 //! `timeseries.csv`: every metric period of every series, tidy long format (SPEC §4).
 //!
 //! Columns `time_s,scope,id,metric,value`: `time_s` is the period's start with exactly three decimals,
-//! `value` Rust's `{}` text (empty if not finite). Rows are sorted by (time, scope text, id, metric) — the
-//! scope by its CSV spelling (`asg` < `capacity_provider` < `cluster` < `service` < `target_group`), so that
-//! the file is sorted as a reader sees it. The recorder should already deliver that order; if it does not,
-//! a stable sort here restores it (checking costs one pass). What each metric means is the recorder's
-//! business; this file only formats rows.
+//! `value` Rust's `{}` text. Rows are sorted by (time, scope text, id, metric) — the scope by its CSV
+//! spelling (`asg` < `capacity_provider` < `cluster` < `service` < `target_group`), so that the file is
+//! sorted as a reader sees it ([`TimeSeries::rows`](super::recorded::TimeSeries::rows) produces them in that
+//! order); a period without a datapoint has no row. What each metric means is decided where it is
+//! published (`cloudwatch`); this file only formats rows.
 
-use super::recorded::{Recorded, SeriesPoint};
-use super::text::{csv_finish, csv_row, csv_writer, float_cell, in_order};
-
-/// The order of `timeseries.csv` rows: (time, scope text, id, metric).
-pub fn row_order(a: &SeriesPoint, b: &SeriesPoint) -> std::cmp::Ordering {
-    (a.time, a.scope.as_str(), &a.id, a.metric).cmp(&(b.time, b.scope.as_str(), &b.id, b.metric))
-}
+use super::recorded::Recorded;
+use super::text::{csv_finish, csv_row, csv_writer, float_cell};
 
 /// The bytes of `timeseries.csv`.
 pub fn render(rec: &Recorded) -> Vec<u8> {
     let mut out = csv_writer();
     csv_row(&mut out, ["time_s", "scope", "id", "metric", "value"]);
-    for p in in_order(&rec.timeseries, row_order) {
+    for p in rec.timeseries.rows() {
         let time_s = p.time.secs_3dp();
         let value = float_cell(p.value);
         csv_row(
@@ -40,7 +35,7 @@ pub fn render(rec: &Recorded) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::engine::SimTime;
-    use crate::report::recorded::Scope;
+    use crate::report::recorded::{Scope, SeriesPoint, TimeSeries};
 
     fn point(ms: u64, scope: Scope, id: &str, metric: &'static str, value: f64) -> SeriesPoint {
         SeriesPoint {
@@ -56,10 +51,10 @@ mod tests {
     #[test]
     fn timeseries_rows_have_three_decimal_times_and_shortest_values() {
         let rec = Recorded {
-            timeseries: vec![
+            timeseries: TimeSeries::from_points(vec![
                 point(0, Scope::Cluster, "default", "CPUReservation", 62.5),
                 point(60_000, Scope::Service, "web", "RunningTaskCount", 4.0),
-            ],
+            ]),
             ..Recorded::default()
         };
         assert_eq!(
@@ -74,7 +69,7 @@ mod tests {
     #[test]
     fn timeseries_rows_are_sorted_by_time_scope_text_id_and_metric() {
         let rec = Recorded {
-            timeseries: vec![
+            timeseries: TimeSeries::from_points(vec![
                 point(60_000, Scope::Cluster, "default", "CPUReservation", 1.0),
                 point(0, Scope::Service, "web", "RunningTaskCount", 2.0),
                 point(0, Scope::Service, "api", "RunningTaskCount", 3.0),
@@ -82,7 +77,7 @@ mod tests {
                 point(0, Scope::Cluster, "default", "MemoryReservation", 5.0),
                 point(0, Scope::Asg, "ondemand", "GroupInServiceInstances", 6.0),
                 point(500, Scope::Cluster, "default", "CPUReservation", 7.0),
-            ],
+            ]),
             ..Recorded::default()
         };
         assert_eq!(
@@ -106,21 +101,19 @@ mod tests {
         );
     }
 
+    // SPEC §4: a period without a datapoint (a ratio with no registered capacity) has no row.
     #[test]
-    fn a_non_finite_timeseries_value_is_an_empty_cell() {
+    fn a_period_without_a_datapoint_has_no_row() {
         let rec = Recorded {
-            timeseries: vec![point(
-                0,
-                Scope::TargetGroup,
-                "web-tg",
-                "TargetResponseTime",
-                f64::NAN,
-            )],
+            timeseries: TimeSeries::from_points(vec![
+                point(0, Scope::Cluster, "c", "CPUReservation", f64::NAN),
+                point(60_000, Scope::Cluster, "c", "CPUReservation", 50.0),
+            ]),
             ..Recorded::default()
         };
         assert_eq!(
             String::from_utf8(render(&rec)).expect("utf-8"),
-            "time_s,scope,id,metric,value\n0.000,target_group,web-tg,TargetResponseTime,\n"
+            "time_s,scope,id,metric,value\n60.000,cluster,c,CPUReservation,50\n"
         );
     }
 }

@@ -29,7 +29,7 @@ pub fn build<'s>(
         scenario,
         queue: EventQueue::new(),
         rng: RngStreams::new(seed),
-        rec: Recorder::new(scenario.simulation.metric_period, opts.narrate, opts.trace),
+        rec: Recorder::new(opts.narrate, opts.trace),
         end,
         warmup: SimTime::ZERO + scenario.simulation.warmup,
     };
@@ -101,7 +101,7 @@ fn warm_service(world: &mut World, cx: &mut Cx, ecs: &mut Ecs, s: ServiceIdx) {
                     warm_task(world, cx, ecs, s, td, TaskHome::Instance(inst));
                 }
             }
-            world.services[s.index()].desired_count = eligible;
+            world.set_desired_count(s, eligible);
             Vec::new()
         }
         SchedulingStrategy::Replica => {
@@ -147,17 +147,19 @@ fn warm_task(
         .essential
         .iter()
         .any(|c| c.health_check.is_some());
-    let task = world.task_mut(t);
-    task.epoch += 1; // the cold lifecycle scheduled by `create` is stale
-    task.set_status(TaskStatus::Running);
-    task.times.pull_started = Some(now);
-    task.times.running = Some(now);
-    task.times.healthy = Some(now);
-    task.app_ready = true;
-    if has_checks {
-        task.health = HealthStatus::Healthy;
-    }
-    let epoch = task.epoch;
+    let epoch = {
+        let mut task = world.task_mut(t);
+        task.epoch += 1; // the cold lifecycle scheduled by `create` is stale
+        task.set_status(TaskStatus::Running);
+        task.times.pull_started = Some(now);
+        task.times.running = Some(now);
+        task.times.healthy = Some(now);
+        task.app_ready = true;
+        if has_checks {
+            task.health = HealthStatus::Healthy;
+        }
+        task.epoch
+    };
     world.count_running(t, 1);
     task_lifecycle::schedule_running_timers(now, world, cx, t, epoch, task_lifecycle::Start::Warm);
     t

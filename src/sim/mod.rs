@@ -7,18 +7,26 @@
 mod build;
 pub mod explain;
 mod observe;
+
+pub use observe::Observation;
 mod summary;
 
+use crate::cloudwatch::MetricStore;
 use crate::ec2;
 use crate::ecs::{Ecs, run_task, service_scheduler, task_lifecycle};
 use crate::engine::{Phase, SimDuration, SimTime};
 use crate::kernel::{Cx, Event};
 use crate::report::recorded::{InstanceRow, Manifest, Recorded, Scope, TaskRow};
+use crate::report::recorder::Recorder;
 use crate::scenario::{EventAction, Scenario};
 use crate::world::{AsgIdx, ServiceIdx, World};
 
 /// Called now and then with the fraction of simulated time done (for a progress bar).
 pub type ProgressFn = std::sync::Arc<dyn Fn(f64) + Send + Sync>;
+
+/// The resolution of CloudWatch's standard metrics, the period every series publishes at (ECS-SEMANTICS
+/// §6.1: AWS/ECS metrics are sent every minute); the report's `metric_period` is a multiple of it.
+pub const METRIC_RESOLUTION: SimDuration = SimDuration::from_secs(60);
 
 /// How often (in events) the progress callback is called.
 const PROGRESS_EVERY_EVENTS: u64 = 1 << 14;
@@ -34,6 +42,8 @@ pub struct RunOptions {
     pub narrate: bool,
     /// Stop the run early at this simulated time (`explain --until`).
     pub until: Option<SimDuration>,
+    /// Where the metrics are read from (the equivalence test runs both ways).
+    pub observation: Observation,
     /// `--set` overrides as typed (for the manifest).
     pub overrides: Vec<String>,
     /// SHA-256 of the scenario file (for the manifest).
@@ -72,8 +82,16 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
         end = end.min(SimTime::ZERO + until);
     }
     let (mut world, mut cx, mut ecs) = build::build(scenario, seed, end, opts);
-    let mut obs = observe::Observer::new(scenario, &world, &mut cx);
+    let mut store = MetricStore::new(METRIC_RESOLUTION);
+    let mut obs = observe::Observer::new(scenario, &world, &mut store, opts.observation);
     build::start(&mut world, &mut cx, &mut ecs);
+    if SimTime::ZERO + store.period() < end {
+        cx.queue.schedule(
+            SimTime::ZERO + store.period(),
+            Phase::MetricPublication,
+            Event::MetricPeriod,
+        );
+    }
 
     let mut instant = SimTime::ZERO;
     let mut popped: u64 = 0;
@@ -85,7 +103,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
             progress(now.as_secs_f64() / end.as_secs_f64().max(1e-9));
         }
         if now > instant {
-            obs.observe(instant, &world, &mut cx);
+            obs.observe(instant, &mut world, &mut store);
             instant = now;
         }
         if cx.rec.tracing() {
@@ -94,17 +112,18 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
         }
         match event {
             Event::EndOfRun => {
-                obs.observe(now, &world, &mut cx);
-                obs.close_period(now, &world, &mut cx);
+                obs.observe(now, &mut world, &mut store);
+                obs.close_period(now, &world, &cx, &mut store);
                 break;
             }
             Event::MetricPeriod => {
-                obs.observe(now, &world, &mut cx);
-                obs.close_period(now, &world, &mut cx);
-                let next = now + cx.rec.period();
+                // Phase 4: the datapoints of the period that ends now are published, before anything
+                // that reads them (alarms, phase 5) runs at this instant.
+                obs.close_period(now, &world, &cx, &mut store);
+                let next = now + store.period();
                 if next < end {
                     cx.queue
-                        .schedule(next, Phase::Recorder, Event::MetricPeriod);
+                        .schedule(next, Phase::MetricPublication, Event::MetricPeriod);
                 }
             }
             Event::Warmup => {}
@@ -113,14 +132,12 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
         world.check_invariants();
     }
     let events_processed = cx.queue.events_processed();
-    let summary = summary::compute(scenario, &world, &cx, &obs, end);
+    let timeseries = store.report(scenario.simulation.metric_period);
+    let summary = summary::compute(scenario, &world, &timeseries, &obs, end);
     let tasks = task_rows(&world);
     let instances = instance_rows(&world, scenario);
-    let (timeseries, events, narration, trace) = std::mem::replace(
-        &mut cx.rec,
-        crate::report::recorder::Recorder::new(SimDuration::from_secs(60), false, false),
-    )
-    .finish();
+    let (events, narration, trace) =
+        std::mem::replace(&mut cx.rec, Recorder::new(false, false)).finish();
     let recorded = Recorded {
         manifest: Manifest {
             ecsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -202,9 +219,9 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs
         } => {
             let s = ServiceIdx(*service as u32);
             if let Some(d) = desired_count {
+                let before = world.services[s.index()].desired_count;
+                world.set_desired_count(s, *d);
                 let svc = &mut world.services[s.index()];
-                let before = svc.desired_count;
-                svc.desired_count = *d;
                 svc.placement_blocked = false;
                 let name = svc.name.clone();
                 cx.rec.event(

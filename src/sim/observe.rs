@@ -1,15 +1,20 @@
-//! Observation: at the end of every event instant the observer reads the world into the recorder's gauges
-//! and the summary trackers; at every period end it accrues cost.
+//! Observation: at the end of every event instant the observer reads what changed in the world — the
+//! services, cluster counters and groups the world marked dirty — into the metric store's gauges and the
+//! summary trackers; at every metric period end the store publishes its datapoints and cost accrues.
 //!
 //! Reading at instant ends (not after every event) means a stop and a start at the same instant never show
-//! as a dip: `min_healthy_tasks` is "the minimum, at every event instant" (SPEC §4).
+//! as a dip: `min_healthy_tasks` is "the minimum, at every event instant" (SPEC §4). Reading only what
+//! changed makes an instant cost what happened in it, not the size of the cluster; the world keeps the
+//! counters ([`crate::world::counters`]). For the equivalence test, [`Observation::Recount`] reads every
+//! value from a count from scratch instead, and debug builds compare the two at every instant.
 
 use crate::engine::SimTime;
 use crate::report::recorded::Scope;
-use crate::report::recorder::SeriesId;
-use crate::scenario::{LaunchType, Market, Scenario, SchedulingStrategy};
-use crate::world::{InstanceStatus, TaskStatus, World};
+use crate::scenario::{LaunchType, Market, Scenario};
+use crate::world::counters::{ClusterCounters, ServiceCounters};
+use crate::world::{AsgIdx, InstanceIdx, ServiceIdx, World};
 
+use crate::cloudwatch::{MetricId, MetricStore, keys};
 use crate::kernel::Cx;
 
 /// Cost accrued up to an instant, by SPEC §4 cost metric.
@@ -142,12 +147,20 @@ impl Billing {
 }
 
 struct ServiceSeries {
-    desired: SeriesId,
-    running: SeriesId,
-    pending: SeriesId,
-    healthy: SeriesId,
-    cpu: (SeriesId, SeriesId),
-    memory: (SeriesId, SeriesId),
+    desired: MetricId,
+    running: MetricId,
+    pending: MetricId,
+    healthy: MetricId,
+    cpu: (MetricId, MetricId),
+    memory: (MetricId, MetricId),
+}
+
+struct ClusterSeries {
+    cpu_reserved: (MetricId, MetricId),
+    memory_reserved: (MetricId, MetricId),
+    cpu_used: (MetricId, MetricId),
+    memory_used: (MetricId, MetricId),
+    cost: MetricId,
 }
 
 /// Per-service summary trackers over [warmup, end].
@@ -165,17 +178,23 @@ pub struct ServiceTrack {
     pub zone_imbalance_max: u32,
 }
 
-/// Reads the world into gauges and trackers.
+/// Where the observer takes its values from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Observation {
+    /// The counters the world keeps, for what changed in the instant (the normal way).
+    #[default]
+    Incremental,
+    /// A count from scratch of everything at every instant (the slow way the incremental one must equal).
+    Recount,
+}
+
+/// Reads the world into the metric store and the summary trackers.
 pub struct Observer {
+    how: Observation,
     warmup: SimTime,
-    cpu: (SeriesId, SeriesId),
-    cpu_used: SeriesId,
-    memory: (SeriesId, SeriesId),
-    memory_used: SeriesId,
-    used_den: (SeriesId, SeriesId),
-    cost: SeriesId,
+    cluster: ClusterSeries,
     services: Vec<ServiceSeries>,
-    asgs: Vec<(SeriesId, SeriesId)>,
+    asgs: Vec<(MetricId, MetricId)>,
     last_cost: Cost,
     billing: Billing,
     /// Per-service trackers.
@@ -190,33 +209,47 @@ pub struct Observer {
     last_instant: SimTime,
     last_live: u32,
     last_in_use: u32,
-    /// Scratch: the instances of one service's tasks, sorted to count tasks per instance.
-    scratch_instances: Vec<u32>,
-    /// Scratch: one service's tasks per cluster zone.
-    scratch_zones: Vec<u32>,
+    /// The next observation is the first inside the summary window: track every service, not only the
+    /// changed ones.
+    entering_window: bool,
 }
 
 impl Observer {
-    /// Declares every series of the run.
-    pub fn new(scenario: &Scenario, world: &World, cx: &mut Cx) -> Observer {
-        let cluster = scenario.cluster.name.clone();
-        let rec = &mut cx.rec;
-        let (_, cpu_num, cpu_den) = rec.ratio(Scope::Cluster, &cluster, "CPUReservation");
-        let (_, mem_num, mem_den) = rec.ratio(Scope::Cluster, &cluster, "MemoryReservation");
-        let (_, cpu_used, cpu_used_den) = rec.ratio(Scope::Cluster, &cluster, "CPUUtilization");
-        let (_, mem_used, mem_used_den) = rec.ratio(Scope::Cluster, &cluster, "MemoryUtilization");
-        let cost = rec.count(Scope::Cluster, &cluster, "cost_usd");
+    /// Declares every series of the run in `store`.
+    pub fn new(
+        scenario: &Scenario,
+        world: &World,
+        store: &mut MetricStore,
+        how: Observation,
+    ) -> Observer {
+        let cluster = scenario.cluster.name.as_str();
+        let mut ratio = |name| {
+            let (_, n, d) = store.ratio(keys::cluster(name), Scope::Cluster, cluster);
+            (n, d)
+        };
+        let cpu_reserved = ratio("CPUReservation");
+        let memory_reserved = ratio("MemoryReservation");
+        let cpu_used = ratio("CPUUtilization");
+        let memory_used = ratio("MemoryUtilization");
+        let cost = store.count(keys::COST, Scope::Cluster, cluster);
         let services = world
             .services
             .iter()
-            .map(|s| {
-                let (_, cn, cd) = rec.ratio(Scope::Service, &s.name, "CPUUtilization");
-                let (_, mn, md) = rec.ratio(Scope::Service, &s.name, "MemoryUtilization");
+            .enumerate()
+            .map(|(i, svc)| {
+                let s = ServiceIdx(i as u32);
+                let name = svc.name.as_str();
+                let (_, cn, cd) =
+                    store.ratio(keys::service("CPUUtilization", s), Scope::Service, name);
+                let (_, mn, md) =
+                    store.ratio(keys::service("MemoryUtilization", s), Scope::Service, name);
+                let mut gauge =
+                    |metric| store.gauge(keys::service(metric, s), Scope::Service, name);
                 ServiceSeries {
-                    desired: rec.gauge(Scope::Service, &s.name, "DesiredTaskCount"),
-                    running: rec.gauge(Scope::Service, &s.name, "RunningTaskCount"),
-                    pending: rec.gauge(Scope::Service, &s.name, "PendingTaskCount"),
-                    healthy: rec.gauge(Scope::Service, &s.name, "HealthyTaskCount"),
+                    desired: gauge("DesiredTaskCount"),
+                    running: gauge("RunningTaskCount"),
+                    pending: gauge("PendingTaskCount"),
+                    healthy: gauge("HealthyTaskCount"),
                     cpu: (cn, cd),
                     memory: (mn, md),
                 }
@@ -225,21 +258,26 @@ impl Observer {
         let asgs = world
             .asgs
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(i, a)| {
+                let g = AsgIdx(i as u32);
                 (
-                    rec.gauge(Scope::Asg, &a.name, "GroupInServiceInstances"),
-                    rec.gauge(Scope::Asg, &a.name, "GroupDesiredCapacity"),
+                    store.gauge(keys::asg("GroupInServiceInstances", g), Scope::Asg, &a.name),
+                    store.gauge(keys::asg("GroupDesiredCapacity", g), Scope::Asg, &a.name),
                 )
             })
             .collect();
+        let warmup = SimTime::ZERO + scenario.simulation.warmup;
         Observer {
-            warmup: SimTime::ZERO + scenario.simulation.warmup,
-            cpu: (cpu_num, cpu_den),
-            cpu_used,
-            memory: (mem_num, mem_den),
-            memory_used: mem_used,
-            used_den: (cpu_used_den, mem_used_den),
-            cost,
+            how,
+            warmup,
+            cluster: ClusterSeries {
+                cpu_reserved,
+                memory_reserved,
+                cpu_used,
+                memory_used,
+                cost,
+            },
             services,
             asgs,
             last_cost: Cost::default(),
@@ -259,157 +297,140 @@ impl Observer {
             last_instant: SimTime::ZERO,
             last_live: 0,
             last_in_use: 0,
-            scratch_instances: Vec::new(),
-            scratch_zones: vec![0; scenario.cluster.availability_zones.len()],
+            entering_window: true,
         }
     }
 
-    /// Reads the world as it is at the end of instant `now`.
-    pub fn observe(&mut self, now: SimTime, world: &World, cx: &mut Cx) {
-        let (mut reg_cpu, mut reg_mem, mut res_cpu, mut res_mem) = (0u64, 0u64, 0u64, 0u64);
-        let mut live = 0u32;
-        for (i, inst) in world.instances.iter().enumerate() {
-            if inst.status != InstanceStatus::Terminated {
-                live += 1;
+    /// Reads the world as it is at the end of instant `now`: what changed in it (or, with
+    /// [`Observation::Recount`], everything, counted from scratch).
+    pub fn observe(&mut self, now: SimTime, world: &mut World, store: &mut MetricStore) {
+        world.check_counters();
+        let in_window = now >= self.warmup;
+        let everything = self.how == Observation::Recount || (in_window && self.entering_window);
+        let recount = (self.how == Observation::Recount).then(|| world.recount());
+        let service_values = |world: &World, s: ServiceIdx| -> ServiceCounters {
+            match &recount {
+                Some(r) => r.services[s.index()].clone(),
+                None => world.services[s.index()].counters.clone(),
             }
-            if let Some(r) = world.resources(crate::world::InstanceIdx(i as u32)) {
-                reg_cpu += u64::from(r.registered_cpu_units());
-                reg_mem += u64::from(r.registered_memory_mib());
-                res_cpu += u64::from(r.registered_cpu_units() - r.remaining_cpu_units());
-                res_mem += u64::from(r.registered_memory_mib() - r.remaining_memory_mib());
+        };
+        let services: Vec<ServiceIdx> = if everything {
+            (0..world.services.len())
+                .map(|i| ServiceIdx(i as u32))
+                .collect()
+        } else {
+            world.dirty.services.clone()
+        };
+        for s in services {
+            let c = service_values(world, s);
+            let series = &self.services[s.index()];
+            store.set(
+                now,
+                series.desired,
+                f64::from(world.services[s.index()].desired_count),
+            );
+            store.set(now, series.running, f64::from(c.running));
+            store.set(now, series.pending, f64::from(c.pending));
+            store.set(now, series.healthy, f64::from(c.healthy));
+            store.set(now, series.cpu.0, c.used_cpu_units as f64);
+            store.set(now, series.cpu.1, c.running_cpu_units as f64);
+            store.set(now, series.memory.0, c.used_memory_mib as f64);
+            store.set(now, series.memory.1, c.running_memory_mib as f64);
+            if in_window {
+                let track = &mut self.service_track[s.index()];
+                track.min_healthy = track.min_healthy.min(c.healthy);
+                track.max_running = track.max_running.max(c.running_like);
+                let most = c.per_zone.iter().copied().max().unwrap_or(0);
+                let fewest = c.per_zone.iter().copied().min().unwrap_or(0);
+                track.zone_imbalance_max = track.zone_imbalance_max.max(most - fewest);
             }
         }
-        // Tasks that hold resources are listed on their instance; only those can be RUNNING.
-        let (mut used_cpu, mut used_mem) = (0u64, 0u64);
-        let mut in_use = 0u32;
-        for inst in world.instances.iter().filter(|i| i.status.is_registered()) {
-            let mut holds_non_daemon = false;
-            for t in inst.tasks.iter().map(|&t| world.task(t)) {
-                if t.last_status == TaskStatus::Running {
-                    used_cpu += u64::from(t.used_cpu_units);
-                    used_mem += u64::from(t.used_memory_mib);
-                }
-                holds_non_daemon |= t.service.is_none_or(|s| {
-                    cx.scenario.services[s.index()].scheduling_strategy
-                        != SchedulingStrategy::Daemon
-                });
-            }
-            in_use += u32::from(holds_non_daemon);
-        }
-        let rec = &mut cx.rec;
-        rec.set(now, self.cpu.0, res_cpu as f64);
-        rec.set(now, self.cpu.1, reg_cpu as f64);
-        rec.set(now, self.memory.0, res_mem as f64);
-        rec.set(now, self.memory.1, reg_mem as f64);
-        rec.set(now, self.cpu_used, used_cpu as f64);
-        rec.set(now, self.used_den.0, reg_cpu as f64);
-        rec.set(now, self.memory_used, used_mem as f64);
-        rec.set(now, self.used_den.1, reg_mem as f64);
-
-        for (i, svc) in world.services.iter().enumerate() {
-            let (mut running, mut pending, mut healthy, mut running_like) =
-                (0u32, 0u32, 0u32, 0u32);
-            let (mut cpu_used, mut cpu_res, mut mem_used, mut mem_res) = (0u64, 0u64, 0u64, 0u64);
-            for &t in &svc.tasks {
-                let task = world.task(t);
-                match task.last_status {
-                    TaskStatus::Running => running += 1,
-                    TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => {
-                        pending += 1
+        if in_window {
+            if everything {
+                for (i, inst) in world.instances.iter().enumerate() {
+                    let slot = World::slot(InstanceIdx(i as u32));
+                    for &t in &inst.tasks {
+                        if let Some(s) = world.task(t).service {
+                            self.track_tasks_on(world, s, slot);
+                        }
                     }
-                    _ => {}
                 }
-                if task.is_running_like() {
-                    running_like += 1;
+            } else {
+                for k in 0..world.dirty.grown.len() {
+                    let (s, inst) = world.dirty.grown[k];
+                    self.track_tasks_on(world, s, World::slot(inst));
                 }
-                if task.is_active()
-                    && task.times.healthy.is_some()
-                    && task.health != crate::world::HealthStatus::Unhealthy
-                {
-                    healthy += 1;
-                }
-                if task.last_status == TaskStatus::Running {
-                    cpu_used += u64::from(task.used_cpu_units);
-                    cpu_res += u64::from(task.cpu_units);
-                    mem_used += u64::from(task.used_memory_mib);
-                    mem_res += u64::from(task.memory_mib);
-                }
-            }
-            let series = &self.services[i];
-            rec.set(now, series.desired, f64::from(svc.desired_count));
-            rec.set(now, series.running, f64::from(running));
-            rec.set(now, series.pending, f64::from(pending));
-            rec.set(now, series.healthy, f64::from(healthy));
-            rec.set(now, series.cpu.0, cpu_used as f64);
-            rec.set(now, series.cpu.1, cpu_res as f64);
-            rec.set(now, series.memory.0, mem_used as f64);
-            rec.set(now, series.memory.1, mem_res as f64);
-            if now >= self.warmup {
-                let (per_instance, imbalance) = self.placement_quality(world, cx.scenario, svc);
-                let track = &mut self.service_track[i];
-                track.min_healthy = track.min_healthy.min(healthy);
-                track.max_running = track.max_running.max(running_like);
-                track.max_tasks_per_instance = track.max_tasks_per_instance.max(per_instance);
-                track.zone_imbalance_max = track.zone_imbalance_max.max(imbalance);
             }
         }
-        for (a, asg) in world.asgs.iter().enumerate() {
-            let in_service = asg
-                .instances
-                .iter()
-                .filter(|&&i| world.instance(i).status.is_registered())
-                .count();
-            rec.set(now, self.asgs[a].0, in_service as f64);
-            rec.set(now, self.asgs[a].1, f64::from(asg.desired_capacity));
+        let cluster: ClusterCounters = match &recount {
+            Some(r) => r.cluster.clone(),
+            None => world.cluster.clone(),
+        };
+        if everything || world.dirty.cluster {
+            let c = &self.cluster;
+            store.set(now, c.cpu_reserved.0, cluster.reserved_cpu_units as f64);
+            store.set(now, c.cpu_reserved.1, cluster.registered_cpu_units as f64);
+            store.set(now, c.memory_reserved.0, cluster.reserved_memory_mib as f64);
+            store.set(
+                now,
+                c.memory_reserved.1,
+                cluster.registered_memory_mib as f64,
+            );
+            store.set(now, c.cpu_used.0, cluster.used_cpu_units as f64);
+            store.set(now, c.cpu_used.1, cluster.registered_cpu_units as f64);
+            store.set(now, c.memory_used.0, cluster.used_memory_mib as f64);
+            store.set(now, c.memory_used.1, cluster.registered_memory_mib as f64);
+        }
+        let asgs: Vec<AsgIdx> = if everything {
+            (0..world.asgs.len()).map(|i| AsgIdx(i as u32)).collect()
+        } else {
+            world.dirty.asgs.clone()
+        };
+        for a in asgs {
+            let in_service = match &recount {
+                Some(r) => r.asgs[a.index()].in_service,
+                None => world.asgs[a.index()].counters.in_service,
+            };
+            let (in_service_id, desired_id) = self.asgs[a.index()];
+            store.set(now, in_service_id, f64::from(in_service));
+            store.set(
+                now,
+                desired_id,
+                f64::from(world.asgs[a.index()].desired_capacity),
+            );
         }
 
         // Time-weighted live and in-use instances over [warmup, now].
+        let (live, in_use) = (cluster.live_instances, cluster.instances_in_use);
         let from = self.last_instant.max(self.warmup);
         if now > from {
             let ms = (now - from).as_ms() as f64;
             self.instance_ms += f64::from(self.last_live) * ms;
             self.in_use_ms += f64::from(self.last_in_use) * ms;
         }
-        if now >= self.warmup {
+        if in_window {
             self.instances_max = self.instances_max.max(live);
+            self.entering_window = false;
         }
         self.last_instant = now;
         self.last_live = live;
         self.last_in_use = in_use;
+        world.dirty.clear();
     }
 
-    /// The most tasks of `svc` (desiredStatus RUNNING) on one container instance, and the (most − fewest) of
-    /// them per zone of the cluster (SPEC §4 placement quality).
-    fn placement_quality(
+    /// Folds the tasks of service `s` on the instance in `slot` (desiredStatus RUNNING) into its
+    /// `max_tasks_per_instance`.
+    fn track_tasks_on(
         &mut self,
         world: &World,
-        scenario: &Scenario,
-        svc: &crate::world::ServiceState,
-    ) -> (u32, u32) {
-        self.scratch_instances.clear();
-        self.scratch_zones.iter_mut().for_each(|z| *z = 0);
-        let zones = &scenario.cluster.availability_zones;
-        for task in svc.tasks.iter().map(|&t| world.task(t)) {
-            if !task.is_active() {
-                continue;
-            }
-            if let Some(i) = task.instance {
-                self.scratch_instances.push(i.0);
-            }
-            if let Some(z) = zones.iter().position(|z| *z == task.availability_zone) {
-                self.scratch_zones[z] += 1;
-            }
-        }
-        self.scratch_instances.sort_unstable();
-        let per_instance = self
-            .scratch_instances
-            .chunk_by(|a, b| a == b)
-            .map(|run| run.len() as u32)
-            .max()
-            .unwrap_or(0);
-        let most = self.scratch_zones.iter().copied().max().unwrap_or(0);
-        let fewest = self.scratch_zones.iter().copied().min().unwrap_or(0);
-        (per_instance, most - fewest)
+        s: ServiceIdx,
+        slot: crate::placement::InstanceIdx,
+    ) {
+        let n = world
+            .placement
+            .group_task_count(slot, &world.services[s.index()].group);
+        let track = &mut self.service_track[s.index()];
+        track.max_tasks_per_instance = track.max_tasks_per_instance.max(n);
     }
 
     /// The cost accrued up to the last closed period (at the end of the run: the whole run's cost).
@@ -417,12 +438,12 @@ impl Observer {
         self.last_cost
     }
 
-    /// Closes the metric period ending at `end`, accruing its cost.
-    pub fn close_period(&mut self, end: SimTime, world: &World, cx: &mut Cx) {
+    /// Closes the metric period ending at `end`: accrues its cost and publishes the datapoints.
+    pub fn close_period(&mut self, end: SimTime, world: &World, cx: &Cx, store: &mut MetricStore) {
         let cost = self.billing.cost_at(world, cx, end);
-        cx.rec.add(self.cost, cost.total() - self.last_cost.total());
+        store.add(self.cluster.cost, cost.total() - self.last_cost.total());
         self.last_cost = cost;
-        cx.rec.close_period(end);
+        store.close_period(end);
     }
 }
 

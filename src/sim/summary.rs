@@ -1,18 +1,17 @@
 //! The summary metrics of SPEC §4, computed once at the end of a run.
 
 use crate::engine::SimTime;
-use crate::report::recorded::{Scope, SummaryMetric};
+use crate::report::recorded::{Scope, SummaryMetric, TimeSeries};
 use crate::scenario::Scenario;
 use crate::world::World;
 
 use super::observe::Observer;
-use crate::kernel::Cx;
 
 /// Every summary metric of the run, sorted by name.
 pub fn compute(
     scenario: &Scenario,
     world: &World,
-    cx: &Cx,
+    timeseries: &TimeSeries,
     obs: &Observer,
     end: SimTime,
 ) -> Vec<SummaryMetric> {
@@ -54,18 +53,17 @@ pub fn compute(
     }
 
     let cluster = &scenario.cluster.name;
+    // The mean of the report periods' datapoints whose period starts at or after `warmup` (SPEC §4).
     let mean_of = |metric: &str| -> f64 {
-        let values: Vec<f64> = cx
-            .rec
-            .points()
+        let Some(line) = timeseries.line(Scope::Cluster, cluster, metric) else {
+            return 0.0;
+        };
+        let values: Vec<f64> = timeseries
+            .starts
             .iter()
-            .filter(|p| {
-                p.scope == Scope::Cluster
-                    && &p.id == cluster
-                    && p.metric == metric
-                    && p.time >= warmup
-            })
-            .map(|p| p.value)
+            .zip(&line.values)
+            .filter(|(start, v)| **start >= warmup && !v.is_nan())
+            .map(|(_, v)| *v)
             .collect();
         if values.is_empty() {
             0.0

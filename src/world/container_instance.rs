@@ -72,4 +72,6 @@ pub struct ContainerInstance {
     pub cached_images: BTreeMap<String, SimTime>,
     /// Tasks on it whose desiredStatus is RUNNING, or that still hold resources (not yet STOPPED).
     pub tasks: Vec<TaskIdx>,
+    /// How many of `tasks` are not DAEMON tasks (the instance is "in use" while this is above 0).
+    pub non_daemon_tasks: u32,
 }

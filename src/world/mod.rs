@@ -3,13 +3,20 @@
 //!
 //! The world owns state and checks its own invariants (no instance over-committed, only legal task
 //! transitions); it makes no decisions. Controllers in `ecs`, `ec2` and `fargate` decide and then mutate
-//! the world through the methods here, so that resource accounting lives in exactly one place.
+//! the world through the methods here, so that resource accounting and the counters the metrics read
+//! ([`counters`]) live in exactly one place: a task is changed only through [`World::task_mut`], whose guard
+//! updates the counters when it is dropped, and instances only through the transitions of `instances.rs`.
 
 mod container_instance;
+pub mod counters;
 mod ids;
+mod instances;
+mod invariants;
 mod service;
 mod task;
 pub mod task_definition;
+
+use counters::{AsgCounters, ClusterCounters, Contribution, Dirty};
 
 use crate::placement::{self, InstanceResources, PlacementIndex};
 pub use container_instance::{ContainerInstance, InstanceStatus};
@@ -30,6 +37,8 @@ pub struct AsgState {
     pub desired_capacity: u32,
     /// Instances launched by the group, in launch order (terminated ones included).
     pub instances: Vec<InstanceIdx>,
+    /// What the metrics read.
+    pub counters: AsgCounters,
 }
 
 /// Everything that exists in a run.
@@ -50,13 +59,49 @@ pub struct World {
     /// The registered container instances as placement sees them: status, attributes, remaining resources
     /// and task-group counts, kept current by the methods below (slot = the instance's arena index).
     pub placement: PlacementIndex,
+    /// The cluster's zones (`[cluster].availability_zones`), whose positions tasks carry.
+    pub zones: Vec<String>,
+    /// The cluster's counters.
+    pub cluster: ClusterCounters,
+    /// What changed during the current event instant.
+    pub dirty: Dirty,
+}
+
+/// A task being changed: dereferences to the [`Task`]; when dropped, moves the task's contribution to its
+/// service's and the cluster's counters from what it was to what it is.
+pub struct TaskMut<'w> {
+    world: &'w mut World,
+    task: TaskIdx,
+    before: Contribution,
+}
+
+impl std::ops::Deref for TaskMut<'_> {
+    type Target = Task;
+    fn deref(&self) -> &Task {
+        &self.world.tasks[self.task.index()]
+    }
+}
+
+impl std::ops::DerefMut for TaskMut<'_> {
+    fn deref_mut(&mut self) -> &mut Task {
+        &mut self.world.tasks[self.task.index()]
+    }
+}
+
+impl Drop for TaskMut<'_> {
+    fn drop(&mut self) {
+        let after = Contribution::of(&self.world.tasks[self.task.index()]);
+        if after != self.before {
+            self.world.move_contribution(self.task, self.before, after);
+        }
+    }
 }
 
 impl World {
     /// The world of a run of `scenario` before anything happened: its services (with their desired counts),
     /// its Auto Scaling groups (empty), its task definitions' runtime data; no instance, no task.
     pub fn new(scenario: &crate::scenario::Scenario) -> World {
-        World {
+        let mut world = World {
             services: scenario
                 .services
                 .iter()
@@ -72,6 +117,7 @@ impl World {
                     spec: i,
                     desired_capacity: spec.desired_capacity,
                     instances: Vec::new(),
+                    counters: AsgCounters::default(),
                 })
                 .collect(),
             taskdefs: scenario
@@ -79,7 +125,73 @@ impl World {
                 .iter()
                 .map(|td| TaskDefRuntime::new(scenario, td))
                 .collect(),
+            zones: scenario.cluster.availability_zones.clone(),
             ..World::default()
+        };
+        let zones = world.zones.len();
+        for s in &mut world.services {
+            s.counters.per_zone = vec![0; zones];
+        }
+        world.dirty.all(world.services.len(), world.asgs.len());
+        world
+    }
+
+    /// The position of zone `name` in the cluster's zones.
+    pub fn zone_index(&self, name: &str) -> Option<u16> {
+        self.zones.iter().position(|z| z == name).map(|k| k as u16)
+    }
+
+    /// Adds a task (its fields as they are at creation) and counts it; returns its index.
+    pub fn add_task(&mut self, task: Task) -> TaskIdx {
+        let idx = TaskIdx(self.tasks.len() as u32);
+        let service = task.service;
+        self.tasks.push(task);
+        if let Some(s) = service {
+            self.services[s.index()].tasks.push(idx);
+        }
+        self.move_contribution(
+            idx,
+            Contribution::default(),
+            Contribution::of(self.task(idx)),
+        );
+        idx
+    }
+
+    /// The task at `idx`, to change (see [`TaskMut`]).
+    pub fn task_mut(&mut self, idx: TaskIdx) -> TaskMut<'_> {
+        let before = Contribution::of(&self.tasks[idx.index()]);
+        TaskMut {
+            world: self,
+            task: idx,
+            before,
+        }
+    }
+
+    /// Moves `task`'s contribution from `before` to `after` and notes what changed.
+    fn move_contribution(&mut self, task: TaskIdx, before: Contribution, after: Contribution) {
+        let service = self.tasks[task.index()].service;
+        let World {
+            services,
+            cluster,
+            dirty,
+            ..
+        } = self;
+        let mut counters = service.map(|s| &mut services[s.index()].counters);
+        before.apply(-1, counters.as_deref_mut(), cluster);
+        after.apply(1, counters, cluster);
+        if let Some(s) = service {
+            dirty.service(s);
+        }
+        if before.touches_cluster() || after.touches_cluster() {
+            dirty.cluster = true;
+        }
+    }
+
+    /// Sets service `s`'s desired count.
+    pub fn set_desired_count(&mut self, s: ServiceIdx, n: u32) {
+        if self.services[s.index()].desired_count != n {
+            self.services[s.index()].desired_count = n;
+            self.dirty.service(s);
         }
     }
 
@@ -91,11 +203,6 @@ impl World {
     /// The task at `idx`.
     pub fn task(&self, idx: TaskIdx) -> &Task {
         &self.tasks[idx.index()]
-    }
-
-    /// The task at `idx`, mutably.
-    pub fn task_mut(&mut self, idx: TaskIdx) -> &mut Task {
-        &mut self.tasks[idx.index()]
     }
 
     /// Tasks of `service` whose desiredStatus is RUNNING, in creation order.
@@ -142,11 +249,24 @@ impl World {
                     inst.ec2_instance_id, task.0
                 )
             });
-        let group = &self.tasks[task.index()].group;
+        let t = &self.tasks[task.index()];
         self.placement
-            .add_group_task(Self::slot(instance), group)
+            .add_group_task(Self::slot(instance), &t.group)
             .expect("registered instance");
         inst.tasks.push(task);
+        self.cluster.reserved_cpu_units += u64::from(reservation.cpu_units);
+        self.cluster.reserved_memory_mib += u64::from(reservation.memory_mib);
+        let daemon = t.service.is_some_and(|s| self.services[s.index()].daemon);
+        if !daemon {
+            inst.non_daemon_tasks += 1;
+            if inst.non_daemon_tasks == 1 {
+                self.cluster.instances_in_use += 1;
+            }
+        }
+        if let Some(s) = t.service {
+            self.dirty.grown.push((s, instance));
+        }
+        self.dirty.cluster = true;
         self.tasks[task.index()].reservation = Some(reservation);
     }
 
@@ -180,81 +300,25 @@ impl World {
     /// Returns what `task` held on its instance (at STOPPED).
     pub fn release(&mut self, task: TaskIdx) {
         let t = &mut self.tasks[task.index()];
+        let service = t.service;
         if let (Some(instance), Some(r)) = (t.instance, t.reservation.take()) {
             if self.placement.get(Self::slot(instance)).is_some() {
                 self.placement
                     .release(Self::slot(instance), &r)
                     .expect("registered instance");
             }
-            self.instances[instance.index()]
-                .tasks
-                .retain(|x| *x != task);
-        }
-    }
-
-    /// Checks the world's invariants (STYLE.md §15): every task listed on an instance holds a reservation
-    /// there and is not STOPPED; an instance's reserved CPU and memory are exactly what its tasks hold; its
-    /// task-group counts (which spread, `distinctInstance` and `task:group` read) are exactly its tasks whose
-    /// desiredStatus is RUNNING. A violation is a bug (exit code 3). Costs O(live tasks); runs only in debug
-    /// builds and tests.
-    pub fn check_invariants(&self) {
-        if !cfg!(debug_assertions) {
-            return;
-        }
-        for (i, inst) in self.instances.iter().enumerate() {
-            let Some(r) = self.resources(InstanceIdx(i as u32)) else {
-                assert!(
-                    inst.tasks.is_empty() || !inst.status.is_registered(),
-                    "unindexed instance holds tasks"
-                );
-                continue;
-            };
-            let (mut cpu, mut mem) = (0u32, 0u32);
-            let mut groups: std::collections::BTreeMap<&str, u32> =
-                std::collections::BTreeMap::new();
-            for &t in &inst.tasks {
-                let task = &self.tasks[t.index()];
-                assert_eq!(
-                    task.instance,
-                    Some(InstanceIdx(i as u32)),
-                    "task {} listed on the wrong instance",
-                    task.task_id
-                );
-                assert_ne!(
-                    task.last_status,
-                    TaskStatus::Stopped,
-                    "stopped task {} still listed",
-                    task.task_id
-                );
-                let held = task
-                    .reservation
-                    .as_ref()
-                    .unwrap_or_else(|| panic!("task {} holds nothing", task.task_id));
-                cpu += held.cpu_units;
-                mem += held.memory_mib;
-                if task.is_active() {
-                    *groups.entry(task.group.as_str()).or_default() += 1;
+            self.cluster.reserved_cpu_units -= u64::from(r.cpu_units);
+            self.cluster.reserved_memory_mib -= u64::from(r.memory_mib);
+            let daemon = service.is_some_and(|s| self.services[s.index()].daemon);
+            let inst = &mut self.instances[instance.index()];
+            inst.tasks.retain(|x| *x != task);
+            if !daemon {
+                inst.non_daemon_tasks -= 1;
+                if inst.non_daemon_tasks == 0 {
+                    self.cluster.instances_in_use -= 1;
                 }
             }
-            let id = &inst.ec2_instance_id;
-            assert_eq!(
-                cpu,
-                r.registered_cpu_units() - r.remaining_cpu_units(),
-                "CPU accounting of {id}"
-            );
-            assert_eq!(
-                mem,
-                r.registered_memory_mib() - r.remaining_memory_mib(),
-                "memory accounting of {id}"
-            );
-            for (group, n) in groups {
-                assert_eq!(
-                    self.placement
-                        .group_task_count(Self::slot(InstanceIdx(i as u32)), group),
-                    n,
-                    "group {group} on {id}"
-                );
-            }
+            self.dirty.cluster = true;
         }
     }
 }

@@ -9,6 +9,12 @@ use super::ids::{TaskDefIdx, TaskIdx};
 pub struct ServiceState {
     /// The service's name.
     pub name: String,
+    /// Its task group, `service:<name>` (ECS-SEMANTICS §1.5).
+    pub group: String,
+    /// A DAEMON service (its tasks do not make an instance "in use").
+    pub daemon: bool,
+    /// What the metrics read, kept by the world's transitions.
+    pub counters: super::counters::ServiceCounters,
     /// Index into the scenario's services (same as its own index).
     pub spec: usize,
     /// The task definition its PRIMARY deployment runs.
@@ -70,6 +76,9 @@ impl ServiceState {
     pub fn new(spec: &crate::scenario::Service, index: usize) -> ServiceState {
         ServiceState {
             name: spec.name.clone(),
+            group: format!("service:{}", spec.name),
+            daemon: spec.scheduling_strategy == crate::scenario::SchedulingStrategy::Daemon,
+            counters: Default::default(),
             spec: index,
             task_definition: TaskDefIdx(spec.task_definition as u32),
             desired_count: spec.desired_count,

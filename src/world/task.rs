@@ -149,6 +149,8 @@ pub struct Task {
     pub instance: Option<InstanceIdx>,
     /// Its Availability Zone.
     pub availability_zone: String,
+    /// Its zone's position in the cluster's zones (`None` for a zone the cluster does not list).
+    pub zone: Option<u16>,
     /// `lastStatus`.
     pub last_status: TaskStatus,
     /// `desiredStatus` is RUNNING (true) or STOPPED (false).
@@ -196,6 +198,14 @@ impl Task {
     /// is RUNNING (PROVISIONING through RUNNING, ECS-SEMANTICS §4.1).
     pub fn is_active(&self) -> bool {
         self.desired_running && self.last_status != TaskStatus::Stopped
+    }
+
+    /// Whether the task counts as healthy for its service (ECS-SEMANTICS §4.1): it became healthy (40 s
+    /// RUNNING without health checks, HEALTHY with them) and is not UNHEALTHY since. The one predicate the
+    /// scheduler, scale-in and the metrics share; a task must also have desiredStatus RUNNING to count
+    /// toward `minimumHealthyPercent`.
+    pub fn counts_as_healthy(&self) -> bool {
+        self.times.healthy.is_some() && self.health != HealthStatus::Unhealthy
     }
 
     /// Whether the task counts in `max_running_tasks` (ACTIVATING, RUNNING or DEACTIVATING).

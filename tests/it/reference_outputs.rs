@@ -64,3 +64,39 @@ fn every_reference_scenario_has_its_output_snapshots() {
     ];
     assert_eq!(names, covered, "add the new scenario to reference_outputs!");
 }
+
+// The metrics read from the world's incremental counters are exactly those of a count from scratch at every
+// event instant (the debug-build check compares the counters at every instant too): every output file of
+// every reference scenario is byte-identical both ways.
+#[test]
+fn incremental_observation_equals_a_recount_on_every_reference_scenario() {
+    let mut names: Vec<_> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    names.sort();
+    for path in names {
+        let loaded = ecsim::scenario::load(&path, &[]).unwrap();
+        let run = |observation| {
+            let opts = ecsim::sim::RunOptions {
+                observation,
+                ..Default::default()
+            };
+            let out = ecsim::sim::run(&loaded.scenario, &opts);
+            ecsim::report::render_files(&out.recorded, &ecsim::report::WriteOptions::default())
+                .expect("render")
+        };
+        let incremental = run(ecsim::sim::Observation::Incremental);
+        let recount = run(ecsim::sim::Observation::Recount);
+        assert_eq!(incremental.len(), recount.len());
+        for (a, b) in incremental.iter().zip(&recount) {
+            assert!(
+                a == b,
+                "{}: {} differs between the two ways",
+                path.display(),
+                a.path.display()
+            );
+        }
+    }
+}

@@ -317,7 +317,7 @@ placement_constraints = [{ type = "distinctInstance" }]
     assert_eq!(live.len(), 2);
     let desired: Vec<f64> = rec
         .timeseries
-        .iter()
+        .rows()
         .filter(|p| {
             p.metric == "DesiredTaskCount" && p.id == "agent" && p.time.as_secs_f64() >= 120.0
         })

@@ -418,7 +418,7 @@ fn reconcile_daemon(
             }
         }
     }
-    world.services[s.index()].desired_count = eligible;
+    world.set_desired_count(s, eligible);
     if !blocked {
         count_unplaced(now, world, cx, s, missing);
     }

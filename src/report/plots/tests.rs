@@ -2,6 +2,14 @@
 
 use super::*;
 use crate::engine::SimTime;
+use crate::report::recorded::{SeriesPoint, TimeSeries};
+
+/// Changes a recording's timeseries through its rows.
+fn edit_points(rec: &mut Recorded, f: impl FnOnce(&mut Vec<SeriesPoint>)) {
+    let mut points = rec.timeseries.to_points();
+    f(&mut points);
+    rec.timeseries = TimeSeries::from_points(points);
+}
 use crate::report::tests::sample;
 
 fn plot<'a>(plots: &'a [Plot], name: &str) -> &'a str {
@@ -129,7 +137,9 @@ fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
 #[test]
 fn traffic_without_errors_says_no_5xx_rather_than_no_traffic() {
     let mut rec = sample();
-    rec.timeseries.retain(|p| !p.metric.starts_with("HTTPCode"));
+    edit_points(&mut rec, |p| {
+        p.retain(|p| !p.metric.starts_with("HTTPCode"))
+    });
     let plots = render_all(&rec).expect("draw");
     let svg = plot(&plots, "traffic.svg");
     assert!(svg.contains("no 5XX errors recorded"));
@@ -139,13 +149,11 @@ fn traffic_without_errors_says_no_5xx_rather_than_no_traffic() {
 #[test]
 fn plot_text_from_the_run_is_escaped() {
     let mut rec = sample();
-    for p in rec
-        .timeseries
-        .iter_mut()
-        .filter(|p| p.scope == Scope::Service)
-    {
-        p.id = "<b>&".to_owned();
-    }
+    edit_points(&mut rec, |points| {
+        for p in points.iter_mut().filter(|p| p.scope == Scope::Service) {
+            p.id = "<b>&".to_owned();
+        }
+    });
     let plots = render_all(&rec).expect("draw");
     let svg = plot(&plots, "tasks__b__.svg");
     assert!(svg.contains("Service &lt;b&gt;&amp;: desired"), "{svg}");
@@ -186,8 +194,10 @@ fn cost_is_cumulative_and_reaches_each_total_at_its_period_end() {
 #[test]
 fn non_finite_values_are_left_out_of_the_plotted_series() {
     let mut rec = sample();
-    rec.timeseries.retain(|p| p.metric == "RequestCount");
-    rec.timeseries[3].value = f64::NAN;
+    edit_points(&mut rec, |p| {
+        p.retain(|p| p.metric == "RequestCount");
+        p[3].value = f64::NAN;
+    });
     let data = Data::collect(&rec);
     let points = data
         .points(Scope::TargetGroup, "web-tg", "RequestCount")
@@ -204,13 +214,13 @@ fn the_time_axis_unit_follows_the_run_length() {
     assert_eq!(unit(3600.0), (60.0, 60.0));
     assert_eq!(unit(86_400.0), (3600.0, 24.0));
     let rec = Recorded {
-        timeseries: vec![SeriesPoint {
+        timeseries: TimeSeries::from_points(vec![SeriesPoint {
             time: SimTime::from_secs(7200),
             scope: Scope::Cluster,
             id: "c".to_owned(),
             metric: "CPUReservation",
             value: 1.0,
-        }],
+        }]),
         ..Recorded::default()
     };
     assert_eq!(Data::collect(&rec).axis.desc, "simulated time (min)");
@@ -219,12 +229,13 @@ fn the_time_axis_unit_follows_the_run_length() {
 #[test]
 fn only_short_series_get_point_markers() {
     let mut rec = Recorded::default();
+    let mut points = Vec::new();
     for (id, periods) in [
         ("short", MARKERS_MAX_POINTS as u64),
         ("long", MARKERS_MAX_POINTS as u64 + 1),
     ] {
         for period in 0..periods {
-            rec.timeseries.push(SeriesPoint {
+            points.push(SeriesPoint {
                 time: SimTime::from_secs(60 * period),
                 scope: Scope::Asg,
                 id: id.to_owned(),
@@ -233,6 +244,7 @@ fn only_short_series_get_point_markers() {
             });
         }
     }
+    rec.timeseries = TimeSeries::from_points(points);
     let plots = render_all(&rec).expect("draw");
     let svg = plot(&plots, "instances.svg");
     assert_eq!(svg.matches("<circle").count(), MARKERS_MAX_POINTS);
@@ -382,14 +394,16 @@ fn a_plot_is_empty_when_its_series_are_absent_or_all_zero() {
     );
 
     let mut zero = sample();
-    for p in zero.timeseries.iter_mut().filter(|p| {
-        matches!(
-            p.metric,
-            "RequestCount" | "HTTPCode_ELB_5XX_Count" | "HTTPCode_Target_5XX_Count"
-        )
-    }) {
-        p.value = 0.0;
-    }
+    edit_points(&mut zero, |points| {
+        for p in points.iter_mut().filter(|p| {
+            matches!(
+                p.metric,
+                "RequestCount" | "HTTPCode_ELB_5XX_Count" | "HTTPCode_Target_5XX_Count"
+            )
+        }) {
+            p.value = 0.0;
+        }
+    });
     let plots = render_all(&zero).expect("draw");
     assert_eq!(
         plots
@@ -399,11 +413,13 @@ fn a_plot_is_empty_when_its_series_are_absent_or_all_zero() {
         Some("every value is 0")
     );
     // One non-zero series in one panel is enough to show the plot.
-    zero.timeseries
-        .iter_mut()
-        .find(|p| p.metric == "HTTPCode_ELB_5XX_Count")
-        .expect("series")
-        .value = 1.0;
+    edit_points(&mut zero, |points| {
+        points
+            .iter_mut()
+            .find(|p| p.metric == "HTTPCode_ELB_5XX_Count")
+            .expect("series")
+            .value = 1.0;
+    });
     let plots = render_all(&zero).expect("draw");
     assert!(plots.iter().all(|p| p.empty.is_none()));
 }
