@@ -37,15 +37,27 @@ impl Ecs {
         }
     }
 
-    /// A container instance registered ACTIVE: capacity appeared, so every service may place what it could
-    /// not, and DAEMON services place their task on it.
-    pub fn on_instance_registered(&mut self, now: SimTime, world: &mut World, cx: &mut Cx) {
-        self.scheduler.capacity_changed(cx, now, world);
+    /// A container instance registered ACTIVE: capacity appeared, so services waiting for room may place
+    /// what they could not, and DAEMON services place their task on it.
+    pub fn on_instance_registered(
+        &mut self,
+        now: SimTime,
+        world: &mut World,
+        cx: &mut Cx,
+        inst: InstanceIdx,
+    ) {
+        self.scheduler.instance_registered(cx, now, world, inst);
     }
 
-    /// A container instance was set to DRAINING (ECS-SEMANTICS §3.3): services replace their tasks on it.
-    pub fn on_instance_draining(&mut self, now: SimTime, cx: &mut Cx) {
-        self.scheduler.request_reconcile_all(cx, now);
+    /// Container instances were set to DRAINING (ECS-SEMANTICS §3.3): services replace their tasks on them.
+    pub fn on_instances_draining(
+        &mut self,
+        now: SimTime,
+        world: &World,
+        cx: &mut Cx,
+        drained: &[InstanceIdx],
+    ) {
+        self.scheduler.instances_draining(cx, now, world, drained);
     }
 
     /// The EC2 instance under `inst` is being terminated: every task on it stops at once
@@ -71,8 +83,8 @@ impl Ecs {
         }
     }
 
-    /// An instance is gone: services blocked on placement look again.
-    pub fn on_instance_terminated(&mut self, now: SimTime, world: &mut World, cx: &mut Cx) {
-        self.scheduler.capacity_changed(cx, now, world);
+    /// An instance is gone: DAEMON services no longer count it.
+    pub fn on_instance_terminated(&mut self, now: SimTime, cx: &mut Cx, inst: InstanceIdx) {
+        self.scheduler.instance_terminated(cx, now, inst);
     }
 }

@@ -124,7 +124,7 @@ pub fn create(
     debug_assert_eq!(added, idx);
     if let Some(inst) = new.instance {
         world.reserve(idx, inst);
-        sched.tasks_changed_on_instance(cx, now);
+        sched.tasks_changed_on_instance(cx, now, inst);
     }
     // PROVISIONING: Fargate allocates capacity and an ENI; on EC2 the agent takes the task at once.
     let provisioning = match new.launch_type {
@@ -219,15 +219,15 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeu
         (t.epoch, t.task_definition, t.service, t.task_id.clone())
     };
     world.count_running(task, 1);
-    if world.task(task).instance.is_some() {
-        sched.tasks_changed_on_instance(cx, now);
+    if let Some(inst) = world.task(task).instance {
+        sched.tasks_changed_on_instance(cx, now, inst);
     }
     if let Some(s) = service {
         let svc = &mut world.services[s.index()];
         svc.consecutive_start_failures = 0;
         svc.throttled_at_failures = 0;
         svc.throttle_event_written = false;
-        sched.request_reconcile(cx, now, s);
+        sched.task_changed(cx, now, world, task);
     }
     if cx.rec.narrating() {
         cx.rec.narrate(
@@ -393,7 +393,7 @@ pub fn on_healthy(
         .essential
         .iter()
         .any(|c| c.health_check.is_some());
-    let service = {
+    {
         let mut t = world.task_mut(task);
         if !t.is_active() {
             return;
@@ -406,11 +406,8 @@ pub fn on_healthy(
         if t.service.is_some() && t.times.healthy.is_none() {
             t.times.healthy = Some(now);
         }
-        t.service
-    };
-    if let Some(s) = service {
-        sched.request_reconcile(cx, now, s);
     }
+    sched.task_changed(cx, now, world, task);
 }
 
 /// An essential container failed its health check `retries` times: the task is UNHEALTHY and its service
@@ -438,7 +435,7 @@ pub fn on_unhealthy(
         format!("Task {id} is UNHEALTHY: an essential container failed its health check."),
     );
     if let Some(s) = world.task(task).service {
-        sched.request_reconcile(cx, now, s);
+        sched.task_changed(cx, now, world, task);
         // Inside the health-check grace period the scheduler ignores the result; look again when it ends.
         let grace = cx.scenario.services[s.index()].health_check_grace_period;
         if let Some(running) = world.task(task).times.running
@@ -492,18 +489,17 @@ pub fn stop(
     }
     // The task no longer counts in its group (spread, distinctInstance, task:group) from now on (§1.3).
     world.leave_group(task);
-    if world.task(task).instance.is_some() {
-        sched.tasks_changed_on_instance(cx, now);
+    if let Some(inst) = world.task(task).instance {
+        sched.tasks_changed_on_instance(cx, now, inst);
     }
-    let service = {
+    {
         let mut t = world.task_mut(task);
         t.desired_running = false;
         t.epoch += 1;
         t.times.stop_requested = Some(now);
         t.stop_code = Some(code);
         t.stopped_reason = reason;
-        t.service
-    };
+    }
     if cx.rec.narrating() {
         let t = world.task(task);
         cx.rec.narrate(
@@ -520,9 +516,7 @@ pub fn stop(
     // The scheduler reacts to the desiredStatus change at once (ECS-SEMANTICS §3.2, §4.1: a task whose
     // desiredStatus is STOPPED counts toward neither bound), not when the task reaches STOPPED: a replacement
     // does not wait for a graceful shutdown or a deregistration delay.
-    if let Some(s) = service {
-        sched.request_reconcile(cx, now, s);
-    }
+    sched.task_changed(cx, now, world, task);
 }
 
 fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
@@ -578,8 +572,8 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeu
             svc.tasks_failed += 1;
         }
     }
-    // Freed capacity may let any service place what it could not.
-    sched.capacity_changed(cx, now, world);
+    // Its own service looks again, and the room it freed may let a waiting service place what it could not.
+    sched.task_stopped(cx, now, world, task);
 }
 
 /// Terminates a task at once, without a graceful stop (its instance is gone).

@@ -169,7 +169,7 @@ fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs, event: 
         Event::ScheduledTask(i) => on_scheduled_task(now, world, cx, ecs, i as usize),
         Event::InstanceRegistered(inst) => {
             ec2::register(now, world, cx, inst);
-            ecs.on_instance_registered(now, world, cx);
+            ecs.on_instance_registered(now, world, cx, inst);
         }
         Event::TaskAdvance { task, epoch } => {
             if task_lifecycle::is_current(world, task, epoch) {
@@ -241,7 +241,7 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs
             count,
             auto_scaling_group,
         } => {
-            for inst in pick_instances(
+            let picked = pick_instances(
                 now,
                 world,
                 cx,
@@ -249,11 +249,12 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs
                 "drain_instances",
                 *count,
                 *auto_scaling_group,
-            ) {
-                if ec2::drain(now, world, cx, inst) {
-                    ecs.on_instance_draining(now, cx);
-                }
-            }
+            );
+            let drained: Vec<_> = picked
+                .into_iter()
+                .filter(|&inst| ec2::drain(now, world, cx, inst))
+                .collect();
+            ecs.on_instances_draining(now, world, cx, &drained);
         }
         EventAction::TerminateInstances {
             count,
@@ -320,7 +321,7 @@ fn terminate_instance(
     }
     ecs.on_instance_terminating(now, world, cx, inst);
     ec2::terminate(now, world, cx, inst, reason);
-    ecs.on_instance_terminated(now, world, cx);
+    ecs.on_instance_terminated(now, cx, inst);
     let asg = world.instance(inst).asg;
     for extra in ec2::reconcile(now, world, cx, asg) {
         terminate_instance(now, world, cx, ecs, extra, "Auto Scaling group scale-in");

@@ -58,6 +58,12 @@ pub struct ServiceState {
     pub tasks_failed: u64,
     /// The AZ rebalancing in progress, if any (ECS-SEMANTICS §3.5).
     pub rebalancing: Option<AzRebalancing>,
+    /// DAEMON: per instance (by index), whether it is ACTIVE and satisfies the service's constraints, as of
+    /// the last time the scheduler looked at it; the desired count is how many are.
+    pub eligible_instances: Vec<bool>,
+    /// DAEMON: per instance, whether its task did not fit there and is counted in
+    /// `cluster.placement_failures` (once, until it is placed or the instance is no longer eligible).
+    pub unplaced_instances: Vec<bool>,
 }
 
 /// An Availability Zone rebalancing in progress: tasks move from the zones with the most tasks of the
@@ -102,6 +108,8 @@ impl ServiceState {
             tasks_started: 0,
             tasks_failed: 0,
             rebalancing: None,
+            eligible_instances: Vec::new(),
+            unplaced_instances: Vec::new(),
         }
     }
 }

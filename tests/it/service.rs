@@ -321,3 +321,49 @@ run_task = { task_definition = "job", count = 1 }
     );
     assert_eq!(secs(agents[1].created), secs(job.stopped));
 }
+
+// Only services that can act are woken: a crashing service's stops and replacements reconcile that service,
+// never a steady neighbour with nothing to place (its tasks, capacity and placement inputs are unchanged).
+#[test]
+fn a_task_stopping_in_one_service_does_not_reconcile_a_steady_neighbour() {
+    let text = cluster("m5.large", 2).replace("30m", "2h")
+        + WEB
+        + r#"
+[images."web:1"]
+crash_rate_per_hour = 6
+[[task_definitions]]
+family = "api"
+container_definitions = [{ name = "api", image = "api:1", cpu = 256, memory = 512 }]
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 2
+[[services]]
+name = "api"
+task_definition = "api"
+desired_count = 2
+"#;
+    let loaded = load_toml(&text);
+    let opts = ecsim::sim::RunOptions {
+        trace: true,
+        ..Default::default()
+    };
+    let out = ecsim::sim::run(&loaded.scenario, &opts);
+    let trace = out.recorded.trace.as_ref().expect("traced");
+    let reconciles = |service: &str| {
+        trace
+            .iter()
+            // After the start (and the warm tasks' 40 s health timers).
+            .filter(|r| {
+                r.kind == "ServiceReconcile" && r.subject == service && r.time.as_secs_f64() > 60.0
+            })
+            .count()
+    };
+    let crashes = tasks_of(&out.recorded, "web")
+        .iter()
+        .filter(|t| t.stop_code == "EssentialContainerExited")
+        .count();
+    assert!(crashes >= 5, "crashes {crashes}");
+    assert!(reconciles("web") >= crashes);
+    assert_eq!(reconciles("api"), 0);
+}

@@ -191,9 +191,12 @@ fn start_if_imbalanced(
     if spread(&zone_counts(world, cx, s, &all)) <= IMBALANCE_THRESHOLD_TASKS {
         return false;
     }
+    // From here on the service is imbalanced over the cluster's zones; if it cannot rebalance now (a zone
+    // without a usable instance, or without room), an instance registering may let it.
     let zones = usable_zones(world, cx, s);
     let counts = zone_counts(world, cx, s, &zones);
     if spread(&counts) <= IMBALANCE_THRESHOLD_TASKS {
+        ecs.scheduler.wait_to_rebalance(s);
         return false;
     }
     let room: Vec<u32> = zones
@@ -202,6 +205,8 @@ fn start_if_imbalanced(
         .collect();
     let (take, give) = plan_moves(&counts, &room);
     if take.iter().all(|&k| k == 0) {
+        ecs.scheduler.wait_to_rebalance(s);
+        ecs.scheduler.wait_for_room(s);
         return false;
     }
     let mut victims = Vec::new();

@@ -32,7 +32,7 @@ use crate::world::{
 
 pub use super::capacity_provider_strategy::launch_type_of;
 use super::task_lifecycle::{self, NewTask};
-pub use super::wakeups::Wakeups;
+pub use super::wakeups::{DaemonScope, Wakeups};
 
 mod az_rebalancing;
 pub use az_rebalancing::{IMBALANCE_THRESHOLD_TASKS, plan_moves};
@@ -280,16 +280,32 @@ fn reconcile_daemon(
 ) -> bool {
     let name = cx.scenario.services[s.index()].name.clone();
     let mut stopped = Vec::new();
-    let mut settled = true;
-    let mut eligible = 0;
     let mut failure: Option<placement::Unplaced> = None;
-    let mut missing = 0;
     let blocked = world.services[s.index()].placement_blocked;
+    // The instances it was woken for (a timer or the start: all of them).
+    let instances: Vec<InstanceIdx> = match ecs.scheduler.take_scope(s) {
+        DaemonScope::Instances(mut v) => {
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        DaemonScope::All | DaemonScope::Nothing => {
+            (0..world.instances.len() as u32).map(InstanceIdx).collect()
+        }
+    };
+    let n = world.instances.len();
+    let svc = &mut world.services[s.index()];
+    svc.eligible_instances.resize(n, false);
+    svc.unplaced_instances.resize(n, false);
     // `explain`: what happened on each registered instance, told when the scheduler placed, stopped or could
     // not place a task (ECS-SEMANTICS §3.1).
     let mut story = DaemonStory::new(cx.rec.narrating());
-    for i in 0..world.instances.len() {
-        let inst = InstanceIdx(i as u32);
+    for inst in instances {
+        let i = inst.index();
+        // Looked at afresh: eligible and unplaced are set again below where they hold.
+        let svc = &mut world.services[s.index()];
+        svc.eligible_instances[i] = false;
+        let was_unplaced = std::mem::replace(&mut svc.unplaced_instances[i], false);
         let status = world.instance(inst).status;
         if matches!(
             status,
@@ -321,7 +337,6 @@ fn reconcile_daemon(
                     story.acted = true;
                 } else {
                     waits = true;
-                    settled = false;
                 }
             }
             story.line(|| match (mine.is_empty(), waits) {
@@ -363,7 +378,7 @@ fn reconcile_daemon(
             }
             continue;
         }
-        eligible += 1;
+        world.services[s.index()].eligible_instances[i] = true;
         for t in mine {
             if is_unhealthy_past_grace(now, world, cx, t) {
                 task_lifecycle::stop(
@@ -391,7 +406,6 @@ fn reconcile_daemon(
             .collect();
         if !own.is_empty() {
             if own.iter().any(|active| !active) {
-                settled = false;
                 story.line(|| format!("{id}: waits for its stopping task to stop."));
             } else {
                 story.line(|| format!("{id} runs its task already."));
@@ -399,7 +413,7 @@ fn reconcile_daemon(
             continue;
         }
         if blocked {
-            settled = false;
+            world.services[s.index()].unplaced_instances[i] = was_unplaced;
             story.line(|| format!("{id}: waits for capacity (the placement retry)."));
             continue;
         }
@@ -410,24 +424,45 @@ fn reconcile_daemon(
                 story.line(|| format!("{id}: placed a task."));
             }
             Err(unplaced) => {
-                settled = false;
-                missing += 1;
+                // Each instance its task does not fit on counts once, however many retries (SPEC §4).
+                world.services[s.index()].unplaced_instances[i] = true;
+                if !was_unplaced {
+                    count_placement_failures(world, cx, now, 1);
+                }
                 story.acted = true;
                 story.line(|| format!("{id}: not placed: {}.", unplaced.failure));
                 failure.get_or_insert(unplaced);
             }
         }
     }
+    let svc = &world.services[s.index()];
+    let eligible = svc.eligible_instances.iter().filter(|&&e| e).count() as u32;
     world.set_desired_count(s, eligible);
-    if !blocked {
-        count_unplaced(now, world, cx, s, missing);
-    }
     story.tell(now, cx, &name, eligible);
     write_stopped_event(now, world, cx, &name, &stopped);
+    let failed = failure.is_some();
     if let Some(unplaced) = failure {
-        placement_failed(now, world, cx, s, &unplaced);
+        placement_failed(now, world, cx, ecs, s, &unplaced);
     }
-    settled && stopped.is_empty()
+    // Settled: one task with desiredStatus RUNNING on every eligible instance and on no other, nothing
+    // waiting for room, nothing stopped now.
+    let svc = &world.services[s.index()];
+    let (mut on_eligible, mut active) = (0, 0);
+    for t in world.active_tasks_of(s) {
+        active += 1;
+        if world
+            .task(t)
+            .instance
+            .is_some_and(|i| svc.eligible_instances.get(i.index()) == Some(&true))
+        {
+            on_eligible += 1;
+        }
+    }
+    !failed
+        && !svc.placement_blocked
+        && stopped.is_empty()
+        && on_eligible == active
+        && active == eligible
 }
 
 /// The `explain` narration of one DAEMON reconcile: a line per registered instance, told only when the
@@ -556,7 +591,7 @@ fn launch(
     start_tasks(now, world, cx, ecs, s, homes);
     count_unplaced(now, world, cx, s, missing);
     if let Some(unplaced) = failure {
-        placement_failed(now, world, cx, s, &unplaced);
+        placement_failed(now, world, cx, ecs, s, &unplaced);
     }
     missing
 }
@@ -634,6 +669,7 @@ fn placement_failed(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
+    ecs: &mut Ecs,
     s: ServiceIdx,
     unplaced: &placement::Unplaced,
 ) {
@@ -650,6 +686,7 @@ fn placement_failed(
         message,
     );
     world.services[s.index()].placement_blocked = true;
+    ecs.scheduler.wait_for_room(s);
     schedule_retry(now, world, cx, s);
 }
 
