@@ -100,6 +100,7 @@ pub fn create(
         launch_type: new.launch_type,
         capacity_provider: new.capacity_provider,
         instance: new.instance,
+        on_draining_instance: false,
         zone: world.zone_index(&new.availability_zone),
         availability_zone: new.availability_zone,
         last_status: TaskStatus::Provisioning,

@@ -10,7 +10,7 @@ use crate::placement::{
     StopCandidate,
 };
 use crate::scenario::{LaunchTarget, LaunchType, Placement};
-use crate::world::{HealthStatus, InstanceIdx, ServiceIdx, TaskDefIdx, TaskHome, TaskIdx, World};
+use crate::world::{InstanceIdx, ServiceIdx, TaskDefIdx, TaskHome, TaskIdx, World};
 
 use crate::kernel::Cx;
 use crate::placement::PlacementScratch;
@@ -249,7 +249,7 @@ pub fn choose_tasks_to_stop(
                 Some(i) => Some(StopCandidate {
                     task: placement::TaskIdx(t.0),
                     instance: World::slot(i),
-                    healthy: task.times.healthy.is_some() && task.health != HealthStatus::Unhealthy,
+                    healthy: task.counts_as_healthy(),
                     cpu_units: task.cpu_units,
                     memory_mib: task.memory_mib,
                 }),

@@ -18,6 +18,8 @@ use super::task::Task;
 /// A service's counters (tasks not yet STOPPED).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServiceCounters {
+    /// desiredStatus RUNNING (A of the reconcile rule, ECS-SEMANTICS §4.1).
+    pub active: u32,
     /// lastStatus RUNNING (`RunningTaskCount`).
     pub running: u32,
     /// PROVISIONING, PENDING or ACTIVATING (`PendingTaskCount`).
@@ -26,6 +28,13 @@ pub struct ServiceCounters {
     pub running_like: u32,
     /// desiredStatus RUNNING and healthy for the service (ECS-SEMANTICS §4.1).
     pub healthy: u32,
+    /// desiredStatus RUNNING, lastStatus RUNNING and healthy (the service is steady when every task not yet
+    /// STOPPED is one of these).
+    pub steady: u32,
+    /// desiredStatus RUNNING and UNHEALTHY (container health checks).
+    pub unhealthy: u32,
+    /// desiredStatus RUNNING on a DRAINING instance.
+    pub on_draining: u32,
     /// CPU units used by RUNNING tasks.
     pub used_cpu_units: u64,
     /// MiB used by RUNNING tasks.
@@ -69,10 +78,14 @@ pub struct AsgCounters {
 /// What one task adds to its service's and the cluster's counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Contribution {
+    active: bool,
     running: bool,
     pending: bool,
     running_like: bool,
     healthy: bool,
+    steady: bool,
+    unhealthy: bool,
+    on_draining: bool,
     /// The zone it counts in while its desiredStatus is RUNNING.
     active_zone: Option<u16>,
     /// CPU units and MiB used, when RUNNING.
@@ -87,15 +100,20 @@ impl Contribution {
     /// What `task` contributes as it is.
     pub fn of(task: &Task) -> Contribution {
         let running = task.last_status == TaskStatus::Running;
+        let active = task.is_active();
         Contribution {
+            active,
             running,
             pending: matches!(
                 task.last_status,
                 TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating
             ),
             running_like: task.is_running_like(),
-            healthy: task.is_active() && task.counts_as_healthy(),
-            active_zone: task.is_active().then_some(task.zone).flatten(),
+            healthy: active && task.counts_as_healthy(),
+            steady: active && running && task.counts_as_healthy(),
+            unhealthy: active && task.health == crate::world::HealthStatus::Unhealthy,
+            on_draining: active && task.on_draining_instance,
+            active_zone: active.then_some(task.zone).flatten(),
             used: if running {
                 (task.used_cpu_units, task.used_memory_mib)
             } else {
@@ -124,10 +142,14 @@ impl Contribution {
         };
         let add64 = |c: &mut u64, v: u32| *c = (*c as i64 + sign * i64::from(v)) as u64;
         if let Some(s) = service {
+            add32(&mut s.active, self.active);
             add32(&mut s.running, self.running);
             add32(&mut s.pending, self.pending);
             add32(&mut s.running_like, self.running_like);
             add32(&mut s.healthy, self.healthy);
+            add32(&mut s.steady, self.steady);
+            add32(&mut s.unhealthy, self.unhealthy);
+            add32(&mut s.on_draining, self.on_draining);
             add64(&mut s.used_cpu_units, self.used.0);
             add64(&mut s.used_memory_mib, self.used.1);
             add64(&mut s.running_cpu_units, self.reserved.0);

@@ -55,6 +55,10 @@ impl World {
         self.placement
             .set_status(Self::slot(idx), placement::InstanceStatus::Draining)
             .expect("registered instance");
+        for k in 0..self.instances[idx.index()].tasks.len() {
+            let t = self.instances[idx.index()].tasks[k];
+            self.task_mut(t).on_draining_instance = true;
+        }
         true
     }
 

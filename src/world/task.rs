@@ -147,6 +147,8 @@ pub struct Task {
     pub capacity_provider: Option<String>,
     /// The instance it runs on (EC2).
     pub instance: Option<InstanceIdx>,
+    /// Its instance is DRAINING (the service replaces it, ECS-SEMANTICS §3.3).
+    pub on_draining_instance: bool,
     /// Its Availability Zone.
     pub availability_zone: String,
     /// Its zone's position in the cluster's zones (`None` for a zone the cluster does not list).

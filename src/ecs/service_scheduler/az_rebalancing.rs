@@ -154,7 +154,7 @@ pub(super) fn on_steady(
         }
         world.services[s.index()].rebalancing = None;
         let zones = usable_zones(world, cx, s);
-        let counts = zone_counts(world, cx, s, &zones);
+        let counts = zone_counts(world, s, &zones);
         let name = world.services[s.index()].name.clone();
         let message = format!(
             "service ({name}) is AZ balanced with {}.",
@@ -188,13 +188,13 @@ fn start_if_imbalanced(
     }
     // Cheap first: the imbalance over every zone of the cluster bounds the one over the usable zones.
     let all: Vec<usize> = (0..cx.scenario.cluster.availability_zones.len()).collect();
-    if spread(&zone_counts(world, cx, s, &all)) <= IMBALANCE_THRESHOLD_TASKS {
+    if spread(&zone_counts(world, s, &all)) <= IMBALANCE_THRESHOLD_TASKS {
         return false;
     }
     // From here on the service is imbalanced over the cluster's zones; if it cannot rebalance now (a zone
     // without a usable instance, or without room), an instance registering may let it.
     let zones = usable_zones(world, cx, s);
-    let counts = zone_counts(world, cx, s, &zones);
+    let counts = zone_counts(world, s, &zones);
     if spread(&counts) <= IMBALANCE_THRESHOLD_TASKS {
         ecs.scheduler.wait_to_rebalance(s);
         return false;
@@ -304,17 +304,10 @@ fn usable_zones(world: &World, cx: &Cx, s: ServiceIdx) -> Vec<usize> {
     (0..zones.len()).filter(|&z| usable[z]).collect()
 }
 
-/// Tasks of `s` (desiredStatus RUNNING) in each of `zones`.
-fn zone_counts(world: &World, cx: &Cx, s: ServiceIdx, zones: &[usize]) -> Vec<u32> {
-    let names = &cx.scenario.cluster.availability_zones;
-    let mut counts = vec![0; zones.len()];
-    for t in world.active_tasks_of(s) {
-        let az = &world.task(t).availability_zone;
-        if let Some(k) = zones.iter().position(|&z| names[z] == *az) {
-            counts[k] += 1;
-        }
-    }
-    counts
+/// Tasks of `s` (desiredStatus RUNNING) in each of `zones` (the world's per-zone counters).
+fn zone_counts(world: &World, s: ServiceIdx, zones: &[usize]) -> Vec<u32> {
+    let per_zone = &world.services[s.index()].counters.per_zone;
+    zones.iter().map(|&z| per_zone[z]).collect()
 }
 
 /// How many more tasks of `s` placement would put in zone `z` now (at most `limit`).

@@ -35,6 +35,7 @@ use super::task_lifecycle::{self, NewTask};
 pub use super::wakeups::{DaemonScope, Wakeups};
 
 mod az_rebalancing;
+pub mod plan;
 pub use az_rebalancing::{IMBALANCE_THRESHOLD_TASKS, plan_moves};
 
 /// Longest wait between launch attempts of a service whose tasks keep failing to start (ECS-SEMANTICS §3.2,
@@ -90,18 +91,6 @@ pub fn on_reconcile(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs,
     }
 }
 
-fn is_healthy(world: &World, t: TaskIdx) -> bool {
-    let task = world.task(t);
-    task.times.healthy.is_some() && task.health != HealthStatus::Unhealthy
-}
-
-fn on_draining_instance(world: &World, t: TaskIdx) -> bool {
-    world
-        .task(t)
-        .instance
-        .is_some_and(|i| world.instance(i).status == InstanceStatus::Draining)
-}
-
 /// Stops a task of service `s` as the scheduler does (scale-in, draining replacement) and remembers it for
 /// the "has stopped N running tasks" event.
 fn scheduler_stop(
@@ -141,60 +130,73 @@ fn reconcile_replica(
     ecs: &mut Ecs,
     s: ServiceIdx,
 ) -> bool {
-    let spec = &cx.scenario.services[s.index()];
-    let name = spec.name.clone();
-    let (min_pct, max_pct) = (
-        spec.deployment_configuration.minimum_healthy_percent,
-        spec.deployment_configuration.maximum_percent,
-    );
+    let scenario = cx.scenario;
+    let spec = &scenario.services[s.index()];
     let mut stopped: Vec<TaskIdx> = Vec::new();
+    let svc = &world.services[s.index()];
+    // Nothing to replace (no task on a DRAINING instance, none UNHEALTHY, no AZ rebalancing): the counters
+    // say all the rule needs, without looking at a task.
+    let plain =
+        svc.counters.on_draining == 0 && svc.counters.unhealthy == 0 && svc.rebalancing.is_none();
 
     // PENDING tasks on DRAINING instances are stopped at once (§3.3).
-    for t in world.active_tasks_of(s).collect::<Vec<_>>() {
-        if on_draining_instance(world, t) && world.task(t).last_status < TaskStatus::Running {
-            scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
+    if svc.counters.on_draining > 0 {
+        for t in world.active_tasks_of(s).collect::<Vec<_>>() {
+            if world.task(t).on_draining_instance && world.task(t).last_status < TaskStatus::Running
+            {
+                scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
+            }
         }
     }
 
     // Tasks to replace: those on DRAINING instances, UNHEALTHY ones past the grace period (§3.2), and those an
-    // AZ rebalancing moves out of their zone (§3.5).
-    let active: Vec<TaskIdx> = world.active_tasks_of(s).collect();
-    let (replace, keep): (Vec<TaskIdx>, Vec<TaskIdx>) = active.iter().partition(|&&t| {
-        on_draining_instance(world, t)
-            || is_unhealthy_past_grace(now, world, cx, t)
-            || az_rebalancing::is_victim(world, s, t)
-    });
-    let d = world.services[s.index()].desired_count;
-    let a = active.len() as u32;
-    let healthy = active.iter().filter(|&&t| is_healthy(world, t)).count() as u32;
-    let floor = minimum_healthy_tasks(d, min_pct);
+    // AZ rebalancing moves out of their zone (§3.5); UNHEALTHY ones are replaced by their own rule.
+    let svc = &world.services[s.index()];
+    let dc = &spec.deployment_configuration;
+    let mut inputs = plan::Inputs {
+        desired: svc.desired_count,
+        minimum_healthy_percent: dc.minimum_healthy_percent,
+        maximum_percent: dc.maximum_percent,
+        active: svc.counters.active,
+        healthy: svc.counters.healthy,
+        unhealthy: 0,
+        replaced: 0,
+        kept_healthy: svc.counters.healthy == svc.counters.active,
+        nothing_pending: true,
+    };
+    let (mut unhealthy, mut replace, mut keep) = (Vec::new(), Vec::new(), Vec::new());
+    if !plain {
+        for t in world.active_tasks_of(s) {
+            let task = world.task(t);
+            let to_replace = task.on_draining_instance
+                || is_unhealthy_past_grace(now, world, cx, t)
+                || az_rebalancing::is_victim(world, s, t);
+            match (to_replace, task.health == HealthStatus::Unhealthy) {
+                (true, true) => unhealthy.push(t),
+                (true, false) => replace.push(t),
+                (false, _) => keep.push(t),
+            }
+        }
+        inputs.unhealthy = unhealthy.len() as u32;
+        inputs.replaced = replace.len() as u32;
+        inputs.kept_healthy = keep.iter().all(|&t| world.task(t).counts_as_healthy());
+        inputs.nothing_pending = world.active_tasks_of(s).all(|t| {
+            let task = world.task(t);
+            task.counts_as_healthy() || task.health == HealthStatus::Unhealthy
+        });
+    }
 
     // 1. Start.
-    let want = maximum_tasks(d, max_pct)
-        .saturating_sub(a)
-        .min(d.saturating_sub(keep.len() as u32));
-    let mut unplaced = 0;
-    if want > 0 {
-        unplaced = if world.services[s.index()].placement_blocked {
-            want
-        } else {
-            launch(now, world, cx, ecs, s, want)
-        };
-    }
+    let wanted = plan::starts(&inputs);
+    let unplaced = match wanted {
+        0 => 0,
+        _ if world.services[s.index()].placement_blocked => wanted,
+        _ => launch(now, world, cx, ecs, s, wanted),
+    };
+    let decision = plan::stops(&inputs, wanted, wanted - unplaced);
 
-    // 2a. UNHEALTHY tasks (§3.2): once their replacements have started — which maximumPercent allowed above —
-    // they stop; if no replacement could start and nothing else can move, they stop one by one.
-    let (unhealthy, draining): (Vec<TaskIdx>, Vec<TaskIdx>) = replace
-        .iter()
-        .partition(|&&t| world.task(t).health == HealthStatus::Unhealthy);
-    let started = want - unplaced;
-    let replaced = (keep.len() as u32 + started + unhealthy.len() as u32).saturating_sub(d);
-    let mut unhealthy_stops = replaced.min(unhealthy.len() as u32);
-    let settled_keep = keep.iter().all(|&t| is_healthy(world, t));
-    if unhealthy_stops == 0 && started == 0 && !unhealthy.is_empty() && settled_keep {
-        unhealthy_stops = 1;
-    }
-    for &t in unhealthy.iter().take(unhealthy_stops as usize) {
+    // 2. UNHEALTHY tasks (§3.2).
+    for &t in unhealthy.iter().take(decision.unhealthy as usize) {
         task_lifecycle::stop(
             now,
             world,
@@ -207,13 +209,10 @@ fn reconcile_replica(
         stopped.push(t);
     }
 
-    // 2b. Tasks on DRAINING instances and those AZ rebalancing moves: stop min(H − ceil(d·min/100), N) of
-    // them, not-yet-healthy first (§3.3, §3.5, §4.1).
-    let may_stop = healthy.saturating_sub(floor).min(draining.len() as u32);
-    let mut order = draining.clone();
-    order.sort_by_key(|&t| (is_healthy(world, t), t));
+    // 3. Tasks on DRAINING instances and those AZ rebalancing moves, not-yet-healthy first (§3.3, §3.5).
+    replace.sort_by_key(|&t| (world.task(t).counts_as_healthy(), t));
     let mut rebalanced = Vec::new();
-    for &t in order.iter().take(may_stop as usize) {
+    for &t in replace.iter().take(decision.replaced as usize) {
         if az_rebalancing::is_victim(world, s, t) {
             scheduler_stop(now, world, cx, ecs, s, t, &mut rebalanced);
         } else {
@@ -222,24 +221,23 @@ fn reconcile_replica(
     }
     az_rebalancing::write_stopped(now, world, cx, s, &rebalanced);
 
-    // 3. Scale in.
-    let surplus = (keep.len() as u32).saturating_sub(d);
-    if surplus > 0 {
-        let victims = placement::choose_tasks_to_stop(world, cx, s, &keep, surplus);
+    // 4. Scale in.
+    if decision.surplus > 0 {
+        if plain {
+            keep = world.active_tasks_of(s).collect();
+        }
+        let victims = placement::choose_tasks_to_stop(world, cx, s, &keep, decision.surplus);
         for t in victims {
             scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
         }
     }
-    write_stopped_event(now, world, cx, &name, &stopped);
+    write_stopped_event(now, world, cx, &spec.name, &stopped);
 
     // Stuck: nothing may start or stop, and no task is still on its way to healthy (§4.1, §3.3).
-    let nothing_pending = active
-        .iter()
-        .all(|&t| is_healthy(world, t) || world.task(t).health == HealthStatus::Unhealthy);
-    if want == 0 && may_stop == 0 && unhealthy_stops == 0 && !replace.is_empty() && nothing_pending
-    {
+    if decision.stuck {
         let message = format!(
-            "service {name} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."
+            "service {} was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.",
+            spec.name
         );
         service_event_once(
             now,
@@ -252,11 +250,11 @@ fn reconcile_replica(
         );
     }
     unplaced == 0
-        && replace.is_empty()
+        && inputs.unhealthy + inputs.replaced == 0
         && stopped.is_empty()
         && rebalanced.is_empty()
-        && keep.len() as u32 == d
-        && want == 0
+        && inputs.kept() == inputs.desired
+        && wanted == 0
 }
 
 /// `stoppedReason` of a task stopped for failing its container health check.
@@ -789,10 +787,8 @@ fn update_steady_state(
 ) -> bool {
     // Steady: every task RUNNING and healthy, and none still on its way out (a stopping task's replacement
     // may already be running, but the service has not settled until the old task is gone).
-    let all_healthy = world.services[s.index()].tasks.iter().all(|&t| {
-        let task = world.task(t);
-        task.is_active() && task.last_status == TaskStatus::Running && is_healthy(world, t)
-    });
+    let svc = &world.services[s.index()];
+    let all_healthy = svc.tasks.len() as u32 == svc.counters.steady;
     let steady = settled && all_healthy;
     let svc = &mut world.services[s.index()];
     if steady && !svc.steady {
