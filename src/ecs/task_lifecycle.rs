@@ -65,6 +65,7 @@ impl NewTask {
                 world.instance(i).availability_zone.clone(),
                 None,
             ),
+            TaskHome::AwaitingCapacity => (LaunchType::Ec2, None, String::new(), None),
             TaskHome::Fargate {
                 zone,
                 capacity_provider,
@@ -96,6 +97,9 @@ pub fn create(
         task_id: crate::world::task_id(idx.0 + 1),
         task_definition: new.task_definition,
         service: new.service,
+        deployment: new
+            .service
+            .map(|s| world.services[s.index()].primary_index()),
         group: new.group,
         launch_type: new.launch_type,
         capacity_provider: new.capacity_provider,
@@ -127,16 +131,50 @@ pub fn create(
         world.reserve(idx, inst);
         sched.tasks_changed_on_instance(cx, now, inst);
     }
-    // PROVISIONING: Fargate allocates capacity and an ENI; on EC2 the agent takes the task at once.
-    let provisioning = match new.launch_type {
-        LaunchType::Fargate => {
+    // PROVISIONING: Fargate allocates capacity and an ENI; on EC2 the agent takes the task at once — once it
+    // has an instance (a task created awaiting capacity stays PROVISIONING until `place_on` gives it one).
+    let provisioning = match (new.launch_type, new.instance) {
+        (LaunchType::Fargate, _) => {
             let stream = stream_of(&world.tasks[idx.index()].group, "fargate_startup_time");
-            cx.draw(&stream, cx.scenario.fargate.startup_time)
+            Some(cx.draw(&stream, cx.scenario.fargate.startup_time))
         }
-        LaunchType::Ec2 => SimDuration::ZERO,
+        (LaunchType::Ec2, Some(_)) => Some(SimDuration::ZERO),
+        (LaunchType::Ec2, None) => None,
     };
-    schedule_advance(now + provisioning, world, cx, idx);
+    if let Some(d) = provisioning {
+        schedule_advance(now + d, world, cx, idx);
+    }
     idx
+}
+
+/// Gives a task that was created awaiting capacity (PROVISIONING on EC2 with no instance) its instance: its
+/// resources are reserved there and its lifecycle goes on (ECS-SEMANTICS §8.2: a capacity provider's tasks
+/// wait in PROVISIONING until an instance can take them).
+pub fn place_on(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut Wakeups,
+    task: TaskIdx,
+    instance: InstanceIdx,
+) {
+    let t = world.task(task);
+    assert!(
+        t.instance.is_none() && t.last_status == TaskStatus::Provisioning && t.is_active(),
+        "task {} is not awaiting capacity",
+        t.task_id
+    );
+    let availability_zone = world.instance(instance).availability_zone.clone();
+    let zone = world.zone_index(&availability_zone);
+    {
+        let mut t = world.task_mut(task);
+        t.instance = Some(instance);
+        t.availability_zone = availability_zone;
+        t.zone = zone;
+    }
+    world.reserve(task, instance);
+    sched.tasks_changed_on_instance(cx, now, instance);
+    schedule_advance(now, world, cx, task);
 }
 
 /// The RNG stream of one random process of the tasks of `group` (`task/<group>/<what>`): each group draws

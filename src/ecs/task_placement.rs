@@ -420,7 +420,7 @@ pub fn satisfies_service_constraints(
     s: ServiceIdx,
     instance: InstanceIdx,
 ) -> bool {
-    let td = world.services[s.index()].task_definition;
+    let td = world.services[s.index()].task_definition();
     let spec = &cx.scenario.services[s.index()];
     let constraints = daemon_constraints(cx, td, &spec.placement);
     world
@@ -445,7 +445,7 @@ pub fn daemon_violation(
     s: ServiceIdx,
     instance: InstanceIdx,
 ) -> Option<String> {
-    let td = world.services[s.index()].task_definition;
+    let td = world.services[s.index()].task_definition();
     let spec = &cx.scenario.services[s.index()];
     let constraints = daemon_constraints(cx, td, &spec.placement);
     let own = world
@@ -472,7 +472,7 @@ pub fn daemon_fits(
     s: ServiceIdx,
     instance: InstanceIdx,
 ) -> Result<(), Unplaced> {
-    let td = world.services[s.index()].task_definition;
+    let td = world.services[s.index()].task_definition();
     let spec = &cx.scenario.services[s.index()];
     let mut req = world.taskdefs[td.index()].requirements.clone();
     req.group = format!("service:{}", spec.name);

@@ -84,7 +84,7 @@ pub fn start(world: &mut World, cx: &mut Cx, ecs: &mut Ecs) {
 fn warm_service(world: &mut World, cx: &mut Cx, ecs: &mut Ecs, s: ServiceIdx) {
     let scenario = cx.scenario;
     let spec = &scenario.services[s.index()];
-    let td = world.services[s.index()].task_definition;
+    let td = world.services[s.index()].task_definition();
     let homes: Vec<TaskHome> = match spec.scheduling_strategy {
         SchedulingStrategy::Daemon => {
             let mut eligible = 0;
@@ -130,7 +130,7 @@ fn warm_service(world: &mut World, cx: &mut Cx, ecs: &mut Ecs, s: ServiceIdx) {
         warm_task(world, cx, ecs, s, td, home);
     }
     // SPEC §3.1: the initial deployment is COMPLETED at t = 0 even if some tasks did not fit.
-    world.services[s.index()].deployment_completed = true;
+    world.services[s.index()].primary_mut().completed = true;
 }
 
 fn warm_task(

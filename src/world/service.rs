@@ -17,8 +17,9 @@ pub struct ServiceState {
     pub counters: super::counters::ServiceCounters,
     /// Index into the scenario's services (same as its own index).
     pub spec: usize,
-    /// The task definition its PRIMARY deployment runs.
-    pub task_definition: TaskDefIdx,
+    /// Its deployments, oldest first; the last is the PRIMARY one (ECS-SEMANTICS §4.2). A task records the
+    /// deployment it belongs to.
+    pub deployments: Vec<Deployment>,
     /// `desiredCount` (REPLICA).
     pub desired_count: u32,
     /// Consecutive tasks that stopped without ever reaching RUNNING (ECS-SEMANTICS §3.2 throttling).
@@ -34,10 +35,6 @@ pub struct ServiceState {
     pub throttle_timer: Option<SimTime>,
     /// The failure count at which the current throttling delay was set.
     pub throttled_at_failures: u32,
-    /// The PRIMARY deployment's id (`ecs-svc/` and 19 digits).
-    pub deployment_id: String,
-    /// Whether the PRIMARY deployment has completed.
-    pub deployment_completed: bool,
     /// Deployments that completed during the run.
     pub deployments_completed: u64,
     /// The last placement attempt left tasks unplaced and nothing has changed since: the next attempt waits
@@ -66,6 +63,45 @@ pub struct ServiceState {
     pub unplaced_instances: Vec<bool>,
 }
 
+/// One deployment of a service (ECS-SEMANTICS §4.2): the task definition it runs and whether it completed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deployment {
+    /// `ecs-svc/` and 19 digits.
+    pub id: String,
+    /// The task definition revision its tasks run.
+    pub task_definition: TaskDefIdx,
+    /// `rolloutState` COMPLETED.
+    pub completed: bool,
+}
+
+/// The index of a deployment in [`ServiceState::deployments`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DeploymentIdx(pub u32);
+
+impl ServiceState {
+    /// The PRIMARY (newest) deployment.
+    pub fn primary(&self) -> &Deployment {
+        self.deployments.last().expect("a service has a deployment")
+    }
+
+    /// The PRIMARY deployment, to change.
+    pub fn primary_mut(&mut self) -> &mut Deployment {
+        self.deployments
+            .last_mut()
+            .expect("a service has a deployment")
+    }
+
+    /// The index of the PRIMARY deployment.
+    pub fn primary_index(&self) -> DeploymentIdx {
+        DeploymentIdx(self.deployments.len() as u32 - 1)
+    }
+
+    /// The task definition the PRIMARY deployment runs.
+    pub fn task_definition(&self) -> TaskDefIdx {
+        self.primary().task_definition
+    }
+}
+
 /// An Availability Zone rebalancing in progress: tasks move from the zones with the most tasks of the
 /// service to those with the fewest, through the service's normal start and stop rules.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,7 +122,14 @@ impl ServiceState {
             daemon: spec.scheduling_strategy == crate::scenario::SchedulingStrategy::Daemon,
             counters: Default::default(),
             spec: index,
-            task_definition: TaskDefIdx(spec.task_definition as u32),
+            deployments: vec![Deployment {
+                id: format!(
+                    "ecs-svc/{:019}",
+                    1_000_000_000_000_000_000u64 + index as u64 + 1
+                ),
+                task_definition: TaskDefIdx(spec.task_definition as u32),
+                completed: false,
+            }],
             desired_count: spec.desired_count,
             consecutive_start_failures: 0,
             launch_not_before: SimTime::ZERO,
@@ -94,11 +137,6 @@ impl ServiceState {
             repeatable_events: Default::default(),
             throttled_at_failures: 0,
             throttle_timer: None,
-            deployment_id: format!(
-                "ecs-svc/{:019}",
-                1_000_000_000_000_000_000u64 + index as u64 + 1
-            ),
-            deployment_completed: false,
             deployments_completed: 0,
             retry_scheduled: false,
             unplaced_counted: 0,

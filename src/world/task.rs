@@ -14,6 +14,9 @@ use super::ids::{InstanceIdx, ServiceIdx, TaskDefIdx};
 pub enum TaskHome {
     /// On this container instance (EC2).
     Instance(InstanceIdx),
+    /// On EC2, but no instance can take it yet: it waits in PROVISIONING, holding nothing, until the control
+    /// plane places it (`ecs::task_lifecycle::place_on`).
+    AwaitingCapacity,
     /// On Fargate.
     Fargate {
         /// Its Availability Zone.
@@ -139,6 +142,8 @@ pub struct Task {
     pub task_definition: TaskDefIdx,
     /// The service that owns it; `None` for a standalone (RunTask) task.
     pub service: Option<ServiceIdx>,
+    /// The deployment of its service it belongs to (ECS-SEMANTICS §4.2); `None` for a standalone task.
+    pub deployment: Option<super::service::DeploymentIdx>,
     /// The task group (`service:<name>`, `family:<family>` or a custom group).
     pub group: String,
     /// `EC2` or `FARGATE`.

@@ -326,7 +326,7 @@ fn placeable_in(
     let group = format!("service:{}", spec.name);
     let zone = cx.scenario.cluster.availability_zones[z].clone();
     let request = PlacementRequest {
-        td: world.services[s.index()].task_definition,
+        td: world.services[s.index()].task_definition(),
         group: &group,
         placement: &spec.placement,
         default: DefaultPlacement::Service,

@@ -118,7 +118,7 @@ fn scheduler_stop(
 fn scaling_reason(world: &World, s: ServiceIdx) -> String {
     format!(
         "Scaling activity initiated by (deployment {})",
-        world.services[s.index()].deployment_id
+        world.services[s.index()].primary().id
     )
 }
 
@@ -543,7 +543,7 @@ fn launch(
     let scenario = cx.scenario;
     let spec = &scenario.services[s.index()];
     let group = format!("service:{}", spec.name);
-    let td = world.services[s.index()].task_definition;
+    let td = world.services[s.index()].task_definition();
     let request = |zone| PlacementRequest {
         td,
         group: &group,
@@ -616,7 +616,7 @@ pub fn create_service_task(
     home: TaskHome,
 ) -> TaskIdx {
     let group = format!("service:{}", cx.scenario.services[s.index()].name);
-    let td = world.services[s.index()].task_definition;
+    let td = world.services[s.index()].task_definition();
     let new = NewTask::at(world, td, Some(s), group, home);
     task_lifecycle::create(now, world, cx, &mut ecs.scheduler, new)
 }
@@ -795,9 +795,9 @@ fn update_steady_state(
         // The cause of any repeated event has cleared.
         svc.repeatable_events.clear();
         let name = svc.name.clone();
-        let deployment = svc.deployment_id.clone();
-        if !svc.deployment_completed {
-            svc.deployment_completed = true;
+        let deployment = svc.primary().id.clone();
+        if !svc.primary().completed {
+            svc.primary_mut().completed = true;
             if now >= cx.warmup {
                 svc.deployments_completed += 1;
             }
