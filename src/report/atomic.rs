@@ -1,6 +1,6 @@
 //! Atomic file writes: a results file appears under its final name complete, or not at all (SPEC §4).
 //!
-//! The bytes go to a temporary file in the same directory (`.<name>.tmp-<pid>-<n>`), are flushed to disk, and
+//! The bytes go (streamed, for large files) to a temporary file in the same directory (`.<name>.tmp-<pid>-<n>`), are flushed to disk, and
 //! the temporary file is renamed over the final name. A rename within one directory is atomic on POSIX and
 //! Windows (NTFS), so a run killed at any moment leaves either the previous file or the new one, never half a
 //! file. On failure the temporary file is removed. The directory itself is not fsynced: the promise is about a
@@ -21,8 +21,17 @@ static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 /// Overwrites an existing file. The parent directory must exist. On error no temporary file is left behind
 /// and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes what `write` produces to `path` atomically, streaming it through a buffer to the temporary file:
+/// a file of any size costs a buffer's worth of memory.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let tmp = temp_path(path)?;
-    let result = write_then_rename(&tmp, path, bytes);
+    let result = write_then_rename(&tmp, path, write);
     if result.is_err() {
         // Best effort: the original error is the one worth reporting.
         let _ = fs::remove_file(&tmp);
@@ -30,9 +39,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
-fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = File::create(tmp)?;
-    file.write_all(bytes)?;
+fn write_then_rename(
+    tmp: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, File::create(tmp)?);
+    write(&mut out)?;
+    let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
     file.sync_all()?;
     drop(file);
     fs::rename(tmp, path)

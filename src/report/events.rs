@@ -5,13 +5,20 @@
 //! free text (ECS's own sentences), so the `csv` crate quotes any field holding a comma, a quote or a line
 //! break. The recorder writes the sentences; this file only lays them out.
 
+use std::io::{self, Write};
+
 use super::recorded::Recorded;
-use super::text::{csv_finish, csv_row, csv_writer, in_order};
+use super::text::{csv_finish, csv_row, csv_writer, in_order, to_bytes};
 
 /// The bytes of `events.csv`.
 pub fn render(rec: &Recorded) -> Vec<u8> {
-    let mut out = csv_writer();
-    csv_row(&mut out, ["time_s", "scope", "id", "kind", "message"]);
+    to_bytes(|out| write(rec, out))
+}
+
+/// Writes `events.csv` to `out`.
+pub fn write(rec: &Recorded, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = csv_writer(out);
+    csv_row(&mut out, ["time_s", "scope", "id", "kind", "message"])?;
     for e in in_order(&rec.events, |a, b| a.time.cmp(&b.time)) {
         let time_s = e.time.secs_3dp();
         csv_row(
@@ -23,7 +30,7 @@ pub fn render(rec: &Recorded) -> Vec<u8> {
                 e.kind.as_str(),
                 e.message.as_str(),
             ],
-        );
+        )?;
     }
     csv_finish(out)
 }

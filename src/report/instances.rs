@@ -4,8 +4,10 @@
 //! fixes no sort for this file; the recorder's launch order is kept (it is deterministic, and it is the order
 //! a reader wants), so the rows are not re-sorted.
 
+use std::io::{self, Write};
+
 use super::recorded::Recorded;
-use super::text::{csv_finish, csv_row, csv_writer, time_cell};
+use super::text::{csv_finish, csv_row, csv_writer, time_cell, to_bytes};
 
 /// The header row of `instances.csv`.
 pub const HEADER: [&str; 9] = [
@@ -22,8 +24,13 @@ pub const HEADER: [&str; 9] = [
 
 /// The bytes of `instances.csv`.
 pub fn render(rec: &Recorded) -> Vec<u8> {
-    let mut out = csv_writer();
-    csv_row(&mut out, HEADER);
+    to_bytes(|out| write(rec, out))
+}
+
+/// Writes `instances.csv` to `out`.
+pub fn write(rec: &Recorded, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = csv_writer(out);
+    csv_row(&mut out, HEADER)?;
     for i in &rec.instances {
         let row: [String; 9] = [
             i.instance_id.clone(),
@@ -36,7 +43,7 @@ pub fn render(rec: &Recorded) -> Vec<u8> {
             time_cell(i.terminated),
             i.termination_reason.clone(),
         ];
-        csv_row(&mut out, row);
+        csv_row(&mut out, row)?;
     }
     csv_finish(out)
 }

@@ -26,11 +26,13 @@
 //! and stable-sort if the recorder did not deliver it. They know nothing about the control plane: what a
 //! metric or an event means is decided when it is recorded.
 //!
-//! [`write_all`] renders every file first, then creates the folder (and `plots/`) and writes each file with
-//! [`write_atomic`] (a temporary name in the same directory, then a rename), so a killed run never leaves a
-//! half-written file under a final name. It does not delete files a previous run left in the folder (for
-//! example a `trace.csv` from a traced run); choosing and clearing `--out` is the caller's job. Rendering keeps
-//! every file in memory; DESIGN.md's "large runs stream rows to a temporary file" is not done here yet.
+//! [`write_all`] renders the small files (manifest, summary, plots, `report.html`) first, then creates the
+//! folder (and `plots/`) and writes each file atomically (a temporary name in the same directory, then a
+//! rename), so a killed run never leaves a half-written file under a final name. The large CSV files
+//! (`timeseries.csv`, `events.csv`, `tasks.csv`, `instances.csv`, `trace.csv`) stream row by row into their
+//! temporary file ([`write_atomic_with`]), so writing a long run costs a buffer, not the file's size. It does
+//! not delete files a previous run left in the folder (for example a `trace.csv` from a traced run);
+//! choosing and clearing `--out` is the caller's job.
 
 pub mod atomic;
 pub mod events;
@@ -51,7 +53,7 @@ pub mod trace;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use atomic::write_atomic;
+pub use atomic::{write_atomic, write_atomic_with};
 pub use plots::PlotError;
 pub use recorded::Recorded;
 
@@ -113,54 +115,82 @@ pub enum ReportError {
     },
 }
 
-/// Renders every results file into memory, in the order [`write_all`] writes them: `manifest.json`,
-/// `summary.json`, `summary.csv`, `timeseries.csv`, `events.csv`, `tasks.csv`, `instances.csv`, `trace.csv`
-/// (if traced), `plots/*.svg` (if `opts.plots`), `report.html` (if `opts.html`).
-pub fn render_files(rec: &Recorded, opts: &WriteOptions) -> Result<Vec<RenderedFile>, ReportError> {
-    let file = |name: &str, bytes: Vec<u8>| RenderedFile {
-        path: PathBuf::from(name),
-        bytes,
-    };
+/// How one results file is produced: bytes already rendered, or a writer that streams its rows.
+enum Source {
+    Bytes(Vec<u8>),
+    Stream(fn(&Recorded, &mut dyn io::Write) -> io::Result<()>),
+}
+
+/// Every results file, in the order [`write_all`] writes them: `manifest.json`, `summary.json`,
+/// `summary.csv`, `timeseries.csv`, `events.csv`, `tasks.csv`, `instances.csv`, `trace.csv` (if traced),
+/// `plots/*.svg` (if `opts.plots`), `report.html` (if `opts.html`). The large CSV files stream.
+fn sources(rec: &Recorded, opts: &WriteOptions) -> Result<Vec<(PathBuf, Source)>, ReportError> {
+    let bytes = |name: &str, b: Vec<u8>| (PathBuf::from(name), Source::Bytes(b));
+    let stream = |name: &str, w| (PathBuf::from(name), Source::Stream(w));
     let mut files = vec![
-        file("manifest.json", manifest::render(rec)),
-        file("summary.json", summary::render_json(rec)),
-        file("summary.csv", summary::render_csv(rec)),
-        file("timeseries.csv", timeseries::render(rec)),
-        file("events.csv", events::render(rec)),
-        file("tasks.csv", tasks::render(rec)),
-        file("instances.csv", instances::render(rec)),
+        bytes("manifest.json", manifest::render(rec)),
+        bytes("summary.json", summary::render_json(rec)),
+        bytes("summary.csv", summary::render_csv(rec)),
+        stream("timeseries.csv", timeseries::write),
+        stream("events.csv", events::write),
+        stream("tasks.csv", tasks::write),
+        stream("instances.csv", instances::write),
     ];
-    if let Some(bytes) = trace::render(rec) {
-        files.push(file("trace.csv", bytes));
+    if rec.trace.is_some() {
+        files.push(stream("trace.csv", trace::write));
     }
     if opts.plots || opts.html {
         let drawn = plots::render_all(rec).map_err(|source| ReportError::Plot {
             path: Path::new("plots").join(&source.file),
             source,
         })?;
-        if opts.plots {
-            for plot in &drawn {
-                files.push(RenderedFile {
-                    path: Path::new("plots").join(&plot.file),
-                    bytes: plot.svg.clone().into_bytes(),
-                });
-            }
-        }
         if opts.html {
-            files.push(file("report.html", html::render(rec, &drawn)));
+            // Rendered before the plots move into the list.
+            let page = html::render(rec, &drawn);
+            if opts.plots {
+                for plot in drawn {
+                    files.push((
+                        Path::new("plots").join(&plot.file),
+                        Source::Bytes(plot.svg.into_bytes()),
+                    ));
+                }
+            }
+            files.push(bytes("report.html", page));
+        } else {
+            for plot in drawn {
+                files.push((
+                    Path::new("plots").join(&plot.file),
+                    Source::Bytes(plot.svg.into_bytes()),
+                ));
+            }
         }
     }
     Ok(files)
 }
 
-/// Renders every results file, then writes them atomically under `dir` (created, with `plots/`, if missing).
-/// Returns the paths written, in writing order.
+/// Renders every results file into memory, in the order [`write_all`] writes them (see `sources`).
+pub fn render_files(rec: &Recorded, opts: &WriteOptions) -> Result<Vec<RenderedFile>, ReportError> {
+    Ok(sources(rec, opts)?
+        .into_iter()
+        .map(|(path, source)| RenderedFile {
+            path,
+            bytes: match source {
+                Source::Bytes(b) => b,
+                Source::Stream(write) => text::to_bytes(|out| write(rec, out)),
+            },
+        })
+        .collect())
+}
+
+/// Writes every results file atomically under `dir` (created, with `plots/`, if missing): small files are
+/// rendered first, the large CSV files stream row by row into their temporary file. Returns the paths
+/// written, in writing order.
 pub fn write_all(
     dir: &Path,
     rec: &Recorded,
     opts: &WriteOptions,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    let files = render_files(rec, opts)?;
+    let files = sources(rec, opts)?;
     let mut folders = vec![dir.to_path_buf()];
     if opts.plots {
         folders.push(dir.join("plots"));
@@ -172,9 +202,13 @@ pub fn write_all(
         })?;
     }
     let mut written = Vec::with_capacity(files.len());
-    for f in files {
-        let path = dir.join(&f.path);
-        write_atomic(&path, &f.bytes).map_err(|source| ReportError::Write {
+    for (rel, source) in files {
+        let path = dir.join(&rel);
+        let result = match source {
+            Source::Bytes(b) => write_atomic(&path, &b),
+            Source::Stream(write) => write_atomic_with(&path, |out| write(rec, out)),
+        };
+        result.map_err(|source| ReportError::Write {
             path: path.clone(),
             source,
         })?;

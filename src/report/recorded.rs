@@ -157,6 +157,21 @@ pub struct TimeSeries {
     pub series: Vec<Line>,
 }
 
+/// One row of `timeseries.csv`, borrowed from a [`TimeSeries`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Row<'a> {
+    /// Start of the period.
+    pub time: SimTime,
+    /// What the series describes.
+    pub scope: Scope,
+    /// The cluster, service, ASG ... name.
+    pub id: &'a str,
+    /// The metric name.
+    pub metric: &'static str,
+    /// The value.
+    pub value: f64,
+}
+
 /// One series of [`TimeSeries`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
@@ -198,22 +213,23 @@ impl TimeSeries {
     }
 
     /// Every datapoint as a row, sorted by (time, scope text, id, metric) (SPEC §4); periods without a
-    /// datapoint give no row.
-    pub fn rows(&self) -> impl Iterator<Item = SeriesPoint> + '_ {
+    /// datapoint give no row. Rows borrow the series' names: nothing is allocated per row.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> + '_ {
         let mut order: Vec<usize> = (0..self.series.len()).collect();
         order.sort_by(|&a, &b| {
             let (la, lb) = (&self.series[a], &self.series[b]);
             (la.scope.as_str(), &la.id, la.metric).cmp(&(lb.scope.as_str(), &lb.id, lb.metric))
         });
+        let order: std::rc::Rc<[usize]> = order.into();
         self.starts.iter().enumerate().flat_map(move |(k, &time)| {
             let order = order.clone();
-            order.into_iter().filter_map(move |i| {
-                let l = &self.series[i];
+            (0..order.len()).filter_map(move |j| {
+                let l = &self.series[order[j]];
                 let value = l.values[k];
-                (!value.is_nan()).then(|| SeriesPoint {
+                (!value.is_nan()).then_some(Row {
                     time,
                     scope: l.scope,
-                    id: l.id.clone(),
+                    id: &l.id,
                     metric: l.metric,
                     value,
                 })
@@ -221,9 +237,17 @@ impl TimeSeries {
         })
     }
 
-    /// The rows as a list (see [`TimeSeries::rows`]).
+    /// The rows as owned points (see [`TimeSeries::rows`]).
     pub fn to_points(&self) -> Vec<SeriesPoint> {
-        self.rows().collect()
+        self.rows()
+            .map(|r| SeriesPoint {
+                time: r.time,
+                scope: r.scope,
+                id: r.id.to_owned(),
+                metric: r.metric,
+                value: r.value,
+            })
+            .collect()
     }
 
     /// The series of `points` (rows in any order; a missing (series, period) pair is NaN).

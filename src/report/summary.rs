@@ -8,7 +8,9 @@
 //! contract; duplicates would be written twice, not merged.
 
 use super::recorded::{Recorded, SummaryMetric};
-use super::text::{csv_finish, csv_row, csv_writer, float_cell, float_json, in_order, json_string};
+use super::text::{
+    csv_finish, csv_row, csv_writer, float_cell, float_json, in_order, json_string, to_bytes,
+};
 
 fn metrics(rec: &Recorded) -> Vec<&SummaryMetric> {
     in_order(&rec.summary, |a, b| a.name.cmp(&b.name))
@@ -29,12 +31,14 @@ pub fn render_json(rec: &Recorded) -> Vec<u8> {
 
 /// The bytes of `summary.csv`: header `metric,value`, one row per metric sorted by name.
 pub fn render_csv(rec: &Recorded) -> Vec<u8> {
-    let mut out = csv_writer();
-    csv_row(&mut out, ["metric", "value"]);
-    for m in metrics(rec) {
-        csv_row(&mut out, [m.name.clone(), float_cell(m.value)]);
-    }
-    csv_finish(out)
+    to_bytes(|out| {
+        let mut out = csv_writer(out);
+        csv_row(&mut out, ["metric", "value"])?;
+        for m in metrics(rec) {
+            csv_row(&mut out, [m.name.clone(), float_cell(m.value)])?;
+        }
+        csv_finish(out)
+    })
 }
 
 #[cfg(test)]

@@ -5,8 +5,10 @@
 //! by the `csv` crate where needed. What each instant means (e.g. `healthy_s`, ECS-SEMANTICS §4.1) is the
 //! recorder's business; this file only lays the rows out.
 
+use std::io::{self, Write};
+
 use super::recorded::Recorded;
-use super::text::{csv_finish, csv_row, csv_writer, in_order, time_cell};
+use super::text::{csv_finish, csv_row, csv_writer, in_order, time_cell, to_bytes};
 
 /// The header row of `tasks.csv`.
 pub const HEADER: [&str; 15] = [
@@ -29,8 +31,13 @@ pub const HEADER: [&str; 15] = [
 
 /// The bytes of `tasks.csv`.
 pub fn render(rec: &Recorded) -> Vec<u8> {
-    let mut out = csv_writer();
-    csv_row(&mut out, HEADER);
+    to_bytes(|out| write(rec, out))
+}
+
+/// Writes `tasks.csv` to `out`.
+pub fn write(rec: &Recorded, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = csv_writer(out);
+    csv_row(&mut out, HEADER)?;
     for t in in_order(&rec.tasks, |a, b| a.task_id.cmp(&b.task_id)) {
         let row: [String; 15] = [
             t.task_id.clone(),
@@ -49,7 +56,7 @@ pub fn render(rec: &Recorded) -> Vec<u8> {
             t.stop_code.clone(),
             t.stopped_reason.clone(),
         ];
-        csv_row(&mut out, row);
+        csv_row(&mut out, row)?;
     }
     csv_finish(out)
 }

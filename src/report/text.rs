@@ -43,31 +43,39 @@ pub(crate) fn json_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string always serialises to JSON")
 }
 
-/// A CSV writer into memory with the settings every file uses: `,` separator, `\n` line ends, quotes only
+/// A CSV writer into `out` with the settings every file uses: `,` separator, `\n` line ends, quotes only
 /// where a field needs them (a comma, a quote or a line break).
-pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
+pub(crate) fn csv_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(Vec::new())
+        .from_writer(out)
 }
 
-/// Writes one record to an in-memory CSV writer.
-pub(crate) fn csv_row<I, F>(out: &mut csv::Writer<Vec<u8>>, fields: I)
+/// Writes one record.
+pub(crate) fn csv_row<W, I, F>(out: &mut csv::Writer<W>, fields: I) -> std::io::Result<()>
 where
+    W: std::io::Write,
     I: IntoIterator<Item = F>,
     F: AsRef<[u8]>,
 {
-    // Writing to a `Vec<u8>` cannot fail: csv only reports I/O errors on write, and a Vec has none.
-    out.write_record(fields)
-        .expect("writing CSV to memory cannot fail");
+    out.write_record(fields).map_err(std::io::Error::from)
 }
 
-/// The bytes of an in-memory CSV writer.
-pub(crate) fn csv_finish(out: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    // Flushing into a `Vec<u8>` cannot fail either.
+/// Flushes a CSV writer.
+pub(crate) fn csv_finish<W: std::io::Write>(out: csv::Writer<W>) -> std::io::Result<()> {
     out.into_inner()
-        .expect("flushing CSV to memory cannot fail")
+        .map(drop)
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// The bytes a streaming writer produces, in memory (which cannot fail).
+pub(crate) fn to_bytes(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    write(&mut bytes).expect("writing to memory cannot fail");
+    bytes
 }
 
 /// The rows in the order `cmp` defines, stable (equal rows keep their order of occurrence).

@@ -7,13 +7,20 @@
 //! order); a period without a datapoint has no row. What each metric means is decided where it is
 //! published (`cloudwatch`); this file only formats rows.
 
+use std::io::{self, Write};
+
 use super::recorded::Recorded;
-use super::text::{csv_finish, csv_row, csv_writer, float_cell};
+use super::text::{csv_finish, csv_row, csv_writer, float_cell, to_bytes};
 
 /// The bytes of `timeseries.csv`.
 pub fn render(rec: &Recorded) -> Vec<u8> {
-    let mut out = csv_writer();
-    csv_row(&mut out, ["time_s", "scope", "id", "metric", "value"]);
+    to_bytes(|out| write(rec, out))
+}
+
+/// Writes `timeseries.csv` to `out`, a row at a time.
+pub fn write(rec: &Recorded, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = csv_writer(out);
+    csv_row(&mut out, ["time_s", "scope", "id", "metric", "value"])?;
     for p in rec.timeseries.rows() {
         let time_s = p.time.secs_3dp();
         let value = float_cell(p.value);
@@ -22,11 +29,11 @@ pub fn render(rec: &Recorded) -> Vec<u8> {
             [
                 time_s.as_str(),
                 p.scope.as_str(),
-                p.id.as_str(),
+                p.id,
                 p.metric,
                 value.as_str(),
             ],
-        );
+        )?;
     }
     csv_finish(out)
 }

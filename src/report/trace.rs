@@ -3,19 +3,26 @@
 //! Columns `time_s,kind,subject`. The engine's order is (time, phase, sequence), which the row order keeps as
 //! recorded: the phase and sequence are not columns, so re-sorting here could only lose information.
 
+use std::io::{self, Write};
+
 use super::recorded::Recorded;
-use super::text::{csv_finish, csv_row, csv_writer};
+use super::text::{csv_finish, csv_row, csv_writer, to_bytes};
 
 /// The bytes of `trace.csv`, or `None` when the run was not traced (`rec.trace` is `None`).
 pub fn render(rec: &Recorded) -> Option<Vec<u8>> {
-    let rows = rec.trace.as_ref()?;
-    let mut out = csv_writer();
-    csv_row(&mut out, ["time_s", "kind", "subject"]);
-    for r in rows {
+    rec.trace.as_ref()?;
+    Some(to_bytes(|out| write(rec, out)))
+}
+
+/// Writes `trace.csv` to `out` (just the header when the run kept no trace).
+pub fn write(rec: &Recorded, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = csv_writer(out);
+    csv_row(&mut out, ["time_s", "kind", "subject"])?;
+    for r in rec.trace.iter().flatten() {
         let time_s = r.time.secs_3dp();
-        csv_row(&mut out, [time_s.as_str(), r.kind, r.subject.as_str()]);
+        csv_row(&mut out, [time_s.as_str(), r.kind, r.subject.as_str()])?;
     }
-    Some(csv_finish(out))
+    csv_finish(out)
 }
 
 #[cfg(test)]
