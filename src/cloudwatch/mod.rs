@@ -222,6 +222,19 @@ impl MetricStore {
         self.period_start = end;
     }
 
+    /// Makes room for `periods` datapoints in every registered series, so that publishing them allocates
+    /// nothing (a run knows how many periods it has; STYLE.md §14).
+    pub fn reserve_periods(&mut self, periods: usize) {
+        for s in &mut self.series {
+            if !matches!(s.kind, Kind::Ratio { .. }) {
+                s.closed
+                    .reserve_exact(periods.saturating_sub(s.closed.len()));
+            }
+        }
+        self.ends
+            .reserve_exact(periods.saturating_sub(self.ends.len()));
+    }
+
     /// Closed periods so far.
     pub fn periods(&self) -> usize {
         self.ends.len()

@@ -43,7 +43,7 @@ pub fn launch(
                 .iter()
                 .filter(|&&i| {
                     world.instance(i).status != InstanceStatus::Terminated
-                        && &world.instance(i).availability_zone == z
+                        && *world.instance(i).availability_zone == **z
                 })
                 .count()
         };
@@ -93,7 +93,7 @@ pub fn launch(
         ec2_instance_id: ec2_id.clone(),
         asg,
         instance_type: type_index,
-        availability_zone: zone.clone(),
+        availability_zone: zone.as_str().into(),
         market: spec.market,
         status: InstanceStatus::Launching,
         launched_at: now,
@@ -112,7 +112,7 @@ pub fn launch(
         Scope::Asg,
         &group,
         "INSTANCE_LAUNCHED",
-        format!(
+        format_args!(
             "Launching a new EC2 instance: {ec2_id} ({}, {zone})",
             itype.name
         ),
@@ -128,8 +128,7 @@ pub fn launch(
             .extend(images.into_iter().map(|i| (i, now)));
         register(now, world, cx, idx);
     } else {
-        let stream = format!("asg/{group}/launch_time");
-        let after = cx.draw(&stream, spec.launch_time);
+        let after = cx.draw(format_args!("asg/{group}/launch_time"), spec.launch_time);
         cx.schedule(
             now + after,
             Phase::Transition,
@@ -157,7 +156,7 @@ pub fn register(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) 
         Scope::Instance,
         &id,
         "CONTAINER_INSTANCE_REGISTERED",
-        format!(
+        format_args!(
             "Container instance {id} registered with cluster {} (ACTIVE).",
             cx.scenario.cluster.name
         ),
@@ -176,7 +175,7 @@ pub fn drain(now: SimTime, world: &mut World, cx: &mut Cx, idx: InstanceIdx) -> 
         Scope::Instance,
         &id,
         "CONTAINER_INSTANCE_DRAINING",
-        format!("Container instance {id} set to DRAINING."),
+        format_args!("Container instance {id} set to DRAINING."),
     );
     true
 }
@@ -201,7 +200,7 @@ pub fn terminate(
         Scope::Asg,
         &group,
         "INSTANCE_TERMINATED",
-        format!("Terminating EC2 instance: {id} ({reason})"),
+        format_args!("Terminating EC2 instance: {id} ({reason})"),
     );
     true
 }
@@ -227,13 +226,13 @@ pub fn reconcile(now: SimTime, world: &mut World, cx: &mut Cx, asg: AsgIdx) -> V
     while left.len() > desired {
         let zone_count = |z: &str| {
             left.iter()
-                .filter(|&&i| world.instance(i).availability_zone == z)
+                .filter(|&&i| &*world.instance(i).availability_zone == z)
                 .count()
         };
         let victim = *left
             .iter()
             .max_by_key(|&&i| {
-                let z = world.instance(i).availability_zone.as_str();
+                let z: &str = &world.instance(i).availability_zone;
                 (zone_count(z), std::cmp::Reverse(z), i)
             })
             .expect("more instances than desired");

@@ -7,6 +7,7 @@
 //! scheduler's wake-ups and placement's reusable scratch.
 
 pub mod capacity_provider_strategy;
+pub mod placement_inputs;
 pub mod run_task;
 pub mod service_scheduler;
 pub mod task_lifecycle;
@@ -15,7 +16,6 @@ pub mod wakeups;
 
 use crate::engine::SimTime;
 use crate::kernel::Cx;
-use crate::placement::PlacementScratch;
 use crate::scenario::Scenario;
 use crate::world::{InstanceIdx, StopCode, World};
 
@@ -24,8 +24,12 @@ use crate::world::{InstanceIdx, StopCode, World};
 pub struct Ecs {
     /// The service scheduler's wake-ups.
     pub scheduler: wakeups::Wakeups,
-    /// Placement's reusable caches and buffers.
-    pub placement: PlacementScratch,
+    /// Placement's reusable caches and buffers, and the services' placement inputs.
+    pub placement: task_placement::Placer,
+    /// The REPLICA reconcile's task lists.
+    pub lists: service_scheduler::Lists,
+    /// A launch's homes and new tasks.
+    pub launches: service_scheduler::Launches,
 }
 
 impl Ecs {
@@ -33,7 +37,9 @@ impl Ecs {
     pub fn new(scenario: &Scenario) -> Ecs {
         Ecs {
             scheduler: wakeups::Wakeups::new(scenario),
-            placement: PlacementScratch::default(),
+            placement: task_placement::Placer::default(),
+            lists: service_scheduler::Lists::default(),
+            launches: service_scheduler::Launches::default(),
         }
     }
 
@@ -78,7 +84,7 @@ impl Ecs {
                 &mut self.scheduler,
                 t,
                 StopCode::TerminationNotice,
-                format!("Host EC2 (instance {id}) stopped/terminated."),
+                format!("Host EC2 (instance {id}) stopped/terminated.").into(),
             );
         }
     }

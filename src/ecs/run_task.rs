@@ -33,20 +33,23 @@ pub fn run_task(
         placement: &call.placement,
         default: DefaultPlacement::RunTask,
         zone: None,
+        service: None,
     };
-    let (homes, failure) = task_placement::choose_homes(
+    let mut homes = Vec::new();
+    let failure = task_placement::choose_homes(
         now,
         world,
         cx,
         &mut ecs.placement,
         &call.launch,
         request,
-        None,
         call.count,
+        &mut homes,
     );
+    let group: std::sync::Arc<str> = call.group.as_str().into();
     let mut started = Vec::new();
     for home in homes {
-        let new = NewTask::at(world, td, None, call.group.clone(), home);
+        let new = NewTask::at(world, td, None, group.clone(), home);
         started.push(task_lifecycle::create(
             now,
             world,
@@ -61,9 +64,9 @@ pub fn run_task(
         cx.rec.event(
             now,
             Scope::Cluster,
-            &cx.scenario.cluster.name.clone(),
+            &cx.scenario.cluster.name,
             "RUN_TASK_FAILURE",
-            format!(
+            format_args!(
                 "RunTask ({caller}) of {td_name} could not place {missing} of {} tasks: {}",
                 call.count,
                 unplaced.reason()
@@ -79,9 +82,9 @@ pub fn run_task(
         cx.rec.event(
             now,
             Scope::Cluster,
-            &cx.scenario.cluster.name.clone(),
+            &cx.scenario.cluster.name,
             "RUN_TASK",
-            format!(
+            format_args!(
                 "RunTask ({caller}) started {} tasks of {td_name}: {ids}.",
                 started.len()
             ),

@@ -9,6 +9,12 @@
 //! after 40 s RUNNING; with one, when every essential container's check has passed. Checks are not stepped
 //! probe by probe: the time of the first passing (or `retries`-th failing) probe is computed directly,
 //! which gives the same instants as probing every interval (DESIGN.md: skip what provably cannot change).
+//!
+//! Each random process of the tasks of a group draws from its own stream, `task/<group>/<what>`
+//! (`activating`, `startup_time/<image>`, `crash/<image>`, ...), so a change to one service never shifts
+//! another's numbers (DESIGN.md; common random numbers across variants).
+
+use std::sync::{Arc, LazyLock};
 
 use crate::engine::{Phase, SimDuration, SimTime};
 use crate::kernel::{Cx, Event};
@@ -30,6 +36,10 @@ pub const ACTIVATING_MS_MIN: u64 = 1_000;
 /// Upper bound of ACTIVATING.
 pub const ACTIVATING_MS_MAX: u64 = 5_000;
 
+/// `stoppedReason` when an essential container exits (ECS-SEMANTICS §2.3), shared by every such task.
+pub static ESSENTIAL_CONTAINER_EXITED: LazyLock<Arc<str>> =
+    LazyLock::new(|| Arc::from("Essential container in task exited"));
+
 /// What the caller decided about a new task.
 #[derive(Clone, Debug)]
 pub struct NewTask {
@@ -38,15 +48,15 @@ pub struct NewTask {
     /// Owning service, if any.
     pub service: Option<ServiceIdx>,
     /// Task group.
-    pub group: String,
+    pub group: std::sync::Arc<str>,
     /// EC2 or FARGATE.
     pub launch_type: LaunchType,
     /// Capacity provider, if a strategy chose one.
-    pub capacity_provider: Option<String>,
+    pub capacity_provider: Option<std::sync::Arc<str>>,
     /// The instance (EC2), already chosen by placement.
     pub instance: Option<InstanceIdx>,
     /// The zone.
-    pub availability_zone: String,
+    pub availability_zone: std::sync::Arc<str>,
 }
 
 impl NewTask {
@@ -55,7 +65,7 @@ impl NewTask {
         world: &World,
         task_definition: TaskDefIdx,
         service: Option<ServiceIdx>,
-        group: String,
+        group: std::sync::Arc<str>,
         home: TaskHome,
     ) -> NewTask {
         let (launch_type, instance, availability_zone, capacity_provider) = match home {
@@ -65,7 +75,7 @@ impl NewTask {
                 world.instance(i).availability_zone.clone(),
                 None,
             ),
-            TaskHome::AwaitingCapacity => (LaunchType::Ec2, None, String::new(), None),
+            TaskHome::AwaitingCapacity => (LaunchType::Ec2, None, "".into(), None),
             TaskHome::Fargate {
                 zone,
                 capacity_provider,
@@ -94,7 +104,7 @@ pub fn create(
     let idx = TaskIdx(world.tasks.len() as u32);
     let rt = &world.taskdefs[new.task_definition.index()];
     let task = Task {
-        task_id: crate::world::task_id(idx.0 + 1),
+        task_id: crate::world::TaskId(idx.0 + 1),
         task_definition: new.task_definition,
         service: new.service,
         deployment: new
@@ -116,7 +126,7 @@ pub fn create(
             ..TaskTimes::default()
         },
         stop_code: None,
-        stopped_reason: String::new(),
+        stopped_reason: None,
         epoch: 0,
         cpu_units: rt.cpu_units,
         memory_mib: rt.memory_mib,
@@ -135,8 +145,11 @@ pub fn create(
     // has an instance (a task created awaiting capacity stays PROVISIONING until `place_on` gives it one).
     let provisioning = match (new.launch_type, new.instance) {
         (LaunchType::Fargate, _) => {
-            let stream = stream_of(&world.tasks[idx.index()].group, "fargate_startup_time");
-            Some(cx.draw(&stream, cx.scenario.fargate.startup_time))
+            let group = &world.tasks[idx.index()].group;
+            Some(cx.draw(
+                format_args!("task/{group}/fargate_startup_time"),
+                cx.scenario.fargate.startup_time,
+            ))
         }
         (LaunchType::Ec2, Some(_)) => Some(SimDuration::ZERO),
         (LaunchType::Ec2, None) => None,
@@ -177,13 +190,6 @@ pub fn place_on(
     schedule_advance(now, world, cx, task);
 }
 
-/// The RNG stream of one random process of the tasks of `group` (`task/<group>/<what>`): each group draws
-/// from its own streams, so a change to one service never shifts another's numbers (DESIGN.md; common
-/// random numbers across variants).
-fn stream_of(group: &str, what: &str) -> String {
-    format!("task/{group}/{what}")
-}
-
 fn schedule_advance(at: SimTime, world: &World, cx: &mut Cx, task: TaskIdx) {
     let epoch = world.task(task).epoch;
     cx.schedule(at, Phase::Transition, Event::TaskAdvance { task, epoch });
@@ -206,9 +212,9 @@ pub fn on_advance(
         TaskStatus::Provisioning => enter_pending(now, world, cx, task),
         TaskStatus::Pending => {
             world.task_mut(task).set_status(TaskStatus::Activating);
-            let stream = stream_of(&world.task(task).group, "activating");
+            let group = &world.task(task).group;
             let ms = crate::engine::rng::uniform_ms(
-                cx.rng.stream(&stream),
+                cx.rng.stream_fmt(format_args!("task/{group}/activating")),
                 ACTIVATING_MS_MIN,
                 ACTIVATING_MS_MAX,
             );
@@ -240,10 +246,13 @@ fn enter_pending(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
         let pull_time = cx.scenario.image(image).pull_time;
         let at = match instance {
             None => now + pull_time,
-            Some(i) => *world.instances[i.index()]
-                .cached_images
-                .entry(image.clone())
-                .or_insert(now + pull_time),
+            Some(i) => {
+                let cached = &mut world.instances[i.index()].cached_images;
+                match cached.get(image.as_str()) {
+                    Some(&at) => at,
+                    None => *cached.entry(image.clone()).or_insert(now + pull_time),
+                }
+            }
         };
         ready = ready.max(at);
     }
@@ -255,7 +264,7 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeu
         let mut t = world.task_mut(task);
         t.set_status(TaskStatus::Running);
         t.times.running = Some(now);
-        (t.epoch, t.task_definition, t.service, t.task_id.clone())
+        (t.epoch, t.task_definition, t.service, t.task_id)
     };
     world.count_running(task, 1);
     if let Some(inst) = world.task(task).instance {
@@ -296,17 +305,17 @@ pub fn schedule_running_timers(
     started: Start,
 ) {
     let td = world.task(task).task_definition.index();
-    let group = world.task(task).group.clone();
-    let essential = world.taskdefs[td].essential.clone();
+    let group = &world.task(task).group;
+    let essential = &world.taskdefs[td].essential;
     let mut app_ready = SimDuration::ZERO;
     let mut healthy_at = SimDuration::ZERO;
     let mut unhealthy_at: Option<SimDuration> = None;
     let mut any_check = false;
     let mut exit: Option<(SimDuration, bool)> = None;
-    for c in &essential {
+    for c in essential {
         let ready = match started {
             Start::Cold => cx.draw(
-                &stream_of(&group, &format!("startup_time/{}", c.image)),
+                format_args!("task/{group}/startup_time/{}", c.image),
                 c.behaviour.startup_time,
             ),
             // A warm task's app has been answering since before t = 0.
@@ -324,7 +333,7 @@ pub fn schedule_running_timers(
         }
         // Any essential container that exits stops the task (§2.3): the earliest exit wins.
         if let Some(d) = c.behaviour.exits_after {
-            let after = cx.draw(&stream_of(&group, &format!("exits_after/{}", c.image)), d);
+            let after = cx.draw(format_args!("task/{group}/exits_after/{}", c.image), d);
             if exit.is_none_or(|(e, _)| after < e) {
                 exit = Some((after, false));
             }
@@ -333,7 +342,7 @@ pub fn schedule_running_timers(
             let mean_ms = 3_600_000.0 / c.behaviour.crash_rate_per_hour;
             let rng = cx
                 .rng
-                .stream(&stream_of(&group, &format!("crash/{}", c.image)));
+                .stream_fmt(format_args!("task/{group}/crash/{}", c.image));
             let after = SimDuration::from_ms(crate::engine::rng::exponential_ms(rng, mean_ms));
             if exit.is_none_or(|(e, _)| after < e) {
                 exit = Some((after, true));
@@ -464,14 +473,14 @@ pub fn on_unhealthy(
             return;
         }
         t.health = HealthStatus::Unhealthy;
-        t.task_id.clone()
+        t.task_id
     };
     cx.rec.event(
         now,
         Scope::Task,
-        &id,
+        id,
         "TASK_UNHEALTHY",
-        format!("Task {id} is UNHEALTHY: an essential container failed its health check."),
+        format_args!("Task {id} is UNHEALTHY: an essential container failed its health check."),
     );
     if let Some(s) = world.task(task).service {
         sched.task_changed(cx, now, world, task);
@@ -509,7 +518,7 @@ pub fn on_exit(
         sched,
         task,
         StopCode::EssentialContainerExited,
-        "Essential container in task exited".to_string(),
+        ESSENTIAL_CONTAINER_EXITED.clone(),
     );
 }
 
@@ -521,7 +530,7 @@ pub fn stop(
     sched: &mut Wakeups,
     task: TaskIdx,
     code: StopCode,
-    reason: String,
+    reason: Arc<str>,
 ) {
     if !world.task(task).desired_running {
         return;
@@ -537,7 +546,7 @@ pub fn stop(
         t.epoch += 1;
         t.times.stop_requested = Some(now);
         t.stop_code = Some(code);
-        t.stopped_reason = reason;
+        t.stopped_reason = Some(reason);
     }
     if cx.rec.narrating() {
         let t = world.task(task);
@@ -547,7 +556,7 @@ pub fn stop(
                 "Task {} is stopping ({}): {}.",
                 t.task_id,
                 code.as_str(),
-                t.stopped_reason
+                t.stopped_reason.as_deref().unwrap_or_default()
             ),
         );
     }
@@ -623,7 +632,7 @@ pub fn kill(
     sched: &mut Wakeups,
     task: TaskIdx,
     code: StopCode,
-    reason: String,
+    reason: Arc<str>,
 ) {
     stop(now, world, cx, sched, task, code, reason);
     if world.task(task).last_status != TaskStatus::Stopped {

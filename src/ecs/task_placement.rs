@@ -12,8 +12,19 @@ use crate::placement::{
 use crate::scenario::{LaunchTarget, LaunchType, Placement};
 use crate::world::{InstanceIdx, ServiceIdx, TaskDefIdx, TaskHome, TaskIdx, World};
 
+use super::placement_inputs::InputCache;
 use crate::kernel::Cx;
 use crate::placement::PlacementScratch;
+
+/// Placement's state kept across a run by the control plane: the pure pipeline's scratch buffers and the
+/// services' inputs.
+#[derive(Debug, Default)]
+pub struct Placer {
+    /// Placement's reusable caches and buffers.
+    pub scratch: PlacementScratch,
+    /// Requirements, constraints and strategies, per service.
+    pub inputs: InputCache,
+}
 
 /// Which default applies when the user gave no strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,36 +84,6 @@ pub fn constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<Placem
     all
 }
 
-/// Places up to `count` tasks; returns the chosen instances (in order) and, if some could not be placed,
-/// why. Every decision is narrated for `explain`.
-#[allow(clippy::too_many_arguments)]
-pub fn place_batch(
-    now: SimTime,
-    world: &World,
-    cx: &mut Cx,
-    scratch: &mut PlacementScratch,
-    td: TaskDefIdx,
-    group: &str,
-    placement: &Placement,
-    default: DefaultPlacement,
-    count: u32,
-) -> (Vec<InstanceIdx>, Option<Unplaced>) {
-    place_batch_in(
-        now,
-        world,
-        cx,
-        scratch,
-        PlacementRequest {
-            td,
-            group,
-            placement,
-            default,
-            zone: None,
-        },
-        count,
-    )
-}
-
 /// What to place: a task definition as a group, with the caller's placement fields, optionally confined to
 /// one Availability Zone (AZ rebalancing starts tasks in the zone that lacks them, ECS-SEMANTICS §3.5).
 #[derive(Clone, Copy, Debug)]
@@ -117,40 +98,34 @@ pub struct PlacementRequest<'a> {
     pub default: DefaultPlacement,
     /// Only instances in this zone.
     pub zone: Option<&'a str>,
+    /// The service placing, if any: its inputs are kept between requests (the fields above must then be
+    /// the service's own), and on Fargate its active tasks balance zones and providers.
+    pub service: Option<ServiceIdx>,
 }
 
-/// `memberOf(attribute:ecs.availability-zone == <zone>)`.
-fn zone_constraint(zone: &str) -> PlacementConstraint {
-    let expression = format!(
-        "attribute:{} == {zone}",
-        placement::AVAILABILITY_ZONE_ATTRIBUTE
-    );
-    PlacementConstraint::MemberOf(crate::query::parse(&expression).expect("a zone name parses"))
-}
-
-/// Places up to `count` tasks of `request`; like [`place_batch`].
-pub fn place_batch_in(
+/// Places up to `count` tasks of `request` on EC2 instances, appending their homes (in order) to `homes`;
+/// returns why the rest could not be placed, if some could not. Every decision is narrated for `explain`.
+fn place_batch(
     now: SimTime,
     world: &World,
     cx: &mut Cx,
-    scratch: &mut PlacementScratch,
+    placer: &mut Placer,
     request: PlacementRequest,
     count: u32,
-) -> (Vec<InstanceIdx>, Option<Unplaced>) {
+    homes: &mut Vec<TaskHome>,
+) -> Option<Unplaced> {
     let PlacementRequest { td, group, .. } = request;
-    let (req, constraints, strategies) = inputs(world, cx, request);
-    let stream = format!("placement/{group}");
-    let rng = cx.rng.stream(&stream);
-    let decisions = placement::place_many(
+    let inputs = placer.inputs.for_request(world, cx, &request);
+    let rng = cx.rng.stream_fmt(format_args!("placement/{group}"));
+    let decisions = placement::decide_many(
         count,
-        &req,
+        &inputs.req,
         &world.placement,
-        &constraints,
-        &strategies,
+        &inputs.constraints,
+        &inputs.strategies,
         rng,
-        scratch,
+        &mut placer.scratch,
     );
-    let mut chosen = Vec::new();
     let mut unplaced = None;
     for PlacementDecision {
         result,
@@ -164,11 +139,15 @@ pub fn place_batch_in(
             );
         }
         match result {
-            Ok(slot) => chosen.push(InstanceIdx(slot.0)),
-            Err(failure) => unplaced = Some(Unplaced { failure }),
+            Ok(slot) => homes.push(TaskHome::Instance(InstanceIdx(slot.0))),
+            Err(failure) => {
+                unplaced = Some(Unplaced {
+                    failure: failure.clone(),
+                })
+            }
         }
     }
-    (chosen, unplaced)
+    unplaced
 }
 
 /// How many of `count` tasks of `request` placement would place now, without placing them: nothing is
@@ -176,48 +155,25 @@ pub fn place_batch_in(
 pub fn count_placeable(
     world: &World,
     cx: &mut Cx,
-    scratch: &mut PlacementScratch,
+    placer: &mut Placer,
     request: PlacementRequest,
     count: u32,
 ) -> u32 {
-    let (req, constraints, strategies) = inputs(world, cx, request);
-    let mut rng = cx
-        .rng
-        .stream(&format!("placement/{}", request.group))
-        .clone();
-    placement::place_many(
+    let inputs = placer.inputs.for_request(world, cx, &request);
+    let group = request.group;
+    let mut rng = cx.rng.stream_fmt(format_args!("placement/{group}")).clone();
+    placement::decide_many(
         count,
-        &req,
+        &inputs.req,
         &world.placement,
-        &constraints,
-        &strategies,
+        &inputs.constraints,
+        &inputs.strategies,
         &mut rng,
-        scratch,
+        &mut placer.scratch,
     )
     .iter()
     .filter(|d| d.result.is_ok())
     .count() as u32
-}
-
-/// The requirements, constraints and strategies of a request.
-fn inputs(
-    world: &World,
-    cx: &Cx,
-    request: PlacementRequest,
-) -> (
-    placement::TaskRequirements,
-    Vec<PlacementConstraint>,
-    Vec<PlacementStrategy>,
-) {
-    let mut req = world.taskdefs[request.td.index()].requirements.clone();
-    req.group = request.group.to_string();
-    let mut constraints = constraints(cx, request.td, request.placement);
-    constraints.extend(request.zone.map(zone_constraint));
-    (
-        req,
-        constraints,
-        strategies(request.placement, request.default),
-    )
 }
 
 /// Chooses `n` of `candidates` (tasks of service `s` with desiredStatus RUNNING) to stop on scale-in: tasks
@@ -260,8 +216,9 @@ pub fn choose_tasks_to_stop(
             }
         })
         .collect();
-    let stream = format!("placement/service:{}", spec.name);
-    let rng = cx.rng.stream(&stream);
+    let rng = cx
+        .rng
+        .stream_fmt(format_args!("placement/service:{}", spec.name));
     out.extend(
         placement::choose_tasks_to_stop(rest, &stop, &world.placement, &strategies, rng)
             .into_iter()
@@ -315,14 +272,14 @@ fn choose_fargate_tasks_to_stop(
         let pool = if pool.is_empty() { left.clone() } else { pool };
         let zone_count = |z: &str| {
             left.iter()
-                .filter(|&&t| world.task(t).availability_zone == z)
+                .filter(|&&t| &*world.task(t).availability_zone == z)
                 .count()
         };
         // The fullest zone (ties: the first zone name), newest task in it.
         let victim = *pool
             .iter()
             .max_by_key(|&&t| {
-                let z = world.task(t).availability_zone.as_str();
+                let z: &str = &world.task(t).availability_zone;
                 (zone_count(z), std::cmp::Reverse(z), t)
             })
             .expect("a non-empty pool");
@@ -342,35 +299,31 @@ fn provider_index(launch: &LaunchTarget, provider: Option<&str>) -> Option<usize
     }
 }
 
-/// Where `n` new tasks of `request`, launched with `launch` (owned by `service`, if any), run: on EC2 the
-/// instances placement chose, with why the others could not be placed; on Fargate a zone balancing the
-/// group's active tasks (or the request's zone) and a provider split by the strategy, counting the
-/// service's active tasks on each provider (RunTask: from zero). Every new task's home comes from here.
+/// Where `n` new tasks of `request`, launched with `launch` (owned by `request.service`, if any), run,
+/// appended to `homes`: on EC2 the instances placement chose, returning why the others could not be placed;
+/// on Fargate a zone balancing the group's active tasks (or the request's zone) and a provider split by the
+/// strategy, counting the service's active tasks on each provider (RunTask: from zero). Every new task's
+/// home comes from here.
 #[allow(clippy::too_many_arguments)]
 pub fn choose_homes(
     now: SimTime,
     world: &World,
     cx: &mut Cx,
-    scratch: &mut PlacementScratch,
+    placer: &mut Placer,
     launch: &LaunchTarget,
     request: PlacementRequest,
-    service: Option<ServiceIdx>,
     n: u32,
-) -> (Vec<TaskHome>, Option<Unplaced>) {
+    homes: &mut Vec<TaskHome>,
+) -> Option<Unplaced> {
+    let service = request.service;
     match capacity_provider_strategy::launch_type_of(launch) {
-        LaunchType::Ec2 => {
-            let (chosen, failure) = place_batch_in(now, world, cx, scratch, request, n);
-            (
-                chosen.into_iter().map(TaskHome::Instance).collect(),
-                failure,
-            )
-        }
+        LaunchType::Ec2 => place_batch(now, world, cx, placer, request, n, homes),
         LaunchType::Fargate => {
             let zones = match request.zone {
-                Some(z) => vec![z.to_string(); n as usize],
+                Some(z) => vec![std::sync::Arc::<str>::from(z); n as usize],
                 None => crate::fargate::zones_for(world, cx, request.group, service, n),
             };
-            let providers: Vec<Option<String>> = match launch {
+            let providers: Vec<Option<std::sync::Arc<str>>> = match launch {
                 LaunchTarget::CapacityProviderStrategy(items) if !items.is_empty() => {
                     let mut current = vec![0u32; items.len()];
                     if let Some(s) = service {
@@ -384,31 +337,23 @@ pub fn choose_homes(
                     }
                     capacity_provider_strategy::split(items, &current, n)
                         .into_iter()
-                        .map(|k| Some(items[k].capacity_provider.clone()))
+                        .map(|k| Some(items[k].capacity_provider.as_str().into()))
                         .collect()
                 }
                 _ => vec![None; n as usize],
             };
-            let homes = zones
-                .into_iter()
-                .zip(providers)
-                .map(|(zone, capacity_provider)| TaskHome::Fargate {
-                    zone,
-                    capacity_provider,
-                })
-                .collect();
-            (homes, None)
+            homes.extend(
+                zones
+                    .into_iter()
+                    .zip(providers)
+                    .map(|(zone, capacity_provider)| TaskHome::Fargate {
+                        zone,
+                        capacity_provider,
+                    }),
+            );
+            None
         }
     }
-}
-
-/// A service's constraints without `distinctInstance`. For a DAEMON service, `distinctInstance` is what DAEMON
-/// scheduling already guarantees (one task per instance), so it is dropped rather than letting the daemon's
-/// own task rule its instance out; for the zones a REPLICA service can use, it says nothing about a zone.
-fn daemon_constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
-    let mut all = constraints(cx, td, placement);
-    all.retain(|c| !matches!(c, PlacementConstraint::DistinctInstance));
-    all
 }
 
 /// Whether `instance` satisfies service `s`'s constraints (`memberOf`, the task definition's and the
@@ -417,18 +362,17 @@ fn daemon_constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<Pla
 pub fn satisfies_service_constraints(
     world: &World,
     cx: &Cx,
+    placer: &mut Placer,
     s: ServiceIdx,
     instance: InstanceIdx,
 ) -> bool {
-    let td = world.services[s.index()].task_definition();
-    let spec = &cx.scenario.services[s.index()];
-    let constraints = daemon_constraints(cx, td, &spec.placement);
+    let constraints = placer.inputs.constraints_without_distinct(world, cx, s);
     world
         .placement
         .violated_constraint(
             World::slot(instance),
-            &format!("service:{}", spec.name),
-            &constraints,
+            &world.services[s.index()].group,
+            constraints,
             None,
         )
         .is_none()
@@ -442,12 +386,11 @@ pub fn satisfies_service_constraints(
 pub fn daemon_violation(
     world: &World,
     cx: &Cx,
+    placer: &mut Placer,
     s: ServiceIdx,
     instance: InstanceIdx,
 ) -> Option<String> {
-    let td = world.services[s.index()].task_definition();
-    let spec = &cx.scenario.services[s.index()];
-    let constraints = daemon_constraints(cx, td, &spec.placement);
+    let constraints = placer.inputs.constraints_without_distinct(world, cx, s);
     let own = world
         .instance(instance)
         .tasks
@@ -459,8 +402,8 @@ pub fn daemon_violation(
         });
     world.placement.violated_constraint(
         World::slot(instance),
-        &format!("service:{}", spec.name),
-        &constraints,
+        &world.services[s.index()].group,
+        constraints,
         own,
     )
 }
@@ -469,17 +412,14 @@ pub fn daemon_violation(
 pub fn daemon_fits(
     world: &World,
     cx: &Cx,
+    placer: &mut Placer,
     s: ServiceIdx,
     instance: InstanceIdx,
 ) -> Result<(), Unplaced> {
-    let td = world.services[s.index()].task_definition();
-    let spec = &cx.scenario.services[s.index()];
-    let mut req = world.taskdefs[td.index()].requirements.clone();
-    req.group = format!("service:{}", spec.name);
-    let constraints = daemon_constraints(cx, td, &spec.placement);
+    let (req, constraints) = placer.inputs.daemon_inputs(world, cx, s);
     match world
         .placement
-        .fits(World::slot(instance), &req, &constraints)
+        .fits(World::slot(instance), req, constraints)
     {
         Ok(()) => Ok(()),
         Err(placement::Unfit::Resource(lacking)) => {

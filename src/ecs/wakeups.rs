@@ -57,6 +57,8 @@ pub struct Wakeups {
     is_waiting: Vec<bool>,
     /// Services whose tasks are imbalanced across zones but could not rebalance: a new instance may let them.
     may_rebalance: Vec<bool>,
+    /// The batch being woken (kept to reuse its buffer).
+    batch: Vec<(ServiceIdx, Option<InstanceIdx>)>,
 }
 
 impl Wakeups {
@@ -92,6 +94,7 @@ impl Wakeups {
             daemons,
             scope: vec![DaemonScope::Nothing; n],
             waiting: Vec::new(),
+            batch: Vec::new(),
             is_waiting: vec![false; n],
             may_rebalance: vec![false; n],
         }
@@ -181,12 +184,21 @@ impl Wakeups {
         mut batch: Vec<(ServiceIdx, Option<InstanceIdx>)>,
     ) {
         batch.sort_by_key(|(s, _)| self.rank[s.index()]);
-        for (s, at) in batch {
+        for &(s, at) in &batch {
             match at {
                 Some(i) if self.daemon[s.index()] => self.request_daemon_instance(cx, now, s, i),
                 _ => self.request_reconcile(cx, now, s),
             }
         }
+        batch.clear();
+        self.batch = batch;
+    }
+
+    /// An empty batch (the buffer of the last one).
+    fn new_batch(&mut self) -> Vec<(ServiceIdx, Option<InstanceIdx>)> {
+        let mut batch = std::mem::take(&mut self.batch);
+        batch.clear();
+        batch
     }
 
     /// Takes the services waiting for room (they may place again: no longer blocked), for a batch.
@@ -195,11 +207,12 @@ impl Wakeups {
         world: &mut World,
         batch: &mut Vec<(ServiceIdx, Option<InstanceIdx>)>,
     ) {
-        for s in std::mem::take(&mut self.waiting) {
+        for &s in &self.waiting {
             self.is_waiting[s.index()] = false;
             world.services[s.index()].placement_blocked = false;
             batch.push((s, None));
         }
+        self.waiting.clear();
     }
 
     /// Task `task` reached STOPPED and freed its room: its own service looks again (a DAEMON service at the
@@ -207,7 +220,7 @@ impl Wakeups {
     /// whose task there waits for the other service tasks to go.
     pub fn task_stopped(&mut self, cx: &mut Cx, now: SimTime, world: &mut World, task: TaskIdx) {
         let (service, instance) = (world.task(task).service, world.task(task).instance);
-        let mut batch = Vec::new();
+        let mut batch = self.new_batch();
         if let Some(s) = service {
             batch.push((s, instance));
         }
@@ -238,7 +251,8 @@ impl Wakeups {
         world: &mut World,
         instance: InstanceIdx,
     ) {
-        let mut batch: Vec<_> = self.daemons.iter().map(|&s| (s, Some(instance))).collect();
+        let mut batch = self.new_batch();
+        batch.extend(self.daemons.iter().map(|&s| (s, Some(instance))));
         self.take_waiting(world, &mut batch);
         for s in 0..self.may_rebalance.len() {
             if std::mem::take(&mut self.may_rebalance[s]) {
@@ -257,7 +271,7 @@ impl Wakeups {
         world: &World,
         drained: &[InstanceIdx],
     ) {
-        let mut batch = Vec::new();
+        let mut batch = self.new_batch();
         for &i in drained {
             for &t in &world.instance(i).tasks {
                 if let Some(s) = world.task(t).service {

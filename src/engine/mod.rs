@@ -62,7 +62,7 @@ mod slots;
 pub mod time;
 
 pub use queue::{EventQueue, Phase, TimerToken};
-pub use rng::RngStreams;
+pub use rng::{RngStreams, StreamId};
 pub use time::{SimDuration, SimTime};
 
 #[cfg(test)]

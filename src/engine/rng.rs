@@ -27,32 +27,70 @@ use rand_chacha::ChaCha8Rng;
 #[derive(Clone, Debug)]
 pub struct RngStreams {
     seed: u64,
-    streams: BTreeMap<Box<str>, ChaCha8Rng>,
+    /// Stream ids by name (interning: a name is hashed and looked up once, then drawn from by id).
+    ids: BTreeMap<Box<str>, StreamId>,
+    streams: Vec<ChaCha8Rng>,
+    /// Where [`RngStreams::stream_fmt`] writes a name to look it up.
+    name: String,
 }
 
+/// A stream interned with [`RngStreams::id`]: drawing by id costs no name formatting or lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StreamId(u32);
+
 impl RngStreams {
-    /// Streams for the run seeded with `seed`; no stream exists until first asked for.
+    /// No streams yet; each is derived from `seed` and its name on first use.
     pub fn new(seed: u64) -> Self {
         RngStreams {
             seed,
-            streams: BTreeMap::new(),
+            ids: BTreeMap::new(),
+            streams: Vec::new(),
+            name: String::new(),
         }
     }
 
-    /// The run seed these streams derive from.
+    /// The run's seed.
     pub fn seed(&self) -> u64 {
         self.seed
     }
 
-    /// The stream called `name`, created on first use from (seed, name) and then kept, so successive calls
-    /// continue one sequence. Allocates only when the stream is created.
-    pub fn stream(&mut self, name: &str) -> &mut ChaCha8Rng {
-        if !self.streams.contains_key(name) {
-            self.streams.insert(Box::from(name), fresh(self.seed, name));
+    /// The id of stream `name`, deriving the stream if it is new. A stream's numbers depend on the seed and
+    /// its name only, never on when or in which order streams were interned.
+    pub fn id(&mut self, name: &str) -> StreamId {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
         }
-        self.streams
-            .get_mut(name)
-            .expect("the stream was inserted just above")
+        let id = StreamId(u32::try_from(self.streams.len()).expect("fewer than 2^32 streams"));
+        self.streams.push(fresh(self.seed, name));
+        self.ids.insert(Box::from(name), id);
+        id
+    }
+
+    /// The stream whose name `name` formats to, e.g. `format_args!("placement/{group}")`: the name is
+    /// written into a buffer kept for the purpose and looked up, so drawing allocates nothing once the stream
+    /// exists.
+    pub fn stream_fmt(&mut self, name: std::fmt::Arguments<'_>) -> &mut ChaCha8Rng {
+        use std::fmt::Write as _;
+        let mut buf = std::mem::take(&mut self.name);
+        buf.clear();
+        buf.write_fmt(name)
+            .expect("writing to a String cannot fail");
+        let id = self.id(&buf);
+        self.name = buf;
+        self.get(id)
+    }
+
+    /// The stream `id` names.
+    pub fn get(&mut self, id: StreamId) -> &mut ChaCha8Rng {
+        &mut self.streams[id.0 as usize]
+    }
+
+    /// The stream called `name`, created on first use from (seed, name) and then kept, so successive calls
+    /// continue one sequence. Allocates only when the stream is created; the hot path interns the name
+    /// once ([`RngStreams::id`]) and draws by id.
+    pub fn stream(&mut self, name: &str) -> &mut ChaCha8Rng {
+        let id = self.id(name);
+        self.get(id)
     }
 }
 
@@ -155,6 +193,21 @@ mod tests {
         assert_eq!(
             first_five(a.stream("spot/us-east-1a")),
             first_five(b.stream("spot/us-east-1a"))
+        );
+    }
+
+    #[test]
+    fn a_formatted_name_draws_from_the_same_stream_as_the_plain_name() {
+        let mut a = RngStreams::new(42);
+        let mut b = RngStreams::new(42);
+        let group = "service:web";
+        assert_eq!(
+            first_five(a.stream_fmt(format_args!("placement/{group}"))),
+            first_five(b.stream("placement/service:web"))
+        );
+        assert_eq!(
+            first_five(a.stream("placement/service:web")),
+            first_five(b.stream_fmt(format_args!("placement/{group}")))
         );
     }
 

@@ -19,7 +19,7 @@ pub fn zones_for(
     group: &str,
     service: Option<ServiceIdx>,
     n: u32,
-) -> Vec<String> {
+) -> Vec<std::sync::Arc<str>> {
     let zones = &cx.scenario.cluster.availability_zones;
     let mut counts = vec![0u32; zones.len()];
     let mut count = |az: &str| {
@@ -34,7 +34,7 @@ pub fn zones_for(
         None => world
             .tasks
             .iter()
-            .filter(|t| t.is_active() && t.group == group)
+            .filter(|t| t.is_active() && *t.group == *group)
             .for_each(|t| count(&t.availability_zone)),
     }
     let mut out = Vec::with_capacity(n as usize);
@@ -45,7 +45,7 @@ pub fn zones_for(
             .min_by_key(|(k, c)| (**c, *k))
             .expect("a cluster has zones");
         counts[k] += 1;
-        out.push(zones[k].clone());
+        out.push(zones[k].as_str().into());
     }
     out
 }

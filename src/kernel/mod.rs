@@ -32,13 +32,18 @@ pub struct Cx<'s> {
 }
 
 impl Cx<'_> {
-    /// Draws a duration from `dist` on the RNG stream `stream`.
-    pub fn draw(&mut self, stream: &str, dist: DurationDist) -> SimDuration {
+    /// Draws a duration from `dist` on the RNG stream named `stream` (`format_args!("task/{group}/…")`:
+    /// the name is formatted only when a draw is needed, into a reused buffer).
+    pub fn draw(&mut self, stream: std::fmt::Arguments<'_>, dist: DurationDist) -> SimDuration {
         match dist {
             DurationDist::Fixed(d) => d,
-            DurationDist::Uniform { min, max } => SimDuration::from_ms(
-                crate::engine::rng::uniform_ms(self.rng.stream(stream), min.as_ms(), max.as_ms()),
-            ),
+            DurationDist::Uniform { min, max } => {
+                SimDuration::from_ms(crate::engine::rng::uniform_ms(
+                    self.rng.stream_fmt(stream),
+                    min.as_ms(),
+                    max.as_ms(),
+                ))
+            }
         }
     }
 

@@ -72,7 +72,7 @@ pub use index::{
     Candidate, CandidateView, IndexError, InstanceIdx, InstanceStatus, OwnTask, PlacementIndex,
     Unfit,
 };
-pub use place::{PlacementDecision, PlacementScratch, place, place_many};
+pub use place::{PlacementDecision, PlacementScratch, decide_many, place, place_many};
 pub use resources::{
     ECS_RESERVED_PORTS_DEFAULT_TCP, EPHEMERAL_PORT_FIRST, EPHEMERAL_PORT_LAST, InstanceResources,
     MAX_RESERVED_PORTS_PER_INSTANCE, ResourceKind, Shortfall, TaskRequirements, TaskReservation,

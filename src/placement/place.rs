@@ -29,22 +29,28 @@ pub struct PlacementDecision {
 
 /// Reusable buffers and caches for placement, owned by the caller (one per World) so that steady-state
 /// decisions do not rebuild anything (STYLE 14). It never changes a decision: results are identical with a
-/// fresh scratch.
+/// fresh scratch, and with explanations on or off.
 #[derive(Debug)]
 pub struct PlacementScratch {
+    /// Whether decisions carry their [`Explanation`]'s steps (on by default). A simulation that nobody
+    /// asked to explain turns them off: the steps then stay empty and a decision allocates nothing.
+    pub explain: bool,
     /// How many instance ids each explanation step lists (the counts are always exact). 3 by default; set
     /// `usize::MAX` for `ecsim explain`.
     pub listed_ids: usize,
     caches: Caches,
     work: Work,
+    decisions: Vec<PlacementDecision>,
 }
 
 impl Default for PlacementScratch {
     fn default() -> Self {
         PlacementScratch {
+            explain: true,
             listed_ids: 3,
             caches: Caches::default(),
             work: Work::default(),
+            decisions: Vec::new(),
         }
     }
 }
@@ -94,21 +100,29 @@ struct Work {
     batch_placed: Vec<u32>,
     /// Slots whose `group_count` / `batch_placed` may be non-zero.
     dirty: Vec<u32>,
-    /// Per spread-attribute rule: tasks of the group per value (all instances, batch included).
+    /// Per spread-attribute rule: tasks of the group per value (all instances, batch included). The first
+    /// `tables_used` are this batch's; the rest keep their buffers for later batches.
     tables: Vec<Vec<u32>>,
+    tables_used: usize,
+    /// The batch's constraint checks and strategy rules, in the order given.
+    checks: Vec<Check>,
+    rules: Vec<Rule>,
     value_seen: Vec<bool>,
     /// Scan positions of the candidates still tied.
     ties: Vec<u32>,
     kept: Vec<u32>,
 }
 
-enum Check<'a> {
+/// How a constraint is checked: `distinctInstance`, a cached task-independent `memberOf` (cache entry), or
+/// a `memberOf` reading tasks, evaluated per instance (index into the batch's constraints).
+#[derive(Clone, Copy, Debug)]
+enum Check {
     Distinct,
     Cached(usize),
-    Dynamic(&'a Expr),
+    Dynamic(usize),
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Rule {
     Binpack(BinpackField),
     SpreadInstance,
@@ -119,9 +133,12 @@ enum Rule {
 struct Batch<'a> {
     req: &'a TaskRequirements,
     index: &'a PlacementIndex,
-    checks: Vec<(Check<'a>, Arc<str>)>,
-    rules: Vec<Rule>,
+    constraints: &'a [PlacementConstraint],
+    checks: &'a [Check],
+    rules: &'a [Rule],
     group: Arc<str>,
+    /// Whether to build the explanation's steps.
+    explain: bool,
     limit: usize,
     count: u32,
 }
@@ -160,15 +177,31 @@ pub fn place_many(
     rng: &mut ChaCha8Rng,
     scratch: &mut PlacementScratch,
 ) -> Vec<PlacementDecision> {
-    let mut out = Vec::with_capacity(count as usize);
-    if count == 0 {
-        return out;
-    }
+    decide_many(count, req, index, constraints, strategies, rng, scratch).to_vec()
+}
+
+/// [`place_many`] into the scratch's own buffer, which the next call reuses: the hot path's way, with no
+/// allocation once the buffers have grown.
+pub fn decide_many<'s>(
+    count: u32,
+    req: &TaskRequirements,
+    index: &PlacementIndex,
+    constraints: &[PlacementConstraint],
+    strategies: &[PlacementStrategy],
+    rng: &mut ChaCha8Rng,
+    scratch: &'s mut PlacementScratch,
+) -> &'s [PlacementDecision] {
     let PlacementScratch {
+        explain,
         listed_ids,
         caches,
         work,
+        decisions: out,
     } = scratch;
+    out.clear();
+    if count == 0 {
+        return out;
+    }
     let n_slots = index.slots.len();
     work.group_count.resize(n_slots, 0);
     work.batch_placed.resize(n_slots, 0);
@@ -192,50 +225,58 @@ pub fn place_many(
         None => req.group.as_str().into(),
     };
     caches.clock += 1;
-    let checks = constraints
-        .iter()
-        .map(|c| match c {
-            PlacementConstraint::DistinctInstance => {
-                (Check::Distinct, Arc::from("distinctInstance"))
-            }
+    let mut checks = std::mem::take(&mut work.checks);
+    checks.clear();
+    for (k, c) in constraints.iter().enumerate() {
+        let check = match c {
+            PlacementConstraint::DistinctInstance => Check::Distinct,
             PlacementConstraint::MemberOf(e) if !e.depends_on_tasks() => {
-                let i = caches.member_of_entry(e, index);
-                (Check::Cached(i), caches.member_of[i].key.clone())
+                Check::Cached(caches.member_of_entry(e, index))
             }
-            PlacementConstraint::MemberOf(e) => (Check::Dynamic(e), Arc::from(c.to_string())),
-        })
-        .collect();
-    work.tables.clear();
-    let rules = strategies
-        .iter()
-        .map(|s| match s {
+            PlacementConstraint::MemberOf(_) => Check::Dynamic(k),
+        };
+        checks.push(check);
+    }
+    work.tables_used = 0;
+    let mut rules = std::mem::take(&mut work.rules);
+    rules.clear();
+    for s in strategies {
+        let rule = match s {
             PlacementStrategy::Binpack(f) => Rule::Binpack(*f),
             PlacementStrategy::Random => Rule::Random,
             PlacementStrategy::Spread(SpreadField::InstanceId) => Rule::SpreadInstance,
             PlacementStrategy::Spread(SpreadField::Attribute(name)) => {
                 let attr = caches.attribute_entry(name, index);
                 let values = &caches.attributes[attr];
-                let mut table = vec![0u32; values.values.len()];
+                if work.tables.len() == work.tables_used {
+                    work.tables.push(Vec::new());
+                }
+                let table = &mut work.tables[work.tables_used];
+                table.clear();
+                table.resize(values.values.len(), 0);
                 if let Some(g) = gid {
                     for &(s, n) in &index.group_members[g.0 as usize] {
                         table[values.value_of[s as usize] as usize] += n;
                     }
                 }
-                work.tables.push(table);
+                work.tables_used += 1;
                 Rule::SpreadAttribute {
                     attr,
-                    table: work.tables.len() - 1,
+                    table: work.tables_used - 1,
                 }
             }
-        })
-        .collect();
+        };
+        rules.push(rule);
+    }
     let batch = Batch {
         req,
         index,
-        checks,
-        rules,
+        constraints,
+        checks: &checks,
+        rules: &rules,
         group,
-        limit: *listed_ids,
+        explain: *explain,
+        limit: if *explain { *listed_ids } else { 0 },
         count,
     };
     for i in 0..count {
@@ -247,7 +288,7 @@ pub fn place_many(
         work.batch_placed[s] += 1;
         work.group_count[s] += 1;
         work.dirty.push(idx.0);
-        for rule in &batch.rules {
+        for rule in batch.rules {
             if let Rule::SpreadAttribute { attr, table } = *rule {
                 work.tables[table][caches.attributes[attr].value_of[s] as usize] += 1;
             }
@@ -257,6 +298,8 @@ pub fn place_many(
         work.group_count[s as usize] = 0;
         work.batch_placed[s as usize] = 0;
     }
+    work.checks = checks;
+    work.rules = rules;
     out
 }
 
@@ -353,6 +396,15 @@ impl Caches {
     }
 }
 
+/// The constraint `k` as written, for an explanation.
+fn constraint_label(b: &Batch<'_>, caches: &Caches, k: usize) -> Arc<str> {
+    match b.checks[k] {
+        Check::Distinct => Arc::from("distinctInstance"),
+        Check::Cached(i) => caches.member_of[i].key.clone(),
+        Check::Dynamic(_) => Arc::from(b.constraints[k].to_string()),
+    }
+}
+
 fn instance_ref(index: &PlacementIndex, s: u32) -> InstanceRef {
     InstanceRef {
         idx: InstanceIdx(s),
@@ -360,11 +412,14 @@ fn instance_ref(index: &PlacementIndex, s: u32) -> InstanceRef {
     }
 }
 
-fn passes(b: &Batch<'_>, caches: &Caches, work: &Work, check: &Check<'_>, s: u32) -> bool {
+fn passes(b: &Batch<'_>, caches: &Caches, work: &Work, check: Check, s: u32) -> bool {
     match check {
         Check::Distinct => work.group_count[s as usize] == 0,
-        Check::Cached(i) => caches.member_of[*i].passes[s as usize],
-        Check::Dynamic(e) => {
+        Check::Cached(i) => caches.member_of[i].passes[s as usize],
+        Check::Dynamic(k) => {
+            let PlacementConstraint::MemberOf(e) = &b.constraints[k] else {
+                unreachable!("a dynamic check is a memberOf")
+            };
             let slot = b.index.slots[s as usize]
                 .as_ref()
                 .expect("scanned slot is occupied");
@@ -495,8 +550,12 @@ fn decide(
     let limit = b.limit;
     let mut status: [InstanceList; 3] = Default::default();
     let mut resources: [InstanceList; 5] = Default::default();
-    let mut by_constraint: Vec<InstanceList> =
-        b.checks.iter().map(|_| InstanceList::default()).collect();
+    // Which instances each constraint removed: only kept for an explanation.
+    let mut by_constraint: Vec<InstanceList> = if b.explain {
+        b.checks.iter().map(|_| InstanceList::default()).collect()
+    } else {
+        Vec::new()
+    };
     let mut ties = std::mem::take(&mut work.ties);
     ties.clear();
     let key_of = |rule: Rule| match rule {
@@ -557,9 +616,11 @@ fn decide(
         if let Some(ci) = b
             .checks
             .iter()
-            .position(|(check, _)| !passes(b, caches, work, check, s))
+            .position(|&check| !passes(b, caches, work, check, s))
         {
-            by_constraint[ci].note(limit, || instance_ref(index, s));
+            if b.explain {
+                by_constraint[ci].note(limit, || instance_ref(index, s));
+            }
             continue;
         }
         if let Some(key) = first {
@@ -575,27 +636,29 @@ fn decide(
         ties.push(p as u32);
     }
     let mut steps = Vec::new();
-    let reasons = [
-        StatusReason::Draining,
-        StatusReason::NotActive,
-        StatusReason::AgentDisconnected,
-    ];
-    for (removed, reason) in status.into_iter().zip(reasons) {
-        if removed.count > 0 {
-            steps.push(Step::Status { reason, removed });
+    if b.explain {
+        let reasons = [
+            StatusReason::Draining,
+            StatusReason::NotActive,
+            StatusReason::AgentDisconnected,
+        ];
+        for (removed, reason) in status.into_iter().zip(reasons) {
+            if removed.count > 0 {
+                steps.push(Step::Status { reason, removed });
+            }
         }
-    }
-    for (removed, kind) in resources.into_iter().zip(ResourceKind::ALL) {
-        if removed.count > 0 {
-            steps.push(Step::Resources { kind, removed });
+        for (removed, kind) in resources.into_iter().zip(ResourceKind::ALL) {
+            if removed.count > 0 {
+                steps.push(Step::Resources { kind, removed });
+            }
         }
-    }
-    for (removed, (_, label)) in by_constraint.into_iter().zip(&b.checks) {
-        if removed.count > 0 {
-            steps.push(Step::Constraint {
-                constraint: label.clone(),
-                removed,
-            });
+        for (k, removed) in by_constraint.into_iter().enumerate() {
+            if removed.count > 0 {
+                steps.push(Step::Constraint {
+                    constraint: constraint_label(b, caches, k),
+                    removed,
+                });
+            }
         }
     }
     let mut explanation = Explanation {
@@ -615,15 +678,17 @@ fn decide(
     let mut chosen = None;
     for (r, &rule) in b.rules.iter().enumerate() {
         let Some(key) = key_of(rule) else {
-            explanation.steps.push(rule_step(
-                b,
-                caches,
-                &work.tables,
-                &mut work.value_seen,
-                rule,
-                0,
-                &ties,
-            ));
+            if b.explain {
+                explanation.steps.push(rule_step(
+                    b,
+                    caches,
+                    &work.tables,
+                    &mut work.value_seen,
+                    rule,
+                    0,
+                    &ties,
+                ));
+            }
             chosen = Some(index.scan[ties[draw(rng, ties.len())] as usize].slot);
             break;
         };
@@ -650,18 +715,20 @@ fn decide(
             std::mem::swap(&mut ties, &mut kept);
             work.kept = kept;
         }
-        explanation.steps.push(rule_step(
-            b,
-            caches,
-            &work.tables,
-            &mut work.value_seen,
-            rule,
-            best,
-            &ties,
-        ));
+        if b.explain {
+            explanation.steps.push(rule_step(
+                b,
+                caches,
+                &work.tables,
+                &mut work.value_seen,
+                rule,
+                best,
+                &ties,
+            ));
+        }
     }
     let chosen = chosen.unwrap_or_else(|| {
-        if ties.len() > 1 {
+        if b.explain && ties.len() > 1 {
             explanation.steps.push(Step::TieBreak {
                 among: kept_list(index, &ties, limit),
             });
@@ -694,7 +761,7 @@ fn diagnose(b: &Batch<'_>, caches: &Caches, work: &Work) -> PlacementFailure {
         if !b
             .checks
             .iter()
-            .all(|(check, _)| passes(b, caches, work, check, s))
+            .all(|&check| passes(b, caches, work, check, s))
         {
             continue;
         }

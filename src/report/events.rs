@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use super::recorded::Recorded;
-use super::text::{csv_finish, csv_row, csv_writer, in_order, to_bytes};
+use super::text::{csv_finish, csv_row, csv_writer, to_bytes};
 
 /// The bytes of `events.csv`.
 pub fn render(rec: &Recorded) -> Vec<u8> {
@@ -19,17 +19,11 @@ pub fn render(rec: &Recorded) -> Vec<u8> {
 pub fn write(rec: &Recorded, out: &mut dyn Write) -> io::Result<()> {
     let mut out = csv_writer(out);
     csv_row(&mut out, ["time_s", "scope", "id", "kind", "message"])?;
-    for e in in_order(&rec.events, |a, b| a.time.cmp(&b.time)) {
+    for e in rec.events.in_time_order() {
         let time_s = e.time.secs_3dp();
         csv_row(
             &mut out,
-            [
-                time_s.as_str(),
-                e.scope.as_str(),
-                e.id.as_str(),
-                e.kind.as_str(),
-                e.message.as_str(),
-            ],
+            [time_s.as_str(), e.scope.as_str(), e.id, e.kind, e.message],
         )?;
     }
     csv_finish(out)
@@ -39,15 +33,21 @@ pub fn write(rec: &Recorded, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::engine::SimTime;
-    use crate::report::recorded::{EventRow, Scope};
+    use crate::report::recorded::{EventLog, EventRow, Scope};
 
-    fn event(ms: u64, scope: Scope, id: &str, kind: &str, message: &str) -> EventRow {
+    fn event<'a>(
+        ms: u64,
+        scope: Scope,
+        id: &'a str,
+        kind: &'static str,
+        message: &'a str,
+    ) -> EventRow<'a> {
         EventRow {
             time: SimTime::from_ms(ms),
             scope,
-            id: id.to_owned(),
-            kind: kind.to_owned(),
-            message: message.to_owned(),
+            id,
+            kind,
+            message,
         }
     }
 
@@ -55,7 +55,7 @@ mod tests {
     #[test]
     fn messages_with_commas_and_quotes_are_quoted_and_quotes_doubled() {
         let rec = Recorded {
-            events: vec![
+            events: EventLog::from_iter([
                 event(
                     1_000,
                     Scope::Service,
@@ -71,7 +71,7 @@ mod tests {
                     "(service web) was unable to place a task because no container instance met all of its \
                      requirements. Reason: \"insufficient memory\", 2 instances",
                 ),
-            ],
+            ]),
             ..Recorded::default()
         };
         assert_eq!(
@@ -86,13 +86,13 @@ mod tests {
     #[test]
     fn a_message_with_a_line_break_stays_one_quoted_field() {
         let rec = Recorded {
-            events: vec![event(
+            events: EventLog::from_iter([event(
                 0,
                 Scope::Task,
                 "abc",
                 "TASK_STOPPED",
                 "line one\nline two",
-            )],
+            )]),
             ..Recorded::default()
         };
         let bytes = render(&rec);
@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn events_are_ordered_by_time_then_order_of_occurrence() {
         let rec = Recorded {
-            events: vec![
+            events: EventLog::from_iter([
                 event(
                     5_000,
                     Scope::Instance,
@@ -129,7 +129,7 @@ mod tests {
                     "INSTANCE_TERMINATED",
                     "third at 5",
                 ),
-            ],
+            ]),
             ..Recorded::default()
         };
         assert_eq!(

@@ -362,7 +362,7 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
 
 fn events_section(page: &mut String, rec: &Recorded) {
     page.push_str("<h2>Key events</h2>\n");
-    let events = in_order(&rec.events, |a, b| a.time.cmp(&b.time));
+    let events = rec.events.in_time_order();
     if events.is_empty() {
         page.push_str("<p>No events were recorded.</p>\n");
         return;
@@ -389,9 +389,9 @@ fn events_section(page: &mut String, rec: &Recorded) {
             "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"id\">{}</td><td>{}</td><td>{}</td></tr>",
             e.time.secs_3dp(),
             e.scope.as_str(),
-            html_escape(&e.id),
-            html_escape(&e.kind),
-            html_escape(&e.message)
+            html_escape(e.id),
+            html_escape(e.kind),
+            html_escape(e.message)
         );
         next = i + 1;
     }
@@ -416,10 +416,10 @@ pub fn is_key_kind(kind: &str) -> bool {
 }
 
 /// Indices (ascending) of the events the page shows, at most [`KEY_EVENTS_MAX`].
-fn key_event_indices(events: &[&EventRow]) -> Vec<usize> {
+fn key_event_indices(events: &[EventRow<'_>]) -> Vec<usize> {
     let n = events.len();
     let selected: Vec<usize> = (0..n)
-        .filter(|&i| i < EVENTS_HEAD || i + EVENTS_TAIL >= n || is_key_kind(&events[i].kind))
+        .filter(|&i| i < EVENTS_HEAD || i + EVENTS_TAIL >= n || is_key_kind(events[i].kind))
         .collect();
     if selected.len() <= KEY_EVENTS_MAX {
         return selected;
@@ -433,19 +433,24 @@ fn key_event_indices(events: &[&EventRow]) -> Vec<usize> {
 mod tests {
     use super::*;
     use crate::engine::SimTime;
-    use crate::report::recorded::{EventMarker, Manifest, Scope, SummaryMetric};
+    use crate::report::recorded::{EventLog, EventMarker, Manifest, Scope, SummaryMetric};
 
-    fn event(ms: u64, kind: &str, message: &str) -> EventRow {
-        EventRow {
-            time: SimTime::from_ms(ms),
-            scope: Scope::Service,
-            id: "web".to_owned(),
-            kind: kind.to_owned(),
-            message: message.to_owned(),
+    /// A log of `(ms, kind, message)` rows about service `web`.
+    fn log<M: AsRef<str>>(rows: impl IntoIterator<Item = (u64, &'static str, M)>) -> EventLog {
+        let mut log = EventLog::new();
+        for (ms, kind, message) in rows {
+            log.push(
+                SimTime::from_ms(ms),
+                Scope::Service,
+                "web",
+                kind,
+                format_args!("{}", message.as_ref()),
+            );
         }
+        log
     }
 
-    fn rec(events: Vec<EventRow>) -> Recorded {
+    fn rec(events: EventLog) -> Recorded {
         Recorded {
             manifest: Manifest {
                 ecsim_version: "0.1.0".to_owned(),
@@ -495,11 +500,11 @@ mod tests {
     #[test]
     fn html_escapes_a_script_tag_in_an_event_message_and_the_scenario_name() {
         let got = page(
-            &rec(vec![event(
+            &rec(log([(
                 0,
                 "SERVICE_STEADY_STATE",
                 "<script>alert('x')</script>",
-            )]),
+            )])),
             &[],
         );
         assert!(!got.contains("<script>"), "{got}");
@@ -516,7 +521,7 @@ mod tests {
     #[test]
     fn html_shows_summary_values_rounded_with_units_and_the_exact_text_as_a_tooltip_and_omits_wall_time()
      {
-        let got = page(&rec(vec![]), &[]);
+        let got = page(&rec(EventLog::new()), &[]);
         assert!(
             got.contains(
                 "<tr><td><code>cost.total_usd</code></td><td class=\"num\" title=\"0.30000000000000004\">$0.30</td><td class=\"what\">everything the run cost</td></tr>"
@@ -544,7 +549,7 @@ mod tests {
 
     #[test]
     fn summary_rows_are_grouped_by_cluster_cost_and_service() {
-        let mut r = rec(vec![]);
+        let mut r = rec(EventLog::new());
         r.summary = [
             "cluster.instances_max",
             "cost.total_usd",
@@ -575,7 +580,7 @@ mod tests {
     // The page opens with what the run was for and whether it met its checks.
     #[test]
     fn description_and_check_verdicts_come_first_with_units_and_failures_explained() {
-        let mut r = rec(vec![]);
+        let mut r = rec(EventLog::new());
         r.description = "Drain one of <three> instances.".to_owned();
         r.checks = vec![
             check("service.api.min_healthy_tasks", Some(2.0), Some(2.0), None),
@@ -630,7 +635,7 @@ mod tests {
 
     #[test]
     fn all_checks_passing_and_no_checks_are_said_plainly() {
-        let mut r = rec(vec![]);
+        let mut r = rec(EventLog::new());
         r.checks = vec![
             check("cluster.instances_max", Some(3.0), None, Some(3.0)),
             check("cluster.placement_failures", Some(0.0), None, Some(0.0)),
@@ -646,7 +651,7 @@ mod tests {
     // round to $0.288, so both are written exactly.
     #[test]
     fn a_check_value_that_rounds_to_its_bound_is_written_exactly() {
-        let mut r = rec(vec![]);
+        let mut r = rec(EventLog::new());
         r.checks = vec![check("cost.total_usd", Some(0.2881), None, Some(0.288))];
         let got = page(&r, &[]);
         assert!(
@@ -657,7 +662,7 @@ mod tests {
 
     #[test]
     fn scenario_events_are_listed_in_time_order_numbered_as_the_plots_mark_them() {
-        let mut r = rec(vec![]);
+        let mut r = rec(EventLog::new());
         let marker = |s: u64, action: &str, label: &str| EventMarker {
             time: SimTime::from_secs(s),
             action: action.to_owned(),
@@ -684,7 +689,7 @@ mod tests {
 
     #[test]
     fn notes_from_loading_the_scenario_are_folded_in_a_details_element() {
-        let mut r = rec(vec![]);
+        let mut r = rec(EventLog::new());
         assert!(!page(&r, &[]).contains("<details"));
         r.notes = vec!["s.toml:4:1: `workloads` is validated but not simulated yet".to_owned()];
         let got = page(&r, &[]);
@@ -714,7 +719,7 @@ mod tests {
                 Some("no traffic simulated"),
             ),
         ];
-        let got = page(&rec(vec![]), &plots);
+        let got = page(&rec(EventLog::new()), &plots);
         assert!(got.contains("<svg id=\"t\"></svg>"), "{got}");
         assert!(!got.contains("<svg id=\"empty\">"), "{got}");
         assert_eq!(
@@ -728,7 +733,7 @@ mod tests {
             ),
             "{got}"
         );
-        let full = page(&rec(vec![]), &plots[..1]);
+        let full = page(&rec(EventLog::new()), &plots[..1]);
         assert!(!full.contains("Not shown"), "{full}");
     }
 
@@ -748,7 +753,7 @@ mod tests {
                 None,
             ),
         ];
-        let got = page(&rec(vec![]), &plots);
+        let got = page(&rec(EventLog::new()), &plots);
         let a = got
             .find("<svg id=\"a\"></svg>\n<figcaption>Service web: tasks — <code>plots/tasks_web.svg</code></figcaption>")
             .expect("first plot");
@@ -767,16 +772,14 @@ mod tests {
     #[test]
     fn key_events_keep_head_tail_and_key_kinds_and_say_how_many_are_hidden() {
         // 100 events: 0..20 head, 80..100 tail, and one key event (a placement failure) at 50.
-        let events: Vec<EventRow> = (0..100)
-            .map(|i| {
-                let kind = if i == 50 {
-                    "SERVICE_TASK_PLACEMENT_FAILURE"
-                } else {
-                    "TASK_HEALTH_CHANGED"
-                };
-                event(i * 1000, kind, &format!("event {i}"))
-            })
-            .collect();
+        let events = log((0..100).map(|i| {
+            let kind = if i == 50 {
+                "SERVICE_TASK_PLACEMENT_FAILURE"
+            } else {
+                "TASK_HEALTH_CHANGED"
+            };
+            (i * 1000, kind, format!("event {i}"))
+        }));
         let got = page(&rec(events), &[]);
         assert!(got.contains("<p>41 of 100 events:"), "{got}");
         assert!(got.contains("<td>event 19</td></tr>\n<tr class=\"gap\"><td colspan=\"5\">… 30 events not shown</td></tr>\n"));
@@ -787,11 +790,8 @@ mod tests {
 
     #[test]
     fn key_events_are_capped_keeping_the_last_ones() {
-        let events: Vec<EventRow> = (0..1000)
-            .map(|i| event(i, "TASK_STOPPED", &format!("stop {i}")))
-            .collect();
-        let refs: Vec<&EventRow> = events.iter().collect();
-        let shown = key_event_indices(&refs);
+        let events = log((0..1000).map(|i| (i, "TASK_STOPPED", format!("stop {i}"))));
+        let shown = key_event_indices(&events.in_time_order());
         assert_eq!(shown.len(), KEY_EVENTS_MAX);
         assert_eq!(
             shown[KEY_EVENTS_MAX - EVENTS_TAIL - 1],

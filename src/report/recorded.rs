@@ -11,6 +11,8 @@
 
 use crate::engine::SimTime;
 
+pub use super::event_log::{EventLog, EventRow};
+
 /// Everything one run produced, in the order each file needs.
 #[derive(Clone, Debug, Default)]
 pub struct Recorded {
@@ -21,7 +23,7 @@ pub struct Recorded {
     /// The metric series by report period (`timeseries.csv`).
     pub timeseries: TimeSeries,
     /// The story of the run in order of occurrence (`events.csv`).
-    pub events: Vec<EventRow>,
+    pub events: EventLog,
     /// One row per task, sorted by task id (`tasks.csv`).
     pub tasks: Vec<TaskRow>,
     /// One row per EC2 instance, in launch order (`instances.csv`).
@@ -277,21 +279,6 @@ impl TimeSeries {
         }
         out
     }
-}
-
-/// One row of `events.csv`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EventRow {
-    /// When it happened.
-    pub time: SimTime,
-    /// What it is about.
-    pub scope: Scope,
-    /// The service, instance, task ... identifier.
-    pub id: String,
-    /// A short machine-readable kind (`SERVICE_STEADY_STATE`, `TASK_STOPPED`, `INSTANCE_LAUNCHED`, ...).
-    pub kind: String,
-    /// The sentence, in ECS's own words where ECS has them.
-    pub message: String,
 }
 
 /// One row of `tasks.csv` (SPEC §4): `None` where it never happened.

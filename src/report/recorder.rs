@@ -6,12 +6,13 @@
 
 use crate::engine::SimTime;
 
-use super::recorded::{EventRow, Scope, TraceRow};
+use super::event_log::EventLog;
+use super::recorded::{Scope, TraceRow};
 
 /// Collects the story of a run.
 #[derive(Debug)]
 pub struct Recorder {
-    events: Vec<EventRow>,
+    events: EventLog,
     narration: Option<Vec<(SimTime, String)>>,
     trace: Option<Vec<TraceRow>>,
 }
@@ -20,24 +21,26 @@ impl Recorder {
     /// A recorder; `narrate` keeps `explain` sentences, `trace` every event.
     pub fn new(narrate: bool, trace: bool) -> Recorder {
         Recorder {
-            events: Vec::new(),
+            events: EventLog::new(),
             narration: narrate.then(Vec::new),
             trace: trace.then(Vec::new),
         }
     }
 
-    /// Writes one row of the run's story.
-    pub fn event(&mut self, now: SimTime, scope: Scope, id: &str, kind: &str, message: String) {
+    /// Writes one row of the run's story; `message` is formatted straight into the log (no allocation
+    /// once the log has grown).
+    pub fn event(
+        &mut self,
+        now: SimTime,
+        scope: Scope,
+        id: impl std::fmt::Display,
+        kind: &'static str,
+        message: std::fmt::Arguments<'_>,
+    ) {
         if let Some(n) = &mut self.narration {
             n.push((now, format!("{kind}: {message}")));
         }
-        self.events.push(EventRow {
-            time: now,
-            scope,
-            id: id.to_string(),
-            kind: kind.to_string(),
-            message,
-        });
+        self.events.push(now, scope, id, kind, message);
     }
 
     /// Whether `explain` narration is being kept (so callers can skip building sentences).
@@ -69,13 +72,13 @@ impl Recorder {
     }
 
     /// The rows recorded so far.
-    pub fn events(&self) -> &[EventRow] {
+    pub fn events(&self) -> &EventLog {
         &self.events
     }
 
     /// Hands over everything recorded: (events, narration, trace).
     #[allow(clippy::type_complexity)]
-    pub fn finish(self) -> (Vec<EventRow>, Vec<(SimTime, String)>, Option<Vec<TraceRow>>) {
+    pub fn finish(self) -> (EventLog, Vec<(SimTime, String)>, Option<Vec<TraceRow>>) {
         (self.events, self.narration.unwrap_or_default(), self.trace)
     }
 }

@@ -4,8 +4,8 @@ use std::fs;
 
 use super::atomic::tests::fresh_dir;
 use super::recorded::{
-    EventRow, InstanceRow, Manifest, Scope, SeriesPoint, SummaryMetric, TaskRow, TimeSeries,
-    TraceRow,
+    EventLog, EventRow, InstanceRow, Manifest, Scope, SeriesPoint, SummaryMetric, TaskRow,
+    TimeSeries, TraceRow,
 };
 use super::*;
 use crate::engine::SimTime;
@@ -85,13 +85,13 @@ pub(crate) fn sample() -> Recorded {
             },
         ],
         timeseries: TimeSeries::from_points(timeseries),
-        events: vec![EventRow {
+        events: EventLog::from_iter([EventRow {
             time: SimTime::from_secs(240),
             scope: Scope::Service,
-            id: "web".to_owned(),
-            kind: "SERVICE_STEADY_STATE".to_owned(),
-            message: "(service web) has reached a steady state.".to_owned(),
-        }],
+            id: "web",
+            kind: "SERVICE_STEADY_STATE",
+            message: "(service web) has reached a steady state.",
+        }]),
         tasks: vec![TaskRow {
             task_id: "a1".to_owned(),
             created: Some(SimTime::ZERO),

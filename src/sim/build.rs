@@ -33,7 +33,10 @@ pub fn build<'s>(
         end,
         warmup: SimTime::ZERO + scenario.simulation.warmup,
     };
-    (world, cx, Ecs::new(scenario))
+    let mut ecs = Ecs::new(scenario);
+    // Placement explains its decisions only for `explain`; a plain run keeps them empty and allocation-free.
+    ecs.placement.scratch.explain = opts.narrate;
+    (world, cx, ecs)
 }
 
 /// Launches the groups, warms the cluster if asked, and schedules everything the scenario schedules.
@@ -91,12 +94,12 @@ fn warm_service(world: &mut World, cx: &mut Cx, ecs: &mut Ecs, s: ServiceIdx) {
             for i in 0..world.instances.len() {
                 let inst = InstanceIdx(i as u32);
                 if world.instance(inst).status != InstanceStatus::Active
-                    || placement::daemon_violation(world, cx, s, inst).is_some()
+                    || placement::daemon_violation(world, cx, &mut ecs.placement, s, inst).is_some()
                 {
                     continue;
                 }
                 eligible += 1;
-                if placement::daemon_fits(world, cx, s, inst).is_ok() {
+                if placement::daemon_fits(world, cx, &mut ecs.placement, s, inst).is_ok() {
                     // Created at once, so that the next instance's check sees what this one reserved.
                     warm_task(world, cx, ecs, s, td, TaskHome::Instance(inst));
                 }
@@ -105,23 +108,25 @@ fn warm_service(world: &mut World, cx: &mut Cx, ecs: &mut Ecs, s: ServiceIdx) {
             Vec::new()
         }
         SchedulingStrategy::Replica => {
-            let group = format!("service:{}", spec.name);
+            let group = world.services[s.index()].group.clone();
             let request = PlacementRequest {
                 td,
                 group: &group,
                 placement: &spec.placement,
                 default: DefaultPlacement::Service,
                 zone: None,
+                service: Some(s),
             };
-            let (homes, _) = placement::choose_homes(
+            let mut homes = Vec::new();
+            placement::choose_homes(
                 SimTime::ZERO,
                 world,
                 cx,
                 &mut ecs.placement,
                 &spec.launch,
                 request,
-                Some(s),
                 spec.desired_count,
+                &mut homes,
             );
             homes
         }

@@ -50,6 +50,9 @@ pub struct RunOptions {
     pub scenario_sha256: String,
     /// Progress callback; it never influences the run.
     pub progress: Option<ProgressFn>,
+    /// Skip the debug builds' recount after every event (it allocates by design; the allocation test
+    /// measures the hot path as a release build runs it). Release builds never recount.
+    pub skip_debug_checks: bool,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -76,90 +79,160 @@ pub struct RunOutput {
 
 /// Runs `scenario` to its end and returns what was recorded.
 pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunOutput {
-    let seed = opts.seed.unwrap_or(scenario.simulation.seed);
-    let mut end = SimTime::ZERO + scenario.simulation.duration;
-    if let Some(until) = opts.until {
-        end = end.min(SimTime::ZERO + until);
-    }
-    let (mut world, mut cx, mut ecs) = build::build(scenario, seed, end, opts);
-    let mut store = MetricStore::new(METRIC_RESOLUTION);
-    let mut obs = observe::Observer::new(scenario, &world, &mut store, opts.observation);
-    build::start(&mut world, &mut cx, &mut ecs);
-    if SimTime::ZERO + store.period() < end {
-        cx.queue.schedule(
-            SimTime::ZERO + store.period(),
-            Phase::MetricPublication,
-            Event::MetricPeriod,
-        );
+    Simulation::new(scenario, opts).finish()
+}
+
+/// A run in progress, advanced in steps of simulated time (the allocation test and, later, interactive
+/// tools look at it between steps). [`run`] is `new` then `finish`.
+pub struct Simulation<'s> {
+    scenario: &'s Scenario,
+    opts: RunOptions,
+    seed: u64,
+    end: SimTime,
+    world: World,
+    cx: Cx<'s>,
+    ecs: Ecs,
+    store: MetricStore,
+    obs: observe::Observer,
+    /// The instant whose events are being processed; observed once the clock moves past it.
+    instant: SimTime,
+    popped: u64,
+    ended: bool,
+}
+
+impl<'s> Simulation<'s> {
+    /// Builds the world from `scenario` and schedules the start of the run.
+    pub fn new(scenario: &'s Scenario, opts: &RunOptions) -> Simulation<'s> {
+        let seed = opts.seed.unwrap_or(scenario.simulation.seed);
+        let mut end = SimTime::ZERO + scenario.simulation.duration;
+        if let Some(until) = opts.until {
+            end = end.min(SimTime::ZERO + until);
+        }
+        let (mut world, mut cx, mut ecs) = build::build(scenario, seed, end, opts);
+        world.debug_checks = !opts.skip_debug_checks;
+        let mut store = MetricStore::new(METRIC_RESOLUTION);
+        let obs = observe::Observer::new(scenario, &world, &mut store, opts.observation);
+        let periods = end.as_ms().div_ceil(store.period().as_ms());
+        store.reserve_periods(usize::try_from(periods).unwrap_or(0));
+        build::start(&mut world, &mut cx, &mut ecs);
+        if SimTime::ZERO + store.period() < end {
+            cx.queue.schedule(
+                SimTime::ZERO + store.period(),
+                Phase::MetricPublication,
+                Event::MetricPeriod,
+            );
+        }
+        Simulation {
+            scenario,
+            opts: opts.clone(),
+            seed,
+            end,
+            world,
+            cx,
+            ecs,
+            store,
+            obs,
+            instant: SimTime::ZERO,
+            popped: 0,
+            ended: false,
+        }
     }
 
-    let mut instant = SimTime::ZERO;
-    let mut popped: u64 = 0;
-    while let Some((now, _phase, event)) = cx.queue.pop() {
-        popped += 1;
-        if popped.is_multiple_of(PROGRESS_EVERY_EVENTS)
-            && let Some(progress) = &opts.progress
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.cx.queue.events_processed()
+    }
+
+    /// Processes every event due at or before `until` (or up to the end of the run).
+    pub fn run_until(&mut self, until: SimTime) {
+        while !self.ended
+            && let Some(next) = self.cx.queue.peek_time()
+            && next <= until
         {
-            progress(now.as_secs_f64() / end.as_secs_f64().max(1e-9));
+            self.step();
         }
-        if now > instant {
-            obs.observe(instant, &mut world, &mut store);
-            instant = now;
+    }
+
+    /// Processes the next event.
+    fn step(&mut self) {
+        let Some((now, _phase, event)) = self.cx.queue.pop() else {
+            self.ended = true;
+            return;
+        };
+        let (world, cx, store) = (&mut self.world, &mut self.cx, &mut self.store);
+        self.popped += 1;
+        if self.popped.is_multiple_of(PROGRESS_EVERY_EVENTS)
+            && let Some(progress) = &self.opts.progress
+        {
+            progress(now.as_secs_f64() / self.end.as_secs_f64().max(1e-9));
+        }
+        if now > self.instant {
+            self.obs.observe(self.instant, world, store);
+            self.instant = now;
         }
         if cx.rec.tracing() {
-            let subject = subject_of(&world, &cx, event);
+            let subject = subject_of(world, cx, event);
             cx.rec.trace(now, event.kind(), subject);
         }
         match event {
             Event::EndOfRun => {
-                obs.observe(now, &mut world, &mut store);
-                obs.close_period(now, &world, &cx, &mut store);
-                break;
+                self.obs.observe(now, world, store);
+                self.obs.close_period(now, world, cx, store);
+                self.ended = true;
             }
             Event::MetricPeriod => {
                 // Phase 4: the datapoints of the period that ends now are published, before anything
                 // that reads them (alarms, phase 5) runs at this instant.
-                obs.close_period(now, &world, &cx, &mut store);
+                self.obs.close_period(now, world, cx, store);
                 let next = now + store.period();
-                if next < end {
+                if next < self.end {
                     cx.queue
                         .schedule(next, Phase::MetricPublication, Event::MetricPeriod);
                 }
             }
             Event::Warmup => {}
-            other => dispatch(now, &mut world, &mut cx, &mut ecs, other),
+            other => dispatch(now, world, cx, &mut self.ecs, other),
         }
         world.check_invariants();
     }
-    let events_processed = cx.queue.events_processed();
-    let timeseries = store.report(scenario.simulation.metric_period);
-    let summary = summary::compute(scenario, &world, &timeseries, &obs, end);
-    let tasks = task_rows(&world);
-    let instances = instance_rows(&world, scenario);
-    let (events, narration, trace) =
-        std::mem::replace(&mut cx.rec, Recorder::new(false, false)).finish();
-    let recorded = Recorded {
-        manifest: Manifest {
-            ecsim_version: env!("CARGO_PKG_VERSION").to_string(),
-            scenario_name: scenario.name.clone(),
-            scenario_sha256: opts.scenario_sha256.clone(),
-            seed,
-            overrides: opts.overrides.clone(),
-            duration_s: end.as_secs_f64(),
-            events_processed,
-            wall_seconds: 0.0,
-        },
-        summary,
-        timeseries,
-        events,
-        tasks,
-        instances,
-        trace,
-        ..Recorded::default()
-    };
-    RunOutput {
-        recorded,
-        narration,
+
+    /// Runs to the end and returns what was recorded.
+    pub fn finish(mut self) -> RunOutput {
+        while !self.ended {
+            self.step();
+        }
+        let scenario = self.scenario;
+        let world = &self.world;
+        let events_processed = self.cx.queue.events_processed();
+        let timeseries = self.store.report(scenario.simulation.metric_period);
+        let summary = summary::compute(scenario, world, &timeseries, &self.obs, self.end);
+        let tasks = task_rows(world);
+        let instances = instance_rows(world, scenario);
+        let (events, narration, trace) =
+            std::mem::replace(&mut self.cx.rec, Recorder::new(false, false)).finish();
+        let recorded = Recorded {
+            manifest: Manifest {
+                ecsim_version: env!("CARGO_PKG_VERSION").to_string(),
+                scenario_name: scenario.name.clone(),
+                scenario_sha256: self.opts.scenario_sha256.clone(),
+                seed: self.seed,
+                overrides: self.opts.overrides.clone(),
+                duration_s: self.end.as_secs_f64(),
+                events_processed,
+                wall_seconds: 0.0,
+            },
+            summary,
+            timeseries,
+            events,
+            tasks,
+            instances,
+            trace,
+            ..Recorded::default()
+        };
+        RunOutput {
+            recorded,
+            narration,
+        }
     }
 }
 
@@ -229,7 +302,7 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs
                     Scope::Service,
                     &name,
                     "SERVICE_DESIRED_COUNT_UPDATED",
-                    format!("UpdateService {name}: desiredCount {before} -> {d}."),
+                    format_args!("UpdateService {name}: desiredCount {before} -> {d}."),
                 );
             }
             ecs.scheduler.request_reconcile(cx, now, s);
@@ -300,8 +373,13 @@ fn pick_instances(
             "{action} (events.{i}) asked for {count} instances; only {} were ACTIVE.",
             picked.len()
         );
-        cx.rec
-            .event(now, Scope::Cluster, &cluster, "EVENT_SHORT", message);
+        cx.rec.event(
+            now,
+            Scope::Cluster,
+            &cluster,
+            "EVENT_SHORT",
+            format_args!("{message}"),
+        );
     }
     picked
 }
@@ -355,7 +433,7 @@ fn subject_of(world: &World, cx: &Cx, event: Event) -> String {
         | Event::TaskAppReady { task, .. }
         | Event::TaskHealthy { task, .. }
         | Event::TaskUnhealthy { task, .. }
-        | Event::TaskExit { task, .. } => world.task(task).task_id.clone(),
+        | Event::TaskExit { task, .. } => world.task(task).task_id.to_string(),
         Event::ServiceReconcile(s) | Event::PlacementRetry(s) => {
             world.services[s.index()].name.clone()
         }
@@ -368,19 +446,23 @@ fn task_rows(world: &World) -> Vec<TaskRow> {
         .tasks
         .iter()
         .map(|t| TaskRow {
-            task_id: t.task_id.clone(),
+            task_id: t.task_id.to_string(),
             service: t
                 .service
                 .map(|s| world.services[s.index()].name.clone())
                 .unwrap_or_default(),
             task_definition: world.taskdefs[t.task_definition.index()].name.clone(),
             launch_type: t.launch_type.as_str().to_string(),
-            capacity_provider: t.capacity_provider.clone().unwrap_or_default(),
+            capacity_provider: t
+                .capacity_provider
+                .as_deref()
+                .unwrap_or_default()
+                .to_string(),
             instance_id: t
                 .instance
                 .map(|i| world.instance(i).ec2_instance_id.clone())
                 .unwrap_or_default(),
-            availability_zone: t.availability_zone.clone(),
+            availability_zone: t.availability_zone.to_string(),
             created: t.times.created,
             running: t.times.running,
             healthy: t.times.healthy,
@@ -391,7 +473,7 @@ fn task_rows(world: &World) -> Vec<TaskRow> {
                 .stop_code
                 .map(|c| c.as_str().to_string())
                 .unwrap_or_default(),
-            stopped_reason: t.stopped_reason.clone(),
+            stopped_reason: t.stopped_reason.as_deref().unwrap_or_default().to_string(),
         })
         .collect();
     rows.sort_by(|a, b| a.task_id.cmp(&b.task_id));
@@ -406,7 +488,7 @@ fn instance_rows(world: &World, scenario: &Scenario) -> Vec<InstanceRow> {
             instance_id: i.ec2_instance_id.clone(),
             auto_scaling_group: world.asgs[i.asg.index()].name.clone(),
             instance_type: scenario.instance_types[i.instance_type].name.clone(),
-            availability_zone: i.availability_zone.clone(),
+            availability_zone: i.availability_zone.to_string(),
             market: i.market.as_str().to_string(),
             launched: Some(i.launched_at),
             registered: i.registered_at,

@@ -308,21 +308,21 @@ impl Observer {
         let in_window = now >= self.warmup;
         let everything = self.how == Observation::Recount || (in_window && self.entering_window);
         let recount = (self.how == Observation::Recount).then(|| world.recount());
-        let service_values = |world: &World, s: ServiceIdx| -> ServiceCounters {
-            match &recount {
-                Some(r) => r.services[s.index()].clone(),
-                None => world.services[s.index()].counters.clone(),
-            }
-        };
-        let services: Vec<ServiceIdx> = if everything {
-            (0..world.services.len())
-                .map(|i| ServiceIdx(i as u32))
-                .collect()
+        let services = if everything {
+            world.services.len()
         } else {
-            world.dirty.services.clone()
+            world.dirty.services.len()
         };
-        for s in services {
-            let c = service_values(world, s);
+        for k in 0..services {
+            let s = if everything {
+                ServiceIdx(k as u32)
+            } else {
+                world.dirty.services[k]
+            };
+            let c: &ServiceCounters = match &recount {
+                Some(r) => &r.services[s.index()],
+                None => &world.services[s.index()].counters,
+            };
             let series = &self.services[s.index()];
             store.set(
                 now,
@@ -362,9 +362,9 @@ impl Observer {
                 }
             }
         }
-        let cluster: ClusterCounters = match &recount {
-            Some(r) => r.cluster.clone(),
-            None => world.cluster.clone(),
+        let cluster: &ClusterCounters = match &recount {
+            Some(r) => &r.cluster,
+            None => &world.cluster,
         };
         if everything || world.dirty.cluster {
             let c = &self.cluster;
@@ -381,12 +381,17 @@ impl Observer {
             store.set(now, c.memory_used.0, cluster.used_memory_mib as f64);
             store.set(now, c.memory_used.1, cluster.registered_memory_mib as f64);
         }
-        let asgs: Vec<AsgIdx> = if everything {
-            (0..world.asgs.len()).map(|i| AsgIdx(i as u32)).collect()
+        let asgs = if everything {
+            world.asgs.len()
         } else {
-            world.dirty.asgs.clone()
+            world.dirty.asgs.len()
         };
-        for a in asgs {
+        for k in 0..asgs {
+            let a = if everything {
+                AsgIdx(k as u32)
+            } else {
+                world.dirty.asgs[k]
+            };
             let in_service = match &recount {
                 Some(r) => r.asgs[a.index()].in_service,
                 None => world.asgs[a.index()].counters.in_service,

@@ -151,7 +151,7 @@ fn a_task_awaiting_capacity_waits_in_provisioning_until_it_is_placed() {
         now + SimDuration::from_secs(100),
     );
     assert_eq!(world.task(t).last_status, crate::world::TaskStatus::Running);
-    assert_eq!(world.task(t).availability_zone, "us-east-1a");
+    assert_eq!(&*world.task(t).availability_zone, "us-east-1a");
     world.check_counters();
 }
 
@@ -187,7 +187,7 @@ fn an_auto_scaling_group_reconciles_toward_its_desired_capacity() {
             .instances
             .iter()
             .filter(|&&i| world.instance(i).status != crate::world::InstanceStatus::Terminated)
-            .map(|&i| world.instance(i).availability_zone.clone())
+            .map(|&i| world.instance(i).availability_zone.to_string())
             .collect::<Vec<_>>()
     };
     world.asgs[0].desired_capacity = 4;

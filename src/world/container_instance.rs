@@ -50,7 +50,7 @@ pub struct ContainerInstance {
     /// Index into the scenario's instance types.
     pub instance_type: usize,
     /// Its zone.
-    pub availability_zone: String,
+    pub availability_zone: std::sync::Arc<str>,
     /// On-demand or spot.
     pub market: Market,
     /// Status.

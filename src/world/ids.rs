@@ -45,12 +45,24 @@ pub fn ec2_instance_id(n: u32) -> String {
     format!("i-{:017x}", 0xec51_0000_0000_0000_u64 + u64::from(n))
 }
 
-/// The task id of the `n`-th task created in a run: 32 lowercase hex digits, as ECS prints task ids.
+/// The task id of the `n`-th task created in a run: 32 lowercase hex digits, as ECS prints task ids. It is
+/// kept as the number and spelled out when shown (`Display`), so creating a task allocates no string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskId(pub u32);
+
+impl std::fmt::Display for TaskId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:032x}",
+            0x0ec5_0000_0000_0000_0000_0000_0000_0000_u128 + u128::from(self.0)
+        )
+    }
+}
+
+/// The task id of the `n`-th task created in a run, as a string (see [`TaskId`]).
 pub fn task_id(n: u32) -> String {
-    format!(
-        "{:032x}",
-        0x0ec5_0000_0000_0000_0000_0000_0000_0000_u128 + u128::from(n)
-    )
+    TaskId(n).to_string()
 }
 
 #[cfg(test)]

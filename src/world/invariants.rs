@@ -13,7 +13,7 @@ impl World {
     /// desiredStatus is RUNNING. A violation is a bug (exit code 3). Costs O(live tasks); runs only in debug
     /// builds and tests.
     pub fn check_invariants(&self) {
-        if !cfg!(debug_assertions) {
+        if !cfg!(debug_assertions) || !self.debug_checks {
             return;
         }
         for (i, inst) in self.instances.iter().enumerate() {
@@ -47,7 +47,7 @@ impl World {
                 cpu += held.cpu_units;
                 mem += held.memory_mib;
                 if task.is_active() {
-                    *groups.entry(task.group.as_str()).or_default() += 1;
+                    *groups.entry(&*task.group).or_default() += 1;
                 }
             }
             let id = &inst.ec2_instance_id;
@@ -137,7 +137,7 @@ impl World {
 
     /// Asserts that the incremental counters equal a recount (debug builds only).
     pub fn check_counters(&self) {
-        if cfg!(debug_assertions) {
+        if cfg!(debug_assertions) && self.debug_checks {
             assert_eq!(
                 self.counters(),
                 self.recount(),

@@ -20,7 +20,9 @@ use counters::{AsgCounters, ClusterCounters, Contribution, Dirty};
 
 use crate::placement::{self, InstanceResources, PlacementIndex};
 pub use container_instance::{ContainerInstance, InstanceStatus};
-pub use ids::{AsgIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskIdx, ec2_instance_id, task_id};
+pub use ids::{
+    AsgIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskId, TaskIdx, ec2_instance_id, task_id,
+};
 pub use service::{AzRebalancing, Deployment, DeploymentIdx, ServiceState};
 pub use task_definition::TaskDefRuntime;
 
@@ -65,6 +67,9 @@ pub struct World {
     pub cluster: ClusterCounters,
     /// What changed during the current event instant.
     pub dirty: Dirty,
+    /// Whether debug builds recount everything after each event to check the invariants and the
+    /// counters (on unless a run asks otherwise; release builds never check).
+    pub debug_checks: bool,
 }
 
 /// A task being changed: dereferences to the [`Task`]; when dropped, moves the task's contribution to its
@@ -126,6 +131,7 @@ impl World {
                 .map(|td| TaskDefRuntime::new(scenario, td))
                 .collect(),
             zones: scenario.cluster.availability_zones.clone(),
+            debug_checks: true,
             ..World::default()
         };
         let zones = world.zones.len();

@@ -10,7 +10,7 @@ pub struct ServiceState {
     /// The service's name.
     pub name: String,
     /// Its task group, `service:<name>` (ECS-SEMANTICS §1.5).
-    pub group: String,
+    pub group: std::sync::Arc<str>,
     /// A DAEMON service (its tasks do not make an instance "in use").
     pub daemon: bool,
     /// What the metrics read, kept by the world's transitions.
@@ -72,6 +72,22 @@ pub struct Deployment {
     pub task_definition: TaskDefIdx,
     /// `rolloutState` COMPLETED.
     pub completed: bool,
+    /// The `stoppedReason` of the tasks the scheduler stops while this deployment is PRIMARY, written once:
+    /// `Scaling activity initiated by (deployment <id>)`.
+    pub scaling_reason: std::sync::Arc<str>,
+}
+
+impl Deployment {
+    /// A new deployment `id` of `task_definition`, not completed.
+    pub fn new(id: String, task_definition: TaskDefIdx) -> Deployment {
+        let scaling_reason = format!("Scaling activity initiated by (deployment {id})").into();
+        Deployment {
+            id,
+            task_definition,
+            completed: false,
+            scaling_reason,
+        }
+    }
 }
 
 /// The index of a deployment in [`ServiceState::deployments`].
@@ -118,18 +134,17 @@ impl ServiceState {
     pub fn new(spec: &crate::scenario::Service, index: usize) -> ServiceState {
         ServiceState {
             name: spec.name.clone(),
-            group: format!("service:{}", spec.name),
+            group: format!("service:{}", spec.name).into(),
             daemon: spec.scheduling_strategy == crate::scenario::SchedulingStrategy::Daemon,
             counters: Default::default(),
             spec: index,
-            deployments: vec![Deployment {
-                id: format!(
+            deployments: vec![Deployment::new(
+                format!(
                     "ecs-svc/{:019}",
                     1_000_000_000_000_000_000u64 + index as u64 + 1
                 ),
-                task_definition: TaskDefIdx(spec.task_definition as u32),
-                completed: false,
-            }],
+                TaskDefIdx(spec.task_definition as u32),
+            )],
             desired_count: spec.desired_count,
             consecutive_start_failures: 0,
             launch_not_before: SimTime::ZERO,

@@ -20,10 +20,10 @@ pub enum TaskHome {
     /// On Fargate.
     Fargate {
         /// Its Availability Zone.
-        zone: String,
+        zone: std::sync::Arc<str>,
         /// `FARGATE` or `FARGATE_SPOT` when a capacity provider strategy chose it; `None` for `launch_type
         /// = "FARGATE"` (billed as FARGATE).
-        capacity_provider: Option<String>,
+        capacity_provider: Option<std::sync::Arc<str>>,
     },
 }
 
@@ -136,26 +136,26 @@ pub struct TaskTimes {
 /// One task.
 #[derive(Clone, Debug)]
 pub struct Task {
-    /// 32 hex digits.
-    pub task_id: String,
+    /// 32 hex digits when shown.
+    pub task_id: super::TaskId,
     /// Its task definition revision.
     pub task_definition: TaskDefIdx,
     /// The service that owns it; `None` for a standalone (RunTask) task.
     pub service: Option<ServiceIdx>,
     /// The deployment of its service it belongs to (ECS-SEMANTICS §4.2); `None` for a standalone task.
     pub deployment: Option<super::service::DeploymentIdx>,
-    /// The task group (`service:<name>`, `family:<family>` or a custom group).
-    pub group: String,
+    /// The task group (`service:<name>`, `family:<family>` or a custom group), shared with its service.
+    pub group: std::sync::Arc<str>,
     /// `EC2` or `FARGATE`.
     pub launch_type: LaunchType,
     /// The capacity provider that placed it, if a strategy did.
-    pub capacity_provider: Option<String>,
+    pub capacity_provider: Option<std::sync::Arc<str>>,
     /// The instance it runs on (EC2).
     pub instance: Option<InstanceIdx>,
     /// Its instance is DRAINING (the service replaces it, ECS-SEMANTICS §3.3).
     pub on_draining_instance: bool,
-    /// Its Availability Zone.
-    pub availability_zone: String,
+    /// Its Availability Zone (shared with its instance; empty while it awaits capacity).
+    pub availability_zone: std::sync::Arc<str>,
     /// Its zone's position in the cluster's zones (`None` for a zone the cluster does not list).
     pub zone: Option<u16>,
     /// `lastStatus`.
@@ -170,8 +170,9 @@ pub struct Task {
     pub times: TaskTimes,
     /// `stopCode`, once stopping.
     pub stop_code: Option<StopCode>,
-    /// `stoppedReason`, once stopping.
-    pub stopped_reason: String,
+    /// `stoppedReason`, once stopping (shared: the control plane writes the same few sentences again and
+    /// again).
+    pub stopped_reason: Option<std::sync::Arc<str>>,
     /// Bumped whenever a pending timer of this task becomes stale (lazy cancellation).
     pub epoch: u32,
     /// CPU units reserved on its instance.

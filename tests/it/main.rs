@@ -1,7 +1,12 @@
 //! ecsim's integration tests: one binary, a module per area (STYLE.md §16). Each test is named after the
 //! rule it checks, with the ECS-SEMANTICS section above it and the arithmetic in comments.
 
+/// Counts allocations for the allocation test (only on the threads that ask; see `allocations.rs`).
+#[global_allocator]
+static ALLOCATOR: allocations::Counting = allocations::Counting;
+
 mod advice;
+mod allocations;
 mod aws_fields;
 mod capacity;
 mod cli;

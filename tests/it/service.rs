@@ -73,7 +73,7 @@ fn draining_replaces_service_tasks_within_minimum_healthy_percent_and_stops_daem
     assert!(metric(rec, "service.api.min_healthy_tasks") >= 2.0);
     let drained = events_of(rec, "CONTAINER_INSTANCE_DRAINING");
     assert_eq!(drained.len(), 1);
-    let drained_id = drained[0].id.clone();
+    let drained_id = drained[0].id.to_owned();
     let api_on_drained: Vec<_> = tasks_of(rec, "api")
         .into_iter()
         .filter(|t| t.instance_id == drained_id)

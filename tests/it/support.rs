@@ -62,7 +62,7 @@ pub fn tasks_of<'a>(rec: &'a Recorded, service: &str) -> Vec<&'a TaskRow> {
 }
 
 /// Events of one kind.
-pub fn events_of<'a>(rec: &'a Recorded, kind: &str) -> Vec<&'a EventRow> {
+pub fn events_of<'a>(rec: &'a Recorded, kind: &str) -> Vec<EventRow<'a>> {
     rec.events.iter().filter(|e| e.kind == kind).collect()
 }
 

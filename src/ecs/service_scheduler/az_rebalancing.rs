@@ -76,7 +76,7 @@ pub(super) fn abandon(now: SimTime, world: &mut World, cx: &mut Cx, s: ServiceId
         Scope::Service,
         &name,
         "SERVICE_TASK_PLACEMENT_FAILURE",
-        message,
+        format_args!("{message}"),
     );
 }
 
@@ -93,14 +93,18 @@ pub(super) fn write_started(
         return;
     }
     let name = &world.services[s.index()].name;
-    let message = format!(
-        "{name} has started {} tasks in {} to AZ Rebalance: {}.",
-        started.len(),
-        cx.scenario.cluster.availability_zones[zone],
-        super::task_list(world, started)
+    cx.rec.event(
+        now,
+        Scope::Service,
+        name,
+        "TASKS_STARTED",
+        format_args!(
+            "{name} has started {} tasks in {} to AZ Rebalance: {}.",
+            started.len(),
+            cx.scenario.cluster.availability_zones[zone],
+            super::task_list(world, started)
+        ),
     );
-    cx.rec
-        .event(now, Scope::Service, name, "TASKS_STARTED", message);
 }
 
 /// The "has stopped N running tasks in <zone> due to AZ rebalancing" events, one per zone.
@@ -111,24 +115,31 @@ pub(super) fn write_stopped(
     s: ServiceIdx,
     stopped: &[TaskIdx],
 ) {
+    if stopped.is_empty() {
+        return;
+    }
     let zones = &cx.scenario.cluster.availability_zones;
-    let name = world.services[s.index()].name.clone();
+    let name = &world.services[s.index()].name;
     for zone in zones {
         let here: Vec<TaskIdx> = stopped
             .iter()
             .copied()
-            .filter(|&t| world.task(t).availability_zone == *zone)
+            .filter(|&t| *world.task(t).availability_zone == **zone)
             .collect();
         if here.is_empty() {
             continue;
         }
-        let message = format!(
-            "{name} has stopped {} running tasks in {zone} due to AZ rebalancing: {}.",
-            here.len(),
-            super::task_list(world, &here)
+        cx.rec.event(
+            now,
+            Scope::Service,
+            name,
+            "TASKS_STOPPED",
+            format_args!(
+                "{name} has stopped {} running tasks in {zone} due to AZ rebalancing: {}.",
+                here.len(),
+                super::task_list(world, &here)
+            ),
         );
-        cx.rec
-            .event(now, Scope::Service, &name, "TASKS_STOPPED", message);
     }
 }
 
@@ -141,7 +152,8 @@ pub(super) fn on_steady(
     ecs: &mut Ecs,
     s: ServiceIdx,
 ) -> bool {
-    let spec = &cx.scenario.services[s.index()];
+    let scenario = cx.scenario;
+    let spec = &scenario.services[s.index()];
     if !spec.availability_zone_rebalancing
         || spec.scheduling_strategy != SchedulingStrategy::Replica
     {
@@ -153,19 +165,23 @@ pub(super) fn on_steady(
             return true;
         }
         world.services[s.index()].rebalancing = None;
-        let zones = usable_zones(world, cx, s);
+        let zones = usable_zones(world, cx, ecs, s);
         let counts = zone_counts(world, s, &zones);
-        let name = world.services[s.index()].name.clone();
-        let message = format!(
-            "service ({name}) is AZ balanced with {}.",
-            zone_list(cx, &zones, &counts, true)
-        );
+        let name = &world.services[s.index()].name;
         cx.rec.event(
             now,
             Scope::Service,
-            &name,
+            name,
             "SERVICE_REBALANCING_COMPLETED",
-            message,
+            format_args!(
+                "service ({name}) is AZ balanced with {}.",
+                ZoneList {
+                    names: &scenario.cluster.availability_zones,
+                    zones: &zones,
+                    counts: &counts,
+                    tasks_every_time: true
+                }
+            ),
         );
     }
     start_if_imbalanced(now, world, cx, ecs, s)
@@ -178,6 +194,7 @@ fn start_if_imbalanced(
     ecs: &mut Ecs,
     s: ServiceIdx,
 ) -> bool {
+    let scenario = cx.scenario;
     // A task can move only if the deployment bounds let one start before a stop or stop before a start.
     let d = world.services[s.index()].desired_count;
     let dc = &cx.scenario.services[s.index()].deployment_configuration;
@@ -187,13 +204,12 @@ fn start_if_imbalanced(
         return false;
     }
     // Cheap first: the imbalance over every zone of the cluster bounds the one over the usable zones.
-    let all: Vec<usize> = (0..cx.scenario.cluster.availability_zones.len()).collect();
-    if spread(&zone_counts(world, s, &all)) <= IMBALANCE_THRESHOLD_TASKS {
+    if spread(&world.services[s.index()].counters.per_zone) <= IMBALANCE_THRESHOLD_TASKS {
         return false;
     }
     // From here on the service is imbalanced over the cluster's zones; if it cannot rebalance now (a zone
     // without a usable instance, or without room), an instance registering may let it.
-    let zones = usable_zones(world, cx, s);
+    let zones = usable_zones(world, cx, ecs, s);
     let counts = zone_counts(world, s, &zones);
     if spread(&counts) <= IMBALANCE_THRESHOLD_TASKS {
         ecs.scheduler.wait_to_rebalance(s);
@@ -217,7 +233,7 @@ fn start_if_imbalanced(
         let zone = &cx.scenario.cluster.availability_zones[z];
         let here: Vec<TaskIdx> = world
             .active_tasks_of(s)
-            .filter(|&t| world.task(t).availability_zone == *zone)
+            .filter(|&t| *world.task(t).availability_zone == **zone)
             .collect();
         victims.extend(placement::choose_tasks_to_stop(
             world, cx, s, &here, take[k],
@@ -227,17 +243,21 @@ fn start_if_imbalanced(
     for (k, &z) in zones.iter().enumerate() {
         starts.extend(std::iter::repeat_n(z, give[k] as usize));
     }
-    let name = world.services[s.index()].name.clone();
-    let message = format!(
-        "service ({name}) is not AZ balanced with {}. AZ Rebalancing in progress.",
-        zone_list(cx, &zones, &counts, false)
-    );
+    let name = &world.services[s.index()].name;
     cx.rec.event(
         now,
         Scope::Service,
-        &name,
+        name,
         "SERVICE_REBALANCING_STARTED",
-        message,
+        format_args!(
+            "service ({name}) is not AZ balanced with {}. AZ Rebalancing in progress.",
+            ZoneList {
+                names: &scenario.cluster.availability_zones,
+                zones: &zones,
+                counts: &counts,
+                tasks_every_time: false
+            }
+        ),
     );
     world.services[s.index()].rebalancing = Some(AzRebalancing { victims, starts });
     true
@@ -277,7 +297,7 @@ fn spread(counts: &[u32]) -> u32 {
 
 /// The cluster's zones (indices, in the cluster's order) where service `s` can run a task: for Fargate
 /// every zone; for EC2 those with an ACTIVE container instance that satisfies the service's constraints.
-fn usable_zones(world: &World, cx: &Cx, s: ServiceIdx) -> Vec<usize> {
+fn usable_zones(world: &World, cx: &Cx, ecs: &mut Ecs, s: ServiceIdx) -> Vec<usize> {
     let zones = &cx.scenario.cluster.availability_zones;
     if launch_type_of(&cx.scenario.services[s.index()].launch) == LaunchType::Fargate {
         return (0..zones.len()).collect();
@@ -287,13 +307,14 @@ fn usable_zones(world: &World, cx: &Cx, s: ServiceIdx) -> Vec<usize> {
         if inst.status != InstanceStatus::Active {
             continue;
         }
-        let Some(z) = zones.iter().position(|z| *z == inst.availability_zone) else {
+        let Some(z) = zones.iter().position(|z| **z == *inst.availability_zone) else {
             continue;
         };
         if !usable[z]
             && placement::satisfies_service_constraints(
                 world,
                 cx,
+                &mut ecs.placement,
                 s,
                 crate::world::InstanceIdx(i as u32),
             )
@@ -323,39 +344,47 @@ fn placeable_in(
     if launch_type_of(&spec.launch) == LaunchType::Fargate {
         return limit;
     }
-    let group = format!("service:{}", spec.name);
-    let zone = cx.scenario.cluster.availability_zones[z].clone();
     let request = PlacementRequest {
         td: world.services[s.index()].task_definition(),
-        group: &group,
+        group: &world.services[s.index()].group,
         placement: &spec.placement,
         default: DefaultPlacement::Service,
-        zone: Some(&zone),
+        zone: Some(&cx.scenario.cluster.availability_zones[z]),
+        service: Some(s),
     };
     placement::count_placeable(world, cx, &mut ecs.placement, request, limit)
 }
 
 /// "4 tasks in us-east-1a, 2 in us-east-1b, and 4 in us-east-1c" (AWS's started sentence repeats "tasks"
 /// only once; its completed sentence repeats it for every zone).
-fn zone_list(cx: &Cx, zones: &[usize], counts: &[u32], tasks_every_time: bool) -> String {
-    let parts: Vec<String> = zones
-        .iter()
-        .zip(counts)
-        .enumerate()
-        .map(|(k, (&z, n))| {
-            let zone = &cx.scenario.cluster.availability_zones[z];
-            if k == 0 || tasks_every_time {
-                format!("{n} tasks in {zone}")
-            } else {
-                format!("{n} in {zone}")
+struct ZoneList<'a> {
+    names: &'a [String],
+    zones: &'a [usize],
+    counts: &'a [u32],
+    tasks_every_time: bool,
+}
+
+impl std::fmt::Display for ZoneList<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.zones.len();
+        if n == 0 {
+            return f.write_str("no tasks");
+        }
+        for (k, (&z, count)) in self.zones.iter().zip(self.counts).enumerate() {
+            match (k, n) {
+                (0, _) => {}
+                (1, 2) => f.write_str(" and ")?,
+                _ if k == n - 1 => f.write_str(", and ")?,
+                _ => f.write_str(", ")?,
             }
-        })
-        .collect();
-    match parts.len() {
-        0 => "no tasks".to_string(),
-        1 => parts[0].clone(),
-        2 => format!("{} and {}", parts[0], parts[1]),
-        n => format!("{}, and {}", parts[..n - 1].join(", "), parts[n - 1]),
+            let zone = &self.names[z];
+            if k == 0 || self.tasks_every_time {
+                write!(f, "{count} tasks in {zone}")?;
+            } else {
+                write!(f, "{count} in {zone}")?;
+            }
+        }
+        Ok(())
     }
 }
 

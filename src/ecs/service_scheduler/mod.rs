@@ -115,11 +115,29 @@ fn scheduler_stop(
     stopped.push(t);
 }
 
-fn scaling_reason(world: &World, s: ServiceIdx) -> String {
-    format!(
-        "Scaling activity initiated by (deployment {})",
-        world.services[s.index()].primary().id
-    )
+fn scaling_reason(world: &World, s: ServiceIdx) -> std::sync::Arc<str> {
+    world.services[s.index()].primary().scaling_reason.clone()
+}
+
+/// The task lists a REPLICA reconcile sorts its service's tasks into, kept between reconciles so that their
+/// buffers are reused (STYLE.md §14).
+#[derive(Debug, Default)]
+pub struct Lists {
+    stopped: Vec<TaskIdx>,
+    rebalanced: Vec<TaskIdx>,
+    unhealthy: Vec<TaskIdx>,
+    replace: Vec<TaskIdx>,
+    keep: Vec<TaskIdx>,
+}
+
+impl Lists {
+    fn clear(&mut self) {
+        self.stopped.clear();
+        self.rebalanced.clear();
+        self.unhealthy.clear();
+        self.replace.clear();
+        self.keep.clear();
+    }
 }
 
 /// Returns whether the service has nothing left to do (for the steady-state event).
@@ -132,7 +150,15 @@ fn reconcile_replica(
 ) -> bool {
     let scenario = cx.scenario;
     let spec = &scenario.services[s.index()];
-    let mut stopped: Vec<TaskIdx> = Vec::new();
+    let mut lists = std::mem::take(&mut ecs.lists);
+    lists.clear();
+    let Lists {
+        stopped,
+        rebalanced,
+        unhealthy,
+        replace,
+        keep,
+    } = &mut lists;
     let svc = &world.services[s.index()];
     // Nothing to replace (no task on a DRAINING instance, none UNHEALTHY, no AZ rebalancing): the counters
     // say all the rule needs, without looking at a task.
@@ -141,12 +167,14 @@ fn reconcile_replica(
 
     // PENDING tasks on DRAINING instances are stopped at once (§3.3).
     if svc.counters.on_draining > 0 {
-        for t in world.active_tasks_of(s).collect::<Vec<_>>() {
+        keep.extend(world.active_tasks_of(s));
+        for &t in keep.iter() {
             if world.task(t).on_draining_instance && world.task(t).last_status < TaskStatus::Running
             {
-                scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
+                scheduler_stop(now, world, cx, ecs, s, t, stopped);
             }
         }
+        keep.clear();
     }
 
     // Tasks to replace: those on DRAINING instances, UNHEALTHY ones past the grace period (§3.2), and those an
@@ -164,7 +192,6 @@ fn reconcile_replica(
         kept_healthy: svc.counters.healthy == svc.counters.active,
         nothing_pending: true,
     };
-    let (mut unhealthy, mut replace, mut keep) = (Vec::new(), Vec::new(), Vec::new());
     if !plain {
         for t in world.active_tasks_of(s) {
             let task = world.task(t);
@@ -204,34 +231,33 @@ fn reconcile_replica(
             &mut ecs.scheduler,
             t,
             StopCode::ServiceSchedulerInitiated,
-            UNHEALTHY_REASON.into(),
+            UNHEALTHY_REASON.clone(),
         );
         stopped.push(t);
     }
 
     // 3. Tasks on DRAINING instances and those AZ rebalancing moves, not-yet-healthy first (§3.3, §3.5).
     replace.sort_by_key(|&t| (world.task(t).counts_as_healthy(), t));
-    let mut rebalanced = Vec::new();
     for &t in replace.iter().take(decision.replaced as usize) {
         if az_rebalancing::is_victim(world, s, t) {
-            scheduler_stop(now, world, cx, ecs, s, t, &mut rebalanced);
+            scheduler_stop(now, world, cx, ecs, s, t, rebalanced);
         } else {
-            scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
+            scheduler_stop(now, world, cx, ecs, s, t, stopped);
         }
     }
-    az_rebalancing::write_stopped(now, world, cx, s, &rebalanced);
+    az_rebalancing::write_stopped(now, world, cx, s, rebalanced);
 
     // 4. Scale in.
     if decision.surplus > 0 {
         if plain {
-            keep = world.active_tasks_of(s).collect();
+            keep.extend(world.active_tasks_of(s));
         }
-        let victims = placement::choose_tasks_to_stop(world, cx, s, &keep, decision.surplus);
+        let victims = placement::choose_tasks_to_stop(world, cx, s, keep, decision.surplus);
         for t in victims {
-            scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
+            scheduler_stop(now, world, cx, ecs, s, t, stopped);
         }
     }
-    write_stopped_event(now, world, cx, &spec.name, &stopped);
+    write_stopped_event(now, world, cx, &spec.name, stopped);
 
     // Stuck: nothing may start or stop, and no task is still on its way to healthy (§4.1, §3.3).
     if decision.stuck {
@@ -249,16 +275,19 @@ fn reconcile_replica(
             message,
         );
     }
-    unplaced == 0
+    let settled = unplaced == 0
         && inputs.unhealthy + inputs.replaced == 0
         && stopped.is_empty()
         && rebalanced.is_empty()
         && inputs.kept() == inputs.desired
-        && wanted == 0
+        && wanted == 0;
+    ecs.lists = lists;
+    settled
 }
 
 /// `stoppedReason` of a task stopped for failing its container health check.
-pub const UNHEALTHY_REASON: &str = "Task failed container health checks";
+pub static UNHEALTHY_REASON: std::sync::LazyLock<std::sync::Arc<str>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::from("Task failed container health checks"));
 
 /// UNHEALTHY, and past `healthCheckGracePeriodSeconds` since it started (§3.2): the scheduler may act.
 fn is_unhealthy_past_grace(now: SimTime, world: &World, cx: &Cx, t: TaskIdx) -> bool {
@@ -348,7 +377,8 @@ fn reconcile_daemon(
             });
             continue;
         }
-        if let Some(violated) = placement::daemon_violation(world, cx, s, inst) {
+        if let Some(violated) = placement::daemon_violation(world, cx, &mut ecs.placement, s, inst)
+        {
             // Tasks on an instance that no longer satisfies the constraints are stopped (§3.1).
             story.line(|| {
                 let then = if mine.is_empty() {
@@ -371,7 +401,7 @@ fn reconcile_daemon(
                     Scope::Service,
                     &name,
                     "SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED",
-                    message,
+                    format_args!("{message}"),
                 );
             }
             continue;
@@ -386,7 +416,7 @@ fn reconcile_daemon(
                     &mut ecs.scheduler,
                     t,
                     StopCode::ServiceSchedulerInitiated,
-                    UNHEALTHY_REASON.into(),
+                    UNHEALTHY_REASON.clone(),
                 );
                 stopped.push(t);
                 story.acted = true;
@@ -415,9 +445,13 @@ fn reconcile_daemon(
             story.line(|| format!("{id}: waits for capacity (the placement retry)."));
             continue;
         }
-        match placement::daemon_fits(world, cx, s, inst) {
+        match placement::daemon_fits(world, cx, &mut ecs.placement, s, inst) {
             Ok(()) => {
-                start_tasks(now, world, cx, ecs, s, vec![TaskHome::Instance(inst)]);
+                let mut homes = std::mem::take(&mut ecs.launches.homes);
+                homes.clear();
+                homes.push(TaskHome::Instance(inst));
+                start_tasks(now, world, cx, ecs, s, &mut homes);
+                ecs.launches.homes = homes;
                 story.acted = true;
                 story.line(|| format!("{id}: placed a task."));
             }
@@ -527,7 +561,7 @@ fn launch(
                 Scope::Service,
                 &name,
                 "SERVICE_TASK_START_IMPAIRED",
-                format!("service {name} is unable to consistently start tasks successfully."),
+                format_args!("service {name} is unable to consistently start tasks successfully."),
             );
         }
     }
@@ -542,7 +576,7 @@ fn launch(
     }
     let scenario = cx.scenario;
     let spec = &scenario.services[s.index()];
-    let group = format!("service:{}", spec.name);
+    let group = world.services[s.index()].group.clone();
     let td = world.services[s.index()].task_definition();
     let request = |zone| PlacementRequest {
         td,
@@ -550,43 +584,50 @@ fn launch(
         placement: &spec.placement,
         default: DefaultPlacement::Service,
         zone,
+        service: Some(s),
     };
+    let mut homes = std::mem::take(&mut ecs.launches.homes);
+    homes.clear();
     // Starts an AZ rebalancing planned go to their zones (§3.5).
     let targeted = az_rebalancing::take_starts(world, s, n);
     let mut started = 0;
     for (zone, count) in runs(&targeted) {
         let name = &scenario.cluster.availability_zones[zone];
-        let (homes, failure) = placement::choose_homes(
+        let failure = placement::choose_homes(
             now,
             world,
             cx,
             &mut ecs.placement,
             &spec.launch,
             request(Some(name)),
-            Some(s),
             count as u32,
+            &mut homes,
         );
-        let tasks = create_tasks(now, world, cx, ecs, s, homes);
+        let mut tasks = std::mem::take(&mut ecs.launches.started);
+        tasks.clear();
+        create_tasks(now, world, cx, ecs, s, &mut homes, &mut tasks);
         az_rebalancing::write_started(now, world, cx, s, zone, &tasks);
         started += tasks.len() as u32;
+        ecs.launches.started = tasks;
         if failure.is_some() {
             az_rebalancing::abandon(now, world, cx, s, zone);
             break;
         }
     }
     let rest = n - started;
-    let (homes, failure) = placement::choose_homes(
+    let failure = placement::choose_homes(
         now,
         world,
         cx,
         &mut ecs.placement,
         &spec.launch,
         request(None),
-        Some(s),
         rest,
+        &mut homes,
     );
     let missing = rest - homes.len() as u32;
-    start_tasks(now, world, cx, ecs, s, homes);
+    start_tasks(now, world, cx, ecs, s, &mut homes);
+    ecs.launches.homes = homes;
     count_unplaced(now, world, cx, s, missing);
     if let Some(unplaced) = failure {
         placement_failed(now, world, cx, ecs, s, &unplaced);
@@ -615,42 +656,55 @@ pub fn create_service_task(
     s: ServiceIdx,
     home: TaskHome,
 ) -> TaskIdx {
-    let group = format!("service:{}", cx.scenario.services[s.index()].name);
+    let group = world.services[s.index()].group.clone();
     let td = world.services[s.index()].task_definition();
     let new = NewTask::at(world, td, Some(s), group, home);
     task_lifecycle::create(now, world, cx, &mut ecs.scheduler, new)
 }
 
-/// Starts one task of service `s` per home and writes the "has started N tasks" event.
+/// Starts one task of service `s` per home (taking them out of `homes`) and writes the "has started N
+/// tasks" event.
 fn start_tasks(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
     ecs: &mut Ecs,
     s: ServiceIdx,
-    homes: Vec<TaskHome>,
+    homes: &mut Vec<TaskHome>,
 ) {
-    let started = create_tasks(now, world, cx, ecs, s, homes);
+    let mut started = std::mem::take(&mut ecs.launches.started);
+    started.clear();
+    create_tasks(now, world, cx, ecs, s, homes, &mut started);
     write_started_event(now, world, cx, s, &started);
+    ecs.launches.started = started;
 }
 
-/// Creates one task of service `s` per home and counts them in `tasks_started`.
+/// Creates one task of service `s` per home (taking them out of `homes`), appends them to `started` and
+/// counts them in `tasks_started`.
 fn create_tasks(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
     ecs: &mut Ecs,
     s: ServiceIdx,
-    homes: Vec<TaskHome>,
-) -> Vec<TaskIdx> {
-    let started: Vec<TaskIdx> = homes
-        .into_iter()
-        .map(|h| create_service_task(now, world, cx, ecs, s, h))
-        .collect();
-    if now >= cx.warmup {
-        world.services[s.index()].tasks_started += started.len() as u64;
+    homes: &mut Vec<TaskHome>,
+    started: &mut Vec<TaskIdx>,
+) {
+    let before = started.len();
+    for h in homes.drain(..) {
+        started.push(create_service_task(now, world, cx, ecs, s, h));
     }
-    started
+    if now >= cx.warmup {
+        world.services[s.index()].tasks_started += (started.len() - before) as u64;
+    }
+}
+
+/// The buffers a launch fills — where its tasks go, which were created — kept between reconciles so that
+/// their capacity is reused (STYLE.md §14).
+#[derive(Debug, Default)]
+pub struct Launches {
+    homes: Vec<TaskHome>,
+    started: Vec<TaskIdx>,
 }
 
 /// `[a, a, b]` → `[(a, 2), (b, 1)]`.
@@ -711,13 +765,23 @@ pub fn on_placement_retry(
     ecs.scheduler.request_reconcile(cx, now, s);
 }
 
-/// `(task …) (task …)` as ECS lists tasks in service events.
-fn task_list(world: &World, tasks: &[TaskIdx]) -> String {
-    tasks
-        .iter()
-        .map(|&t| format!("(task {})", world.task(t).task_id))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// `(task …) (task …)` as ECS lists tasks in service events, written without building a string.
+struct TaskList<'a>(&'a World, &'a [TaskIdx]);
+
+impl std::fmt::Display for TaskList<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, &t) in self.1.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "(task {})", self.0.task(t).task_id)?;
+        }
+        Ok(())
+    }
+}
+
+fn task_list<'a>(world: &'a World, tasks: &'a [TaskIdx]) -> TaskList<'a> {
+    TaskList(world, tasks)
 }
 
 fn write_started_event(
@@ -731,26 +795,34 @@ fn write_started_event(
         return;
     }
     let name = &world.services[s.index()].name;
-    let msg = format!(
-        "(service {name}) has started {} tasks: {}.",
-        started.len(),
-        task_list(world, started)
+    cx.rec.event(
+        now,
+        Scope::Service,
+        name,
+        "TASKS_STARTED",
+        format_args!(
+            "(service {name}) has started {} tasks: {}.",
+            started.len(),
+            task_list(world, started)
+        ),
     );
-    cx.rec
-        .event(now, Scope::Service, name, "TASKS_STARTED", msg);
 }
 
 fn write_stopped_event(now: SimTime, world: &World, cx: &mut Cx, name: &str, stopped: &[TaskIdx]) {
     if stopped.is_empty() {
         return;
     }
-    let msg = format!(
-        "(service {name}) has stopped {} running tasks: {}.",
-        stopped.len(),
-        task_list(world, stopped)
+    cx.rec.event(
+        now,
+        Scope::Service,
+        name,
+        "TASKS_STOPPED",
+        format_args!(
+            "(service {name}) has stopped {} running tasks: {}.",
+            stopped.len(),
+            task_list(world, stopped)
+        ),
     );
-    cx.rec
-        .event(now, Scope::Service, name, "TASKS_STOPPED", msg);
 }
 
 /// Writes a service event unless an event with the same cause (`key`) was written less than 6 h ago and the
@@ -760,7 +832,7 @@ fn service_event_once(
     world: &mut World,
     cx: &mut Cx,
     s: ServiceIdx,
-    kind: &str,
+    kind: &'static str,
     key: &str,
     message: String,
 ) {
@@ -774,7 +846,8 @@ fn service_event_once(
     }
     svc.repeatable_events.insert(key.to_string(), now);
     let name = svc.name.clone();
-    cx.rec.event(now, Scope::Service, &name, kind, message);
+    cx.rec
+        .event(now, Scope::Service, &name, kind, format_args!("{message}"));
 }
 
 /// Writes the steady-state event when the service enters steady state; returns whether it is steady.
@@ -794,27 +867,31 @@ fn update_steady_state(
     if steady && !svc.steady {
         // The cause of any repeated event has cleared.
         svc.repeatable_events.clear();
-        let name = svc.name.clone();
-        let deployment = svc.primary().id.clone();
-        if !svc.primary().completed {
+        let completes = !svc.primary().completed;
+        if completes {
             svc.primary_mut().completed = true;
             if now >= cx.warmup {
                 svc.deployments_completed += 1;
             }
+        }
+        let svc = &world.services[s.index()];
+        let name = &svc.name;
+        if completes {
+            let deployment = &svc.primary().id;
             cx.rec.event(
                 now,
                 Scope::Service,
-                &name,
+                name,
                 "SERVICE_DEPLOYMENT_COMPLETED",
-                format!("(service {name}) (deployment {deployment}) deployment completed."),
+                format_args!("(service {name}) (deployment {deployment}) deployment completed."),
             );
         }
         cx.rec.event(
             now,
             Scope::Service,
-            &name,
+            name,
             "SERVICE_STEADY_STATE",
-            format!("(service {name}) has reached a steady state."),
+            format_args!("(service {name}) has reached a steady state."),
         );
     }
     world.services[s.index()].steady = steady;
