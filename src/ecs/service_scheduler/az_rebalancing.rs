@@ -392,6 +392,38 @@ impl std::fmt::Display for ZoneList<'_> {
 mod tests {
     use super::*;
 
+    fn zone_list(n: usize, tasks_every_time: bool) -> String {
+        let names: Vec<String> = ["us-east-1a", "us-east-1b", "us-east-1c"]
+            .map(String::from)
+            .to_vec();
+        ZoneList {
+            names: &names,
+            zones: &[0, 1, 2][..n],
+            counts: &[4, 2, 4][..n],
+            tasks_every_time,
+        }
+        .to_string()
+    }
+
+    // §3.5: AWS's sentences list the zones with "and" before the last; the started one says "tasks" once.
+    #[test]
+    fn zone_lists_read_as_aws_writes_them() {
+        assert_eq!(zone_list(0, true), "no tasks");
+        assert_eq!(zone_list(1, false), "4 tasks in us-east-1a");
+        assert_eq!(
+            zone_list(2, false),
+            "4 tasks in us-east-1a and 2 in us-east-1b"
+        );
+        assert_eq!(
+            zone_list(3, false),
+            "4 tasks in us-east-1a, 2 in us-east-1b, and 4 in us-east-1c"
+        );
+        assert_eq!(
+            zone_list(3, true),
+            "4 tasks in us-east-1a, 2 tasks in us-east-1b, and 4 tasks in us-east-1c"
+        );
+    }
+
     // §3.5: tasks move from the zone with the most to the zone with the fewest until most − fewest ≤ 1.
     #[test]
     fn moves_go_from_the_fullest_zone_to_the_emptiest_until_balanced() {
