@@ -27,6 +27,15 @@ pub(crate) fn float_cell(value: f64) -> String {
     float_text(value).unwrap_or_default()
 }
 
+/// [`float_cell`] into `buf` (cleared first), for writers that format millions of cells.
+pub(crate) fn float_cell_into(buf: &mut String, value: f64) {
+    use std::fmt::Write as _;
+    buf.clear();
+    if value.is_finite() {
+        write!(buf, "{value}").expect("writing to a String cannot fail");
+    }
+}
+
 /// A float as a JSON value: its `{}` text (a valid JSON number), or `null` when it is not finite.
 pub(crate) fn float_json(value: f64) -> String {
     float_text(value).unwrap_or_else(|| "null".to_owned())

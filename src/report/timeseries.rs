@@ -10,7 +10,7 @@
 use std::io::{self, Write};
 
 use super::recorded::Recorded;
-use super::text::{csv_finish, csv_row, csv_writer, float_cell, to_bytes};
+use super::text::{csv_finish, csv_row, csv_writer, float_cell_into, to_bytes};
 
 /// The bytes of `timeseries.csv`.
 pub fn render(rec: &Recorded) -> Vec<u8> {
@@ -21,9 +21,15 @@ pub fn render(rec: &Recorded) -> Vec<u8> {
 pub fn write(rec: &Recorded, out: &mut dyn Write) -> io::Result<()> {
     let mut out = csv_writer(out);
     csv_row(&mut out, ["time_s", "scope", "id", "metric", "value"])?;
+    // Rows come period by period: the time cell changes once per period, the value cell is formatted into
+    // one buffer (146 MB for a week of 1,000 instances: no allocation per cell).
+    let (mut time, mut time_s, mut value) = (None, String::new(), String::new());
     for p in rec.timeseries.rows() {
-        let time_s = p.time.secs_3dp();
-        let value = float_cell(p.value);
+        if time != Some(p.time) {
+            time = Some(p.time);
+            time_s = p.time.secs_3dp();
+        }
+        float_cell_into(&mut value, p.value);
         csv_row(
             &mut out,
             [
