@@ -1,5 +1,5 @@
-//! End-to-end: whole runs of reference scenarios, reported as events per second (criterion throughput) and
-//! simulated seconds per wall second (printed once per scenario).
+//! End-to-end: whole runs of reference scenarios and of the 1,000-instance benchmark cluster, reported as
+//! events per second (criterion throughput) and simulated seconds per wall second (printed once per case).
 //!
 //! Run: `cargo bench --bench end_to_end`.
 
@@ -8,10 +8,9 @@ use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
+/// `name` is a path under the repository root.
 fn scenario(name: &str, overrides: &[String]) -> ecsim::scenario::Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
     ecsim::scenario::load(&path, overrides)
         .unwrap_or_else(|d| panic!("{}", d.render(false)))
         .scenario
@@ -19,10 +18,14 @@ fn scenario(name: &str, overrides: &[String]) -> ecsim::scenario::Scenario {
 
 fn bench(c: &mut Criterion) {
     let cases: Vec<(&str, &str, Vec<String>)> = vec![
-        ("daemon_and_replica_30m", "daemon-and-replica.toml", vec![]),
+        (
+            "daemon_and_replica_30m",
+            "scenarios/daemon-and-replica.toml",
+            vec![],
+        ),
         (
             "crashing_service_7d",
-            "binpack-vs-spread.toml",
+            "scenarios/binpack-vs-spread.toml",
             vec![
                 "simulation.duration=\"7d\"".to_string(),
                 "services.web.desired_count=6".to_string(),
@@ -31,7 +34,7 @@ fn bench(c: &mut Criterion) {
         ),
         (
             "large_cluster_1d",
-            "daemon-and-replica.toml",
+            "scenarios/daemon-and-replica.toml",
             vec![
                 "simulation.duration=\"1d\"".to_string(),
                 "auto_scaling_groups.ecs-nodes.min_size=200".to_string(),
@@ -40,6 +43,13 @@ fn bench(c: &mut Criterion) {
                 "services.api.desired_count=500".to_string(),
                 "images.\"api:1.0\".crash_rate_per_hour=0.5".to_string(),
             ],
+        ),
+        // The 1,000-instance / 20,000-task churning cluster of benches/README.md for one day instead of
+        // seven (the full run is measured with the command there).
+        (
+            "thousand_instances_churn_1d",
+            "benches/scenarios/large-cluster-churn.toml",
+            vec!["simulation.duration=\"1d\"".to_string()],
         ),
     ];
     let mut group = c.benchmark_group("end_to_end");

@@ -232,7 +232,10 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
                 &mut result.recorded,
                 &loaded.scenario,
                 &notes,
-                &outcomes,
+                outcomes
+                    .iter()
+                    .map(ecsim::checks::CheckOutcome::row)
+                    .collect(),
             );
             let dir = out.unwrap_or_else(|| Path::new("results").join(&loaded.scenario.name));
             let written = ecsim::report::write_all(

@@ -1,4 +1,4 @@
-//! What placement reads for a request — the task's requirements with its group, the constraints in force and
+//! A placement request and what placement reads for it — the task's requirements with its group, the constraints in force and
 //! the strategies — derived once per service and task definition and kept.
 //!
 //! A service places, dry-runs (AZ rebalancing) and checks constraints (DAEMON, usable zones) again and again
@@ -7,10 +7,68 @@
 //! rebuilt only when its task definition changes (a new deployment). RunTask requests, which may name any
 //! group and placement, are built fresh each time into one reused slot.
 
-use super::task_placement::{DefaultPlacement, PlacementRequest, constraints, strategies};
 use crate::kernel::Cx;
 use crate::placement::{self, PlacementConstraint, PlacementStrategy, TaskRequirements};
+use crate::scenario::Placement;
 use crate::world::{ServiceIdx, TaskDefIdx, World};
+
+/// Which default applies when the user gave no strategy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultPlacement {
+    /// Service default: spread across zones, then fewest tasks of the service (ECS-SEMANTICS §1.4).
+    Service,
+    /// RunTask default: random (ECS-SEMANTICS §1.2).
+    RunTask,
+}
+
+/// What to place: a task definition as a group, with the caller's placement fields, optionally confined to
+/// one Availability Zone (AZ rebalancing starts tasks in the zone that lacks them, ECS-SEMANTICS §3.5).
+#[derive(Clone, Copy, Debug)]
+pub struct PlacementRequest<'a> {
+    /// The task definition.
+    pub td: TaskDefIdx,
+    /// The task group (`service:<name>`, `family:<family>`).
+    pub group: &'a str,
+    /// Strategies and constraints as the user wrote them.
+    pub placement: &'a Placement,
+    /// The default when no strategy is given.
+    pub default: DefaultPlacement,
+    /// Only instances in this zone.
+    pub zone: Option<&'a str>,
+    /// The service placing, if any: its inputs are kept between requests (the fields above must then be
+    /// the service's own), and on Fargate its active tasks balance zones and providers.
+    pub service: Option<ServiceIdx>,
+}
+
+/// The strategies in force: the user's, or the default for services or RunTask when there are none.
+pub fn strategies(placement: &Placement, default: DefaultPlacement) -> Vec<PlacementStrategy> {
+    // An empty list (none given, or a template such as "One Task Per Host" that only adds a constraint)
+    // means the default for services or RunTask.
+    if !placement.strategy.is_empty() {
+        placement.strategy.clone()
+    } else {
+        match default {
+            DefaultPlacement::Service => placement::default_service_strategies(),
+            DefaultPlacement::RunTask => placement::default_run_task_strategies(),
+        }
+    }
+}
+
+/// The constraints in force: the task definition's plus the service's or RunTask's. A task definition that
+/// states `runtimePlatform.cpuArchitecture` runs only on instances of that architecture: ecsim adds the
+/// implicit `memberOf(attribute:ecs.cpu-architecture == arm64)` for ARM64 and `… == x86_64` for X86_64, as
+/// ECS adds the `ecs.cpu-architecture` required attribute; an omitted platform adds nothing.
+pub fn constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
+    let def = &cx.scenario.task_definitions[td.index()];
+    let mut all = def.placement_constraints.clone();
+    if let Some(arch) = def.runtime_platform.cpu_architecture {
+        let expression = format!("attribute:ecs.cpu-architecture == {}", arch.as_str());
+        let required = crate::query::parse(&expression).expect("a valid expression");
+        all.push(PlacementConstraint::MemberOf(required));
+    }
+    all.extend(placement.constraints.iter().cloned());
+    all
+}
 
 /// The inputs of one placement request.
 #[derive(Clone, Debug, Default)]

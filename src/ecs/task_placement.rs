@@ -5,14 +5,12 @@
 
 use crate::ecs::capacity_provider_strategy;
 use crate::engine::SimTime;
-use crate::placement::{
-    self, PlacementConstraint, PlacementDecision, PlacementFailure, PlacementStrategy,
-    StopCandidate,
-};
-use crate::scenario::{LaunchTarget, LaunchType, Placement};
-use crate::world::{InstanceIdx, ServiceIdx, TaskDefIdx, TaskHome, TaskIdx, World};
+use crate::placement::{self, PlacementDecision, PlacementFailure, StopCandidate};
+use crate::scenario::{LaunchTarget, LaunchType};
+use crate::world::{InstanceIdx, ServiceIdx, TaskHome, TaskIdx, World};
 
 use super::placement_inputs::InputCache;
+pub use super::placement_inputs::{DefaultPlacement, PlacementRequest, constraints, strategies};
 use crate::kernel::Cx;
 use crate::placement::PlacementScratch;
 
@@ -24,15 +22,6 @@ pub struct Placer {
     pub scratch: PlacementScratch,
     /// Requirements, constraints and strategies, per service.
     pub inputs: InputCache,
-}
-
-/// Which default applies when the user gave no strategy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DefaultPlacement {
-    /// Service default: spread across zones, then fewest tasks of the service (ECS-SEMANTICS §1.4).
-    Service,
-    /// RunTask default: random (ECS-SEMANTICS §1.2).
-    RunTask,
 }
 
 /// Why tasks could not be placed.
@@ -52,55 +41,6 @@ impl Unplaced {
     pub fn reason(&self) -> &'static str {
         self.failure.run_task_reason()
     }
-}
-
-/// The strategies in force: the user's, or the default for services or RunTask when there are none.
-pub fn strategies(placement: &Placement, default: DefaultPlacement) -> Vec<PlacementStrategy> {
-    // An empty list (none given, or a template such as "One Task Per Host" that only adds a constraint)
-    // means the default for services or RunTask.
-    if !placement.strategy.is_empty() {
-        placement.strategy.clone()
-    } else {
-        match default {
-            DefaultPlacement::Service => placement::default_service_strategies(),
-            DefaultPlacement::RunTask => placement::default_run_task_strategies(),
-        }
-    }
-}
-
-/// The constraints in force: the task definition's plus the service's or RunTask's. A task definition that
-/// states `runtimePlatform.cpuArchitecture` runs only on instances of that architecture: ecsim adds the
-/// implicit `memberOf(attribute:ecs.cpu-architecture == arm64)` for ARM64 and `… == x86_64` for X86_64, as
-/// ECS adds the `ecs.cpu-architecture` required attribute; an omitted platform adds nothing.
-pub fn constraints(cx: &Cx, td: TaskDefIdx, placement: &Placement) -> Vec<PlacementConstraint> {
-    let def = &cx.scenario.task_definitions[td.index()];
-    let mut all = def.placement_constraints.clone();
-    if let Some(arch) = def.runtime_platform.cpu_architecture {
-        let expression = format!("attribute:ecs.cpu-architecture == {}", arch.as_str());
-        let required = crate::query::parse(&expression).expect("a valid expression");
-        all.push(PlacementConstraint::MemberOf(required));
-    }
-    all.extend(placement.constraints.iter().cloned());
-    all
-}
-
-/// What to place: a task definition as a group, with the caller's placement fields, optionally confined to
-/// one Availability Zone (AZ rebalancing starts tasks in the zone that lacks them, ECS-SEMANTICS §3.5).
-#[derive(Clone, Copy, Debug)]
-pub struct PlacementRequest<'a> {
-    /// The task definition.
-    pub td: TaskDefIdx,
-    /// The task group (`service:<name>`, `family:<family>`).
-    pub group: &'a str,
-    /// Strategies and constraints as the user wrote them.
-    pub placement: &'a Placement,
-    /// The default when no strategy is given.
-    pub default: DefaultPlacement,
-    /// Only instances in this zone.
-    pub zone: Option<&'a str>,
-    /// The service placing, if any: its inputs are kept between requests (the fields above must then be
-    /// the service's own), and on Fargate its active tasks balance zones and providers.
-    pub service: Option<ServiceIdx>,
 }
 
 /// Places up to `count` tasks of `request` on EC2 instances, appending their homes (in order) to `homes`;

@@ -7,23 +7,17 @@
 //! that names are resolved. Markers are in time order, entries with the same `at` in file order; an entry
 //! whose `at` lies after the end of the run is kept (the page says it was not reached) and not drawn.
 
-use crate::checks::CheckOutcome;
 use crate::scenario::{EventAction, Scenario};
 
-use super::recorded::{EventMarker, Recorded};
+use super::recorded::{CheckRow, EventMarker, Recorded};
 
 /// Fills the page-only fields of `rec`: the scenario's description and event markers, the notes that loading
 /// it produced (as `file:line:column: message`), and the check verdicts.
-pub fn annotate(
-    rec: &mut Recorded,
-    scenario: &Scenario,
-    notes: &[String],
-    checks: &[CheckOutcome],
-) {
+pub fn annotate(rec: &mut Recorded, scenario: &Scenario, notes: &[String], checks: Vec<CheckRow>) {
     rec.description = scenario.description.clone();
     rec.markers = event_markers(scenario);
     rec.notes = notes.to_vec();
-    rec.checks = checks.iter().map(CheckOutcome::row).collect();
+    rec.checks = checks;
 }
 
 /// One marker per `[[events]]` entry, in time order (stable: file order within one instant).
@@ -211,7 +205,7 @@ run_task = { task_definition = "web", count = 1 }
     #[test]
     fn annotate_fills_description_markers_notes_and_check_verdicts() {
         let mut rec = Recorded::default();
-        let outcome = CheckOutcome {
+        let verdict = CheckRow {
             metric: "service.web.min_healthy_tasks".to_owned(),
             min: Some(2.0),
             max: None,
@@ -224,22 +218,12 @@ run_task = { task_definition = "web", count = 1 }
             &mut rec,
             &scenario(),
             &["m.toml:9:1: a note".to_owned()],
-            std::slice::from_ref(&outcome),
+            vec![verdict.clone()],
         );
         assert_eq!(rec.description, "Two services; events out of order.");
         assert_eq!(rec.markers.len(), 4);
         assert_eq!(rec.markers[0].time, SimTime::from_secs(600));
         assert_eq!(rec.notes, vec!["m.toml:9:1: a note".to_owned()]);
-        assert_eq!(
-            rec.checks,
-            vec![CheckRow {
-                metric: outcome.metric.clone(),
-                min: Some(2.0),
-                max: None,
-                value: Some(1.0),
-                passed: false,
-                message: outcome.message.clone(),
-            }]
-        );
+        assert_eq!(rec.checks, vec![verdict]);
     }
 }

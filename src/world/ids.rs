@@ -39,6 +39,10 @@ arena_id!(
     /// A task definition revision.
     TaskDefIdx
 );
+arena_id!(
+    /// A deployment of a service, its index in `ServiceState::deployments` (the PRIMARY is the last).
+    DeploymentIdx
+);
 
 /// The EC2 instance id of the `n`-th instance launched in a run: `i-` and 17 hex digits, as EC2 prints them.
 pub fn ec2_instance_id(n: u32) -> String {

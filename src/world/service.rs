@@ -2,7 +2,7 @@
 
 use crate::engine::SimTime;
 
-use super::ids::{TaskDefIdx, TaskIdx};
+use super::ids::{DeploymentIdx, TaskDefIdx, TaskIdx};
 
 /// One ECS service's runtime state.
 #[derive(Clone, Debug)]
@@ -89,10 +89,6 @@ impl Deployment {
         }
     }
 }
-
-/// The index of a deployment in [`ServiceState::deployments`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DeploymentIdx(pub u32);
 
 impl ServiceState {
     /// The PRIMARY (newest) deployment.

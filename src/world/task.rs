@@ -143,7 +143,7 @@ pub struct Task {
     /// The service that owns it; `None` for a standalone (RunTask) task.
     pub service: Option<ServiceIdx>,
     /// The deployment of its service it belongs to (ECS-SEMANTICS §4.2); `None` for a standalone task.
-    pub deployment: Option<super::service::DeploymentIdx>,
+    pub deployment: Option<super::DeploymentIdx>,
     /// The task group (`service:<name>`, `family:<family>` or a custom group), shared with its service.
     pub group: std::sync::Arc<str>,
     /// `EC2` or `FARGATE`.
