@@ -4,7 +4,8 @@
 //! decisions and applies them to the world.
 //!
 //! [`Ecs`] holds what the control plane keeps between events and the world does not own: the service
-//! scheduler's wake-ups and placement's reusable scratch.
+//! scheduler's wake-ups, placement's reusable scratch and the services' placement inputs, and the buffers a
+//! reconcile sorts tasks into, so that an event in steady state allocates nothing (STYLE.md §14).
 
 pub mod capacity_provider_strategy;
 pub mod placement_inputs;

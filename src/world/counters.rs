@@ -1,7 +1,7 @@
 //! What the metrics read, kept up to date by the world's own transitions, so that observing the world costs
 //! what changed rather than a walk over every instance and task.
 //!
-//! Every change to a task goes through [`World::update_task`](super::World::update_task) (or task creation),
+//! Every change to a task goes through [`World::task_mut`](super::World::task_mut) (or task creation),
 //! which takes the task's [`Contribution`] to its service's and the cluster's counters before the change,
 //! applies the change, and adds the contribution after it: a counter can only drift if a field is changed
 //! behind the world's back, and the debug-build check ([`Recount`]) compares every counter with a count from
