@@ -21,6 +21,16 @@
 //!    not in the rows, so no per-second rate is derived).
 //! 5. `cost.svg`: `cost_usd` of every series that has it, shown as the cumulative sum.
 //!
+//! Long series are downsampled before they are drawn ([`downsample`]): a line keeps at most
+//! [`POINTS_PER_LINE_MAX`] points, four per bucket of consecutive periods with a bucket per pixel column of
+//! the plotting area, so a week of one-minute periods (10,080 points) draws as fast and weighs as little as
+//! two days. Each bucket keeps its first and last points and its lowest and highest: a one-period dip or spike
+//! is still drawn at its full depth, the y axis spans the same range, and a step moves by less than a bucket
+//! (under a pixel). A series with at most [`POINTS_PER_LINE_MAX`] points is drawn exactly. The timeseries are read where they
+//! are held; only the kept points of one plot's lines are built. When drawing, a vertex that would land on
+//! the same pixel as the one before it or on the straight segment between its neighbours is left out of the
+//! SVG ([`visible_vertices`]): a count that wavers by less than a pixel draws as one flat segment.
+//!
 //! A plot whose data is absent is still drawn, with a sentence saying why it is empty ("no traffic
 //! simulated"), so that a missing chart never looks like a bug; [`Plot::empty`] says so too, and
 //! `report.html` leaves such plots out. A plot is empty when every line of every panel is absent or all zero.
@@ -55,6 +65,14 @@ pub const PANEL_HEIGHT_PX: u32 = 380;
 /// Series with at most this many points also mark each point with a dot; longer ones are lines only, so a
 /// week of minute periods does not become ten thousand `<circle>` elements.
 const MARKERS_MAX_POINTS: usize = 120;
+
+/// The most points one plotted line keeps ([`downsample`]): four for each of 700 buckets. The plotting area
+/// is about 675 pixels wide (the plot's width less the legend, the y labels and the margins), so a bucket is
+/// narrower than a pixel column and the line looks as it would with every point.
+pub const POINTS_PER_LINE_MAX: usize = 2_800;
+
+// A series short enough for dots is always drawn exactly.
+const _: () = assert!(MARKERS_MAX_POINTS < POINTS_PER_LINE_MAX);
 
 /// Room kept right of each chart for its legend, in SVG pixels.
 const LEGEND_WIDTH_PX: u32 = 240;
@@ -161,8 +179,10 @@ struct Marker {
 /// One line of a panel.
 struct Line {
     label: String,
-    /// (time in axis units, value), in time order, finite values only.
+    /// (time in axis units, value), in time order, finite values only; downsampled if the series is long.
     points: Vec<Point>,
+    /// Mark each point with a dot: the series has at most [`MARKERS_MAX_POINTS`] points (so all are here).
+    dots: bool,
 }
 
 /// One chart area: a title, a y-axis description, lines, and what to say if it has none.
@@ -206,20 +226,25 @@ impl TimeAxis {
 }
 
 /// A series: (scope, id, metric).
-type SeriesKey = (Scope, String, &'static str);
+type SeriesKey<'a> = (Scope, &'a str, &'static str);
 /// (time in axis units, value).
 type Point = (f64, f64);
 
-/// The timeseries rows grouped by series: (scope, id, metric) → points in time order, and the markers.
-struct Data {
-    series: BTreeMap<SeriesKey, Vec<Point>>,
+/// The timeseries as the plots read them: (scope, id, metric) → the series' values (borrowed, one per
+/// period, NaN where the period has none), the time axis and the markers. Lines are built from the values
+/// only when a plot needs them, and only with their kept points.
+struct Data<'a> {
+    /// The start of each period.
+    starts: &'a [SimTime],
+    /// Series with at least one finite value.
+    series: BTreeMap<SeriesKey<'a>, &'a [f64]>,
     axis: TimeAxis,
     /// The scenario events inside the time axis, in time order.
     markers: Vec<Marker>,
 }
 
-impl Data {
-    fn collect(rec: &Recorded) -> Data {
+impl<'a> Data<'a> {
+    fn collect(rec: &'a Recorded) -> Data<'a> {
         let last_s = rec
             .timeseries
             .starts
@@ -227,20 +252,18 @@ impl Data {
             .map(|t| t.as_secs_f64())
             .fold(rec.manifest.duration_s.max(0.0), f64::max);
         let axis = TimeAxis::for_span(if last_s.is_finite() { last_s } else { 0.0 });
-        let mut series: BTreeMap<SeriesKey, Vec<Point>> = BTreeMap::new();
-        for line in &rec.timeseries.series {
-            let points: Vec<Point> = rec
-                .timeseries
-                .starts
-                .iter()
-                .zip(&line.values)
-                .filter(|(_, v)| v.is_finite())
-                .map(|(t, &v)| (t.as_secs_f64() / axis.unit_s, v))
-                .collect();
-            if !points.is_empty() {
-                series.insert((line.scope, line.id.clone(), line.metric), points);
-            }
-        }
+        let series = rec
+            .timeseries
+            .series
+            .iter()
+            .filter(|line| line.values.iter().any(|v| v.is_finite()))
+            .map(|line| {
+                (
+                    (line.scope, line.id.as_str(), line.metric),
+                    line.values.as_slice(),
+                )
+            })
+            .collect();
         let markers = in_order(&rec.markers, |a, b| a.time.cmp(&b.time))
             .into_iter()
             .enumerate()
@@ -253,6 +276,7 @@ impl Data {
             .filter(|m| m.x <= axis.end)
             .collect();
         Data {
+            starts: &rec.timeseries.starts,
             series,
             axis,
             markers,
@@ -260,39 +284,52 @@ impl Data {
     }
 
     /// The ids (sorted) of a scope that have any of `metrics`.
-    fn ids(&self, scope: Scope, metrics: &[&str]) -> Vec<String> {
-        let mut ids: Vec<String> = self
+    fn ids(&self, scope: Scope, metrics: &[&str]) -> Vec<&'a str> {
+        let mut ids: Vec<&'a str> = self
             .series
             .keys()
             .filter(|(s, _, m)| *s == scope && metrics.contains(m))
-            .map(|(_, id, _)| id.clone())
+            .map(|&(_, id, _)| id)
             .collect();
         ids.dedup();
         ids
     }
 
-    fn points(&self, scope: Scope, id: &str, metric: &'static str) -> Option<&Vec<Point>> {
-        self.series.get(&(scope, id.to_owned(), metric))
+    fn values(&self, scope: Scope, id: &str, metric: &'static str) -> Option<&'a [f64]> {
+        self.series.get(&(scope, id, metric)).copied()
+    }
+
+    /// The line of a series: its kept points ([`downsample`]) at their periods' starts.
+    fn line(&self, label: &str, values: &[f64]) -> Line {
+        reduced_line(label, values, |i| {
+            self.starts[i].as_secs_f64() / self.axis.unit_s
+        })
+    }
+
+    /// The line of the series (scope, id, metric), if it has one, labelled `label`.
+    fn line_of(&self, label: &str, scope: Scope, id: &str, metric: &'static str) -> Option<Line> {
+        self.values(scope, id, metric)
+            .map(|values| self.line(label, values))
     }
 
     /// Every series of `metric` in any scope, labelled by its id (by `scope id` if the series span scopes).
-    fn every(&self, metric: &str) -> Vec<(String, &Vec<Point>)> {
-        let found: Vec<(&Scope, &String, &Vec<Point>)> = self
+    fn every(&self, metric: &str) -> Vec<(String, &'a [f64])> {
+        let found: Vec<(Scope, &'a str, &'a [f64])> = self
             .series
             .iter()
             .filter(|((_, _, m), _)| *m == metric)
-            .map(|((scope, id, _), points)| (scope, id, points))
+            .map(|(&(scope, id, _), &values)| (scope, id, values))
             .collect();
         let one_scope = found.windows(2).all(|w| w[0].0 == w[1].0);
         found
             .into_iter()
-            .map(|(scope, id, points)| {
+            .map(|(scope, id, values)| {
                 let label = if one_scope {
-                    id.clone()
+                    id.to_owned()
                 } else {
                     format!("{} {id}", scope.as_str())
                 };
-                (label, points)
+                (label, values)
             })
             .collect()
     }
@@ -323,14 +360,11 @@ impl Data {
         for service in services {
             let lines = METRICS
                 .iter()
-                .filter_map(|m| {
-                    self.points(Scope::Service, &service, m)
-                        .map(|p| line(m, p.clone()))
-                })
+                .filter_map(|m| self.line_of(m, Scope::Service, service, m))
                 .collect();
             let title = format!("Service {service}: desired, running and healthy tasks");
             let panel = count_panel(&title, "tasks", lines, "no task counts recorded");
-            plan.push((names.unique("tasks", &service), title, vec![panel]));
+            plan.push((names.unique("tasks", service), title, vec![panel]));
         }
     }
 
@@ -338,10 +372,7 @@ impl Data {
         let lines = self
             .ids(Scope::Asg, &["GroupInServiceInstances"])
             .into_iter()
-            .filter_map(|asg| {
-                let points = self.points(Scope::Asg, &asg, "GroupInServiceInstances")?;
-                Some(line(&asg, points.clone()))
-            })
+            .filter_map(|asg| self.line_of(asg, Scope::Asg, asg, "GroupInServiceInstances"))
             .collect();
         let title = "In-service instances per Auto Scaling group";
         let panel = count_panel(
@@ -359,14 +390,12 @@ impl Data {
             let mut lines = Vec::new();
             for cluster in &clusters {
                 for metric in metrics {
-                    if let Some(points) = self.points(Scope::Cluster, cluster, metric) {
-                        let label = if clusters.len() > 1 {
-                            format!("{cluster} {metric}")
-                        } else {
-                            metric.to_owned()
-                        };
-                        lines.push(line(&label, points.clone()));
-                    }
+                    let label = if clusters.len() > 1 {
+                        format!("{cluster} {metric}")
+                    } else {
+                        metric.to_owned()
+                    };
+                    lines.extend(self.line_of(&label, Scope::Cluster, cluster, metric));
                 }
             }
             Panel {
@@ -392,13 +421,13 @@ impl Data {
         let lines_of = |metrics: &[(&str, &str)]| -> Vec<Line> {
             let mut lines = Vec::new();
             for (metric, short) in metrics {
-                for (label, points) in self.every(metric) {
+                for (label, values) in self.every(metric) {
                     let label = if short.is_empty() {
                         label
                     } else {
                         format!("{label} {short}")
                     };
-                    lines.push(line(&label, points.clone()));
+                    lines.push(self.line(&label, values));
                 }
             }
             lines
@@ -437,7 +466,17 @@ impl Data {
         let lines = self
             .every("cost_usd")
             .into_iter()
-            .map(|(label, points)| line(&label, cumulative_at_period_ends(points, self.axis.end)))
+            .map(|(label, values)| {
+                let amounts: Vec<Point> = values
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.is_finite())
+                    .map(|(i, &v)| (self.starts[i].as_secs_f64() / self.axis.unit_s, v))
+                    .collect();
+                let totals = cumulative_at_period_ends(&amounts, self.axis.end);
+                let ys: Vec<f64> = totals.iter().map(|p| p.1).collect();
+                reduced_line(&label, &ys, |i| totals[i].0)
+            })
             .collect();
         let title = "Cumulative cost";
         let panel = Panel {
@@ -480,11 +519,82 @@ fn cumulative_at_period_ends(points: &[Point], axis_end: f64) -> Vec<Point> {
     out
 }
 
-fn line(label: &str, points: Vec<Point>) -> Line {
+/// A line of the series `values` (NaN: no datapoint) with its kept points ([`downsample`]), point `i` drawn at
+/// `x_of(i)`.
+fn reduced_line(label: &str, values: &[f64], x_of: impl Fn(usize) -> f64) -> Line {
+    let finite = values.iter().filter(|v| v.is_finite()).count();
+    let points = downsample(values, POINTS_PER_LINE_MAX)
+        .into_iter()
+        .map(|i| (x_of(i), values[i]))
+        .collect();
     Line {
         label: label.to_owned(),
         points,
+        dots: finite <= MARKERS_MAX_POINTS,
     }
+}
+
+/// The indices, ascending, of the points of `values` a line of at most `max_points` points keeps; NaN and
+/// infinite values are never kept (no datapoint).
+///
+/// A series with at most `max_points` finite values keeps all of them. A longer one is cut into
+/// `max_points / 4` buckets of consecutive indices (periods, so buckets are equally long in time, like the
+/// plot's pixel columns) and keeps from each bucket its first and last points and the first point with its
+/// lowest and with its highest value, in time order (the M4 reduction of Jugel et al., "M4: a
+/// visualization-oriented time series data aggregation", VLDB 2014). Nothing is averaged: a one-period dip or
+/// spike keeps its full depth, the series' first, last, lowest and highest points are kept (so the y axis and
+/// "every value is 0" read as with every point), and the line from one bucket to the next joins two
+/// consecutive periods, so with buckets narrower than a pixel column the line looks as it would with every
+/// point. Then, of each run of kept points with the same value, only the first and last are kept: the others
+/// lie on the horizontal segment between them, so the drawn line is the same, and a step-like count that
+/// changes a few times in a week costs a few points.
+fn downsample(values: &[f64], max_points: usize) -> Vec<usize> {
+    assert!(
+        max_points >= 4,
+        "a reduced line needs room for one bucket's four points"
+    );
+    let finite = values.iter().filter(|v| v.is_finite()).count();
+    if finite <= max_points {
+        return (0..values.len())
+            .filter(|&i| values[i].is_finite())
+            .collect();
+    }
+    let n = values.len();
+    let buckets = max_points / 4;
+    let mut kept: Vec<usize> = Vec::with_capacity(max_points);
+    for b in 0..buckets {
+        let bucket = (b * n / buckets)..((b + 1) * n / buckets);
+        let (mut first, mut last, mut lowest, mut highest) = (None, None, None, None);
+        for i in bucket.filter(|&i| values[i].is_finite()) {
+            let v = values[i];
+            first.get_or_insert(i);
+            last = Some(i);
+            if lowest.is_none_or(|j| v < values[j]) {
+                lowest = Some(i);
+            }
+            if highest.is_none_or(|j| v > values[j]) {
+                highest = Some(i);
+            }
+        }
+        let mut four: Vec<usize> = [first, lowest, highest, last]
+            .into_iter()
+            .flatten()
+            .collect();
+        four.sort_unstable();
+        four.dedup();
+        kept.extend(four);
+    }
+    let same = |a: usize, b: usize| values[a] == values[b];
+    (0..kept.len())
+        .filter(|&k| {
+            let interior = k > 0
+                && k + 1 < kept.len()
+                && same(kept[k - 1], kept[k])
+                && same(kept[k], kept[k + 1]);
+            !interior
+        })
+        .map(|k| kept[k])
+        .collect()
 }
 
 fn count_panel(
@@ -613,18 +723,50 @@ fn draw_panel(
     }
     for (i, l) in panel.lines.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
-        let marker_px = if l.points.len() <= MARKERS_MAX_POINTS {
-            2
+        let style = colour.stroke_width(2);
+        if l.dots {
+            chart.draw_series(LineSeries::new(l.points.iter().copied(), style).point_size(2))?;
         } else {
-            0
-        };
-        chart.draw_series(
-            LineSeries::new(l.points.iter().copied(), colour.stroke_width(2)).point_size(marker_px),
-        )?;
+            let pixels: Vec<(i32, i32)> = l.points.iter().map(|p| chart.backend_coord(p)).collect();
+            let drawn = visible_vertices(&pixels).into_iter().map(|k| l.points[k]);
+            chart.draw_series(LineSeries::new(drawn, style))?;
+        }
     }
     let drawn = &markers[..markers.len().min(MARKERS_MAX)];
     draw_markers(&chart, drawn, (y_min, y_max))?;
     draw_legend(area, chart.plotting_area(), &panel.lines, markers)
+}
+
+/// The indices, ascending, of the vertices of the polyline through `pixels` that change what is drawn: a
+/// vertex at the same pixel as the one before it, or on the straight segment between its neighbours (the
+/// several points a flat stretch puts on one pixel row, or a steady rise on one pixel column), is left out,
+/// and the line covers the same pixels. A vertex that turns the line, however little, is kept: a one-pixel
+/// dip or spike stays. Line series with dots keep every point and do not use this.
+fn visible_vertices(pixels: &[(i32, i32)]) -> Vec<usize> {
+    // `b` lies on the segment from `a` to `c`.
+    let between = |a: (i32, i32), b: (i32, i32), c: (i32, i32)| {
+        let (ab, ac) = (
+            (i64::from(b.0 - a.0), i64::from(b.1 - a.1)),
+            (i64::from(c.0 - a.0), i64::from(c.1 - a.1)),
+        );
+        ab.0 * ac.1 == ab.1 * ac.0
+            && (a.0.min(c.0)..=a.0.max(c.0)).contains(&b.0)
+            && (a.1.min(c.1)..=a.1.max(c.1)).contains(&b.1)
+    };
+    let mut kept: Vec<usize> = Vec::with_capacity(pixels.len());
+    for (i, &c) in pixels.iter().enumerate() {
+        if kept.last().is_some_and(|&j| pixels[j] == c) {
+            continue;
+        }
+        while let [.., a, b] = kept[..] {
+            if !between(pixels[a], pixels[b], c) {
+                break;
+            }
+            kept.pop();
+        }
+        kept.push(i);
+    }
+    kept
 }
 
 /// Each marker as a dashed vertical line across the plotting area, numbered at the top. A number goes on the

@@ -199,11 +199,11 @@ fn non_finite_values_are_left_out_of_the_plotted_series() {
         p[3].value = f64::NAN;
     });
     let data = Data::collect(&rec);
-    let points = data
-        .points(Scope::TargetGroup, "web-tg", "RequestCount")
+    let line = data
+        .line_of("web-tg", Scope::TargetGroup, "web-tg", "RequestCount")
         .expect("series");
-    assert_eq!(points.len(), 9);
-    assert!(!points.iter().any(|&(x, _)| x == 180.0));
+    assert_eq!(line.points.len(), 9);
+    assert!(!line.points.iter().any(|&(x, _)| x == 180.0));
 }
 
 #[test]
@@ -483,4 +483,323 @@ fn numbers_of_markers_at_one_instant_go_on_separate_rows_and_distant_ones_share_
     assert_eq!(one.0, two.0);
     assert!(two.1 > one.1, "{one:?} {two:?}");
     assert_eq!(three.1, one.1, "{one:?} {three:?}");
+}
+
+/// A week of one-minute periods: 10,080 values of 400.
+fn week_of(value: f64) -> Vec<f64> {
+    vec![value; 7 * 24 * 60]
+}
+
+/// The kept (index, value) pairs of `values`.
+fn kept(values: &[f64], max_points: usize) -> Vec<(usize, f64)> {
+    downsample(values, max_points)
+        .into_iter()
+        .map(|i| (i, values[i]))
+        .collect()
+}
+
+#[test]
+fn a_series_no_longer_than_the_limit_is_drawn_exactly_without_its_missing_datapoints() {
+    let values = [3.0, f64::NAN, 3.0, 3.0, 5.0, f64::INFINITY, 1.0];
+    assert_eq!(downsample(&values, 5), vec![0, 2, 3, 4, 6]);
+    // Flat runs are kept whole too: a short series keeps a dot on every datapoint.
+    let flat = vec![2.0; POINTS_PER_LINE_MAX];
+    assert_eq!(
+        downsample(&flat, POINTS_PER_LINE_MAX).len(),
+        POINTS_PER_LINE_MAX
+    );
+    assert_eq!(downsample(&[], 4), Vec::<usize>::new());
+    assert_eq!(downsample(&[f64::NAN; 3], 4), Vec::<usize>::new());
+}
+
+// A dip of healthy tasks for one minute, or a spike, must stay visible in a week-long plot.
+#[test]
+fn a_one_period_dip_and_a_one_period_spike_in_a_week_of_minutes_survive_downsampling() {
+    let mut values = week_of(400.0);
+    values[3_001] = 399.0;
+    values[7_777] = 450.0;
+    values[9_000] = 0.0;
+    let got = kept(&values, POINTS_PER_LINE_MAX);
+    for dip_or_spike in [(3_001, 399.0), (7_777, 450.0), (9_000, 0.0)] {
+        assert!(
+            got.contains(&dip_or_spike),
+            "{dip_or_spike:?} lost: {got:?}"
+        );
+    }
+    // And the line returns to 400 on both sides of each within a bucket.
+    let bucket = values.len() / (POINTS_PER_LINE_MAX / 4) + 1;
+    for at in [3_001, 7_777, 9_000] {
+        let k = got.iter().position(|&(i, _)| i == at).expect("kept");
+        let (before, after) = (got[k - 1], got[k + 1]);
+        assert_eq!((before.1, after.1), (400.0, 400.0), "{at}: {got:?}");
+        assert!(
+            at - before.0 <= 2 * bucket && after.0 - at <= 2 * bucket,
+            "{at}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn a_downsampled_series_has_at_most_the_limit_of_points_and_keeps_its_first_last_lowest_and_highest()
+ {
+    // A deterministic zig-zag with no two neighbours equal: nothing is flat, every bucket has two extremes.
+    let noisy = |n: usize| -> Vec<f64> {
+        (0..n)
+            .map(|i| ((i * 7_919) % 1_000) as f64 + if i % 2 == 0 { 0.5 } else { 0.0 })
+            .collect()
+    };
+    for (n, max_points) in [
+        (5, 4),
+        (101, 5),
+        (POINTS_PER_LINE_MAX + 1, POINTS_PER_LINE_MAX),
+        (10_080, POINTS_PER_LINE_MAX),
+        (100_000, POINTS_PER_LINE_MAX),
+        (10_080, 100),
+    ] {
+        let mut values = noisy(n);
+        values[0] = f64::NAN;
+        let got = downsample(&values, max_points);
+        assert!(got.len() <= max_points, "{n}/{max_points}: {}", got.len());
+        // Each bucket of n / (max_points / 4) periods keeps a point at its lowest and at its highest value,
+        // and the line passes from one bucket to the next between consecutive periods, as with every point.
+        let buckets = max_points / 4;
+        let bucket_of = |i: usize| (0..buckets).find(|&b| i < (b + 1) * n / buckets);
+        for w in got.windows(2) {
+            if bucket_of(w[0]) != bucket_of(w[1]) {
+                assert_eq!(w[1], w[0] + 1, "{n}/{max_points}: {w:?}");
+            }
+        }
+        for b in 0..buckets {
+            let range = (b * n / buckets)..((b + 1) * n / buckets);
+            let inside: Vec<f64> = got
+                .iter()
+                .filter(|i| range.contains(i))
+                .map(|&i| values[i])
+                .collect();
+            let all = || {
+                values[range.clone()]
+                    .iter()
+                    .copied()
+                    .filter(|v| v.is_finite())
+            };
+            for extreme in [
+                all().fold(f64::INFINITY, f64::min),
+                all().fold(f64::NEG_INFINITY, f64::max),
+            ] {
+                assert!(inside.contains(&extreme), "{n}/{max_points}: bucket {b}");
+            }
+        }
+        assert!(
+            got.windows(2).all(|w| w[0] < w[1]),
+            "{n}/{max_points}: time order"
+        );
+        assert_eq!(got.first(), Some(&1), "{n}/{max_points}: first datapoint");
+        assert_eq!(
+            got.last(),
+            Some(&(n - 1)),
+            "{n}/{max_points}: last datapoint"
+        );
+        let finite = || values.iter().copied().filter(|v| v.is_finite());
+        let lowest = finite().fold(f64::INFINITY, f64::min);
+        let highest = finite().fold(f64::NEG_INFINITY, f64::max);
+        assert!(got.iter().any(|&i| values[i] == lowest), "{n}/{max_points}");
+        assert!(
+            got.iter().any(|&i| values[i] == highest),
+            "{n}/{max_points}"
+        );
+    }
+}
+
+#[test]
+fn a_downsampled_week_renders_byte_identically_twice() {
+    let mut values = week_of(400.0);
+    for i in (0..values.len()).step_by(37) {
+        values[i] = (i % 13) as f64;
+    }
+    let once = downsample(&values, POINTS_PER_LINE_MAX);
+    assert_eq!(downsample(&values.clone(), POINTS_PER_LINE_MAX), once);
+    let rec = week_recording(&[("web", Scope::Service, "HealthyTaskCount", &values)]);
+    assert_eq!(
+        render_all(&rec).expect("draw"),
+        render_all(&rec).expect("draw")
+    );
+}
+
+// A step-like count series (desired count 400 → 500 → 450) keeps its steps where they are and nothing of its
+// flat stretches but their ends.
+#[test]
+fn a_step_series_keeps_each_step_within_a_bucket_and_only_the_ends_of_flat_stretches() {
+    let mut values = week_of(400.0);
+    values[4_000..].fill(500.0);
+    values[8_000..].fill(450.0);
+    let got = kept(&values, POINTS_PER_LINE_MAX);
+    let bucket = values.len() / (POINTS_PER_LINE_MAX / 4) + 1;
+    assert_eq!(got.len(), 6, "{got:?}");
+    assert_eq!(got[0], (0, 400.0));
+    assert_eq!(
+        (got[2], got[4]),
+        ((4_000, 500.0), (8_000, 450.0)),
+        "{got:?}"
+    );
+    assert_eq!((got[1].1, got[3].1), (400.0, 500.0), "{got:?}");
+    assert!(
+        4_000 - got[1].0 <= bucket && 8_000 - got[3].0 <= bucket,
+        "{got:?}"
+    );
+    assert_eq!(got[5], (values.len() - 1, 450.0));
+    // A constant week is one segment.
+    assert_eq!(
+        downsample(&week_of(3.0), POINTS_PER_LINE_MAX),
+        vec![0, 10_079]
+    );
+}
+
+// SPEC §4: plots show the cumulative sum of cost_usd; downsampled, it still rises steadily to the total.
+#[test]
+fn a_week_of_cost_is_drawn_cumulative_rising_to_its_total_within_the_point_limit() {
+    let values = week_of(0.25);
+    let rec = week_recording(&[("cluster", Scope::Cluster, "cost_usd", &values)]);
+    let data = Data::collect(&rec);
+    let (_, _, panels) = data.plan_cost();
+    let points = &panels[0].lines[0].points;
+    assert!(points.len() <= POINTS_PER_LINE_MAX, "{}", points.len());
+    assert_eq!(points.first(), Some(&(0.0, 0.0)));
+    let &(end, total) = points.last().expect("points");
+    assert!((end - 168.0).abs() < 1e-9, "{end}");
+    assert_eq!(total, 0.25 * 10_080.0);
+    assert!(
+        points
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1)
+    );
+    assert!(!panels[0].lines[0].dots);
+}
+
+/// A recording of one week of one-minute periods with the given series (id, scope, metric, values).
+fn week_recording(series: &[(&str, Scope, &'static str, &[f64])]) -> Recorded {
+    let starts: Vec<SimTime> = (0..7 * 24 * 60)
+        .map(|m| SimTime::from_secs(60 * m))
+        .collect();
+    let mut timeseries = TimeSeries::new(starts);
+    let mut sorted = series.to_vec();
+    sorted.sort_by(|a, b| (a.1.as_str(), a.0, a.2).cmp(&(b.1.as_str(), b.0, b.2)));
+    for (id, scope, metric, values) in sorted {
+        timeseries.push(scope, id.to_owned(), metric, values.to_vec());
+    }
+    let mut rec = Recorded {
+        timeseries,
+        ..Recorded::default()
+    };
+    rec.manifest.duration_s = 7.0 * 86_400.0;
+    rec
+}
+
+/// The points of every series polyline (2 px wide) of an SVG, as (x, y) pixels.
+fn series_polylines(svg: &str) -> Vec<Vec<(i64, i64)>> {
+    svg.lines()
+        .filter(|l| l.starts_with("<polyline") && l.contains(r#"stroke-width="2" points=""#))
+        .filter_map(|l| {
+            let points = l.split("points=\"").nth(1)?.split('"').next()?;
+            Some(
+                points
+                    .split_whitespace()
+                    .filter_map(|p| {
+                        let (x, y) = p.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_one_minute_dip_to_zero_in_a_week_is_drawn_to_the_axis_and_the_plot_stays_small() {
+    let desired = week_of(400.0);
+    let mut running = week_of(400.0);
+    running[5_000..5_003].fill(401.0);
+    let mut healthy = week_of(400.0);
+    healthy[2_500] = 0.0;
+    for i in (0..healthy.len()).step_by(3) {
+        healthy[i] -= (i % 5) as f64;
+    }
+    let rec = week_recording(&[
+        ("web", Scope::Service, "DesiredTaskCount", &desired),
+        ("web", Scope::Service, "RunningTaskCount", &running),
+        ("web", Scope::Service, "HealthyTaskCount", &healthy),
+    ]);
+    let plots = render_all(&rec).expect("draw");
+    let svg = plot(&plots, "tasks_web.svg");
+    let lines = series_polylines(svg);
+    assert_eq!(lines.len(), 3);
+    for l in &lines {
+        assert!(l.len() <= POINTS_PER_LINE_MAX, "{}", l.len());
+    }
+    // The y axis starts at 0: the healthy line's lowest point is the axis' bottom, where the desired
+    // line (flat at 400) is far above.
+    let bottom = |l: &Vec<(i64, i64)>| l.iter().map(|p| p.1).max().expect("points");
+    let axis_bottom = 319;
+    assert_eq!(bottom(&lines[2]), axis_bottom, "the dip reaches 0");
+    assert!(bottom(&lines[0]) < axis_bottom - 200);
+    assert_eq!(lines[0].len(), 2, "a flat line is one segment");
+    // Far below the ~260 KB one polyline point per minute took.
+    assert!(svg.len() < 60_000, "{}", svg.len());
+    assert!(!svg.contains("<circle"));
+}
+
+#[test]
+fn a_vertex_on_the_same_pixel_or_on_the_segment_between_its_neighbours_is_not_drawn() {
+    // A flat row with a repeated pixel, a one-pixel dip, a rise along one column, a diagonal.
+    let pixels = [
+        (0, 50),
+        (0, 50),
+        (1, 50),
+        (2, 50),
+        (3, 51),
+        (4, 50),
+        (5, 50),
+        (5, 40),
+        (5, 30),
+        (6, 29),
+        (7, 28),
+        (8, 27),
+        (8, 27),
+    ];
+    assert_eq!(visible_vertices(&pixels), vec![0, 3, 4, 5, 6, 8, 11]);
+    // A spike up and back within one column keeps its tip.
+    assert_eq!(
+        visible_vertices(&[(0, 50), (0, 10), (0, 50), (1, 50)]),
+        vec![0, 1, 2, 3]
+    );
+    assert_eq!(visible_vertices(&[(3, 3), (3, 3)]), vec![0]);
+    assert_eq!(visible_vertices(&[]), Vec::<usize>::new());
+}
+
+// A healthy count that wavers by a fraction of a task (time-weighted means) moves less than a pixel on a
+// 0..450 axis: it is one flat segment in the SVG, and its dips of a whole pixel or more are still drawn.
+#[test]
+fn a_count_wavering_by_less_than_a_pixel_is_drawn_as_a_flat_segment_with_its_real_dips() {
+    let desired = week_of(400.0);
+    let mut healthy: Vec<f64> = (0..desired.len())
+        .map(|i| 400.0 - 0.05 * (i % 7) as f64)
+        .collect();
+    healthy[6_000] = 300.0;
+    let rec = week_recording(&[
+        ("web", Scope::Service, "DesiredTaskCount", &desired),
+        ("web", Scope::Service, "HealthyTaskCount", &healthy),
+    ]);
+    let plots = render_all(&rec).expect("draw");
+    let lines = series_polylines(plot(&plots, "tasks_web.svg"));
+    let healthy_line = &lines[1];
+    assert!(healthy_line.len() <= 8, "{healthy_line:?}");
+    let top = lines[0][0].1;
+    assert!(
+        healthy_line.iter().all(|p| p.1 == top || p.1 > top + 50),
+        "{healthy_line:?}"
+    );
+    assert_eq!(
+        healthy_line.iter().filter(|p| p.1 > top + 50).count(),
+        1,
+        "{healthy_line:?}"
+    );
 }
