@@ -21,15 +21,20 @@
 //!    not in the rows, so no per-second rate is derived).
 //! 5. `cost.svg`: `cost_usd` of every series that has it, shown as the cumulative sum.
 //!
-//! Long series are downsampled before they are drawn ([`downsample`]): a line keeps at most
-//! [`POINTS_PER_LINE_MAX`] points, four per bucket of consecutive periods with a bucket per pixel column of
-//! the plotting area, so a week of one-minute periods (10,080 points) draws as fast and weighs as little as
-//! two days. Each bucket keeps its first and last points and its lowest and highest: a one-period dip or spike
-//! is still drawn at its full depth, the y axis spans the same range, and a step moves by less than a bucket
-//! (under a pixel). A series with at most [`POINTS_PER_LINE_MAX`] points is drawn exactly. The timeseries are read where they
-//! are held; only the kept points of one plot's lines are built. When drawing, a vertex that would land on
-//! the same pixel as the one before it or on the straight segment between its neighbours is left out of the
-//! SVG ([`visible_vertices`]): a count that wavers by less than a pixel draws as one flat segment.
+//! Long series are downsampled as they are drawn, to what the picture can show ([`pixel_line`]): each point
+//! is placed on its pixel, and of the points that fall in one pixel column only the first, the last, the
+//! highest and the lowest are kept, in time order (the M4 reduction of Jugel et al., "M4: a
+//! visualization-oriented time series data aggregation", VLDB 2014). The line drawn through them goes up and
+//! down each column as far as the line through every point and passes from column to column at the same
+//! pixels, so it looks the same (a browser's renderings of a week-long plot drawn both ways differ in a
+//! handful of anti-aliased pixels): a one-period dip or spike keeps its full depth, a step stays where it is,
+//! and nothing is averaged. Then a vertex on the same pixel as the one before it, or on the
+//! straight segment between its neighbours, is left out, as it draws nothing: a count that wavers by less than
+//! a pixel is one flat segment. So a line has at most four points per pixel column
+//! ([`POINTS_PER_LINE_MAX`] in all) however long the run, and a week of one-minute periods (10,080 points)
+//! weighs about what a day does. Lines short enough for a dot on every point ([`MARKERS_MAX_POINTS`]) keep
+//! every point. The series are read where the timeseries holds them, one point at a time; no copy of a whole
+//! series is made.
 //!
 //! A plot whose data is absent is still drawn, with a sentence saying why it is empty ("no traffic
 //! simulated"), so that a missing chart never looks like a bug; [`Plot::empty`] says so too, and
@@ -45,6 +50,7 @@
 //! fixed palette by position, and the SVG backend writes no ids, timestamps or random values, so two renders
 //! of the same `Recorded` are byte-identical.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use plotters::coord::Shift;
@@ -66,13 +72,10 @@ pub const PANEL_HEIGHT_PX: u32 = 380;
 /// week of minute periods does not become ten thousand `<circle>` elements.
 const MARKERS_MAX_POINTS: usize = 120;
 
-/// The most points one plotted line keeps ([`downsample`]): four for each of 700 buckets. The plotting area
-/// is about 675 pixels wide (the plot's width less the legend, the y labels and the margins), so a bucket is
-/// narrower than a pixel column and the line looks as it would with every point.
-pub const POINTS_PER_LINE_MAX: usize = 2_800;
-
-// A series short enough for dots is always drawn exactly.
-const _: () = assert!(MARKERS_MAX_POINTS < POINTS_PER_LINE_MAX);
+/// The most points one plotted line has in the SVG ([`pixel_line`]): four per pixel column. The plotting area
+/// is narrower than the plot (about 675 of its 1000 pixels: the legend, the y labels and the margins take the
+/// rest), so a line has at most about 2,700.
+pub const POINTS_PER_LINE_MAX: usize = 4 * WIDTH_PX as usize;
 
 /// Room kept right of each chart for its legend, in SVG pixels.
 const LEGEND_WIDTH_PX: u32 = 240;
@@ -148,16 +151,12 @@ pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
 /// Why the panels show nothing, or `None` if some line has a non-zero value: the first panel's note if it
 /// has no line at all, else "every value is 0".
 fn emptiness(panels: &[Panel]) -> Option<String> {
-    let blank = |p: &Panel| {
-        p.lines
-            .iter()
-            .all(|l| l.points.iter().all(|pt| pt.1 == 0.0))
-    };
+    let blank = |p: &Panel| p.lines.iter().all(|l| l.points().all(|pt| pt.1 == 0.0));
     if !panels.iter().all(blank) {
         return None;
     }
     let first = panels.first()?;
-    Some(if first.lines.iter().all(|l| l.points.is_empty()) {
+    Some(if first.lines.iter().all(Line::is_empty) {
         first.empty_note.to_owned()
     } else {
         "every value is 0".to_owned()
@@ -176,24 +175,52 @@ struct Marker {
     label: String,
 }
 
-/// One line of a panel.
-struct Line {
+/// One line of a panel: its points as two columns, borrowed from the timeseries where it holds them.
+struct Line<'a> {
     label: String,
-    /// (time in axis units, value), in time order, finite values only; downsampled if the series is long.
-    points: Vec<Point>,
-    /// Mark each point with a dot: the series has at most [`MARKERS_MAX_POINTS`] points (so all are here).
+    /// Each point's time in axis units, ascending.
+    xs: Cow<'a, [f64]>,
+    /// Each point's value; a non-finite value is no datapoint and is not drawn.
+    ys: Cow<'a, [f64]>,
+    /// Mark each point with a dot: the series has at most [`MARKERS_MAX_POINTS`] datapoints.
     dots: bool,
 }
 
+impl<'a> Line<'a> {
+    fn new(label: &str, xs: Cow<'a, [f64]>, ys: Cow<'a, [f64]>) -> Line<'a> {
+        assert_eq!(xs.len(), ys.len(), "one time per value");
+        let datapoints = ys.iter().filter(|y| y.is_finite()).count();
+        Line {
+            label: label.to_owned(),
+            xs,
+            ys,
+            dots: datapoints <= MARKERS_MAX_POINTS,
+        }
+    }
+
+    /// The datapoints (time in axis units, value), in time order.
+    fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        self.xs
+            .iter()
+            .zip(self.ys.iter())
+            .filter(|(_, y)| y.is_finite())
+            .map(|(&x, &y)| (x, y))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.points().next().is_none()
+    }
+}
+
 /// One chart area: a title, a y-axis description, lines, and what to say if it has none.
-struct Panel {
+struct Panel<'a> {
     title: String,
     y_desc: &'static str,
     /// The y axis always reaches at least this (100 for percentages), so small values keep their scale.
     y_max_at_least: f64,
     /// Whole-number ticks only (the axis counts tasks, instances or requests).
     whole_ticks: bool,
-    lines: Vec<Line>,
+    lines: Vec<Line<'a>>,
     empty_note: &'static str,
 }
 
@@ -231,11 +258,10 @@ type SeriesKey<'a> = (Scope, &'a str, &'static str);
 type Point = (f64, f64);
 
 /// The timeseries as the plots read them: (scope, id, metric) → the series' values (borrowed, one per
-/// period, NaN where the period has none), the time axis and the markers. Lines are built from the values
-/// only when a plot needs them, and only with their kept points.
+/// period, NaN where the period has none), the periods' starts, the time axis and the markers.
 struct Data<'a> {
-    /// The start of each period.
-    starts: &'a [SimTime],
+    /// The start of each period, in axis units.
+    xs: Vec<f64>,
     /// Series with at least one finite value.
     series: BTreeMap<SeriesKey<'a>, &'a [f64]>,
     axis: TimeAxis,
@@ -275,8 +301,14 @@ impl<'a> Data<'a> {
             })
             .filter(|m| m.x <= axis.end)
             .collect();
+        let xs = rec
+            .timeseries
+            .starts
+            .iter()
+            .map(|t| t.as_secs_f64() / axis.unit_s)
+            .collect();
         Data {
-            starts: &rec.timeseries.starts,
+            xs,
             series,
             axis,
             markers,
@@ -299,15 +331,19 @@ impl<'a> Data<'a> {
         self.series.get(&(scope, id, metric)).copied()
     }
 
-    /// The line of a series: its kept points ([`downsample`]) at their periods' starts.
-    fn line(&self, label: &str, values: &[f64]) -> Line {
-        reduced_line(label, values, |i| {
-            self.starts[i].as_secs_f64() / self.axis.unit_s
-        })
+    /// The line of a series: its values at their periods' starts.
+    fn line(&self, label: &str, values: &'a [f64]) -> Line<'_> {
+        Line::new(label, Cow::Borrowed(&self.xs), Cow::Borrowed(values))
     }
 
     /// The line of the series (scope, id, metric), if it has one, labelled `label`.
-    fn line_of(&self, label: &str, scope: Scope, id: &str, metric: &'static str) -> Option<Line> {
+    fn line_of(
+        &self,
+        label: &str,
+        scope: Scope,
+        id: &str,
+        metric: &'static str,
+    ) -> Option<Line<'_>> {
         self.values(scope, id, metric)
             .map(|values| self.line(label, values))
     }
@@ -335,7 +371,7 @@ impl<'a> Data<'a> {
     }
 
     /// (file name, title, panels) for every plot, in the documented order.
-    fn plan(&self) -> Vec<(String, String, Vec<Panel>)> {
+    fn plan(&self) -> Vec<(String, String, Vec<Panel<'_>>)> {
         let mut plan = Vec::new();
         let mut names = FileNames::default();
         self.plan_tasks(&mut plan, &mut names);
@@ -346,7 +382,11 @@ impl<'a> Data<'a> {
         plan
     }
 
-    fn plan_tasks(&self, plan: &mut Vec<(String, String, Vec<Panel>)>, names: &mut FileNames) {
+    fn plan_tasks<'s>(
+        &'s self,
+        plan: &mut Vec<(String, String, Vec<Panel<'s>>)>,
+        names: &mut FileNames,
+    ) {
         const METRICS: [&str; 3] = ["DesiredTaskCount", "RunningTaskCount", "HealthyTaskCount"];
         let services = self.ids(Scope::Service, &METRICS);
         if services.is_empty() {
@@ -368,7 +408,7 @@ impl<'a> Data<'a> {
         }
     }
 
-    fn plan_instances(&self) -> (String, String, Vec<Panel>) {
+    fn plan_instances(&self) -> (String, String, Vec<Panel<'_>>) {
         let lines = self
             .ids(Scope::Asg, &["GroupInServiceInstances"])
             .into_iter()
@@ -384,7 +424,7 @@ impl<'a> Data<'a> {
         ("instances.svg".to_owned(), title.to_owned(), vec![panel])
     }
 
-    fn plan_cluster(&self) -> (String, String, Vec<Panel>) {
+    fn plan_cluster(&self) -> (String, String, Vec<Panel<'_>>) {
         let resource_panel = |resource: &str, metrics: [&'static str; 2]| {
             let clusters = self.ids(Scope::Cluster, &metrics);
             let mut lines = Vec::new();
@@ -416,9 +456,9 @@ impl<'a> Data<'a> {
         )
     }
 
-    fn plan_traffic(&self) -> (String, String, Vec<Panel>) {
+    fn plan_traffic(&self) -> (String, String, Vec<Panel<'_>>) {
         // (metric, what the legend calls it after the series' id)
-        let lines_of = |metrics: &[(&str, &str)]| -> Vec<Line> {
+        let lines_of = |metrics: &[(&str, &str)]| -> Vec<Line<'_>> {
             let mut lines = Vec::new();
             for (metric, short) in metrics {
                 for (label, values) in self.every(metric) {
@@ -462,20 +502,22 @@ impl<'a> Data<'a> {
         )
     }
 
-    fn plan_cost(&self) -> (String, String, Vec<Panel>) {
+    fn plan_cost(&self) -> (String, String, Vec<Panel<'_>>) {
         let lines = self
             .every("cost_usd")
             .into_iter()
             .map(|(label, values)| {
-                let amounts: Vec<Point> = values
+                let amounts: Vec<Point> = self
+                    .xs
                     .iter()
-                    .enumerate()
+                    .zip(values)
                     .filter(|(_, v)| v.is_finite())
-                    .map(|(i, &v)| (self.starts[i].as_secs_f64() / self.axis.unit_s, v))
+                    .map(|(&x, &v)| (x, v))
                     .collect();
-                let totals = cumulative_at_period_ends(&amounts, self.axis.end);
-                let ys: Vec<f64> = totals.iter().map(|p| p.1).collect();
-                reduced_line(&label, &ys, |i| totals[i].0)
+                let (xs, ys) = cumulative_at_period_ends(&amounts, self.axis.end)
+                    .into_iter()
+                    .unzip();
+                Line::new(&label, Cow::Owned(xs), Cow::Owned(ys))
             })
             .collect();
         let title = "Cumulative cost";
@@ -519,90 +561,12 @@ fn cumulative_at_period_ends(points: &[Point], axis_end: f64) -> Vec<Point> {
     out
 }
 
-/// A line of the series `values` (NaN: no datapoint) with its kept points ([`downsample`]), point `i` drawn at
-/// `x_of(i)`.
-fn reduced_line(label: &str, values: &[f64], x_of: impl Fn(usize) -> f64) -> Line {
-    let finite = values.iter().filter(|v| v.is_finite()).count();
-    let points = downsample(values, POINTS_PER_LINE_MAX)
-        .into_iter()
-        .map(|i| (x_of(i), values[i]))
-        .collect();
-    Line {
-        label: label.to_owned(),
-        points,
-        dots: finite <= MARKERS_MAX_POINTS,
-    }
-}
-
-/// The indices, ascending, of the points of `values` a line of at most `max_points` points keeps; NaN and
-/// infinite values are never kept (no datapoint).
-///
-/// A series with at most `max_points` finite values keeps all of them. A longer one is cut into
-/// `max_points / 4` buckets of consecutive indices (periods, so buckets are equally long in time, like the
-/// plot's pixel columns) and keeps from each bucket its first and last points and the first point with its
-/// lowest and with its highest value, in time order (the M4 reduction of Jugel et al., "M4: a
-/// visualization-oriented time series data aggregation", VLDB 2014). Nothing is averaged: a one-period dip or
-/// spike keeps its full depth, the series' first, last, lowest and highest points are kept (so the y axis and
-/// "every value is 0" read as with every point), and the line from one bucket to the next joins two
-/// consecutive periods, so with buckets narrower than a pixel column the line looks as it would with every
-/// point. Then, of each run of kept points with the same value, only the first and last are kept: the others
-/// lie on the horizontal segment between them, so the drawn line is the same, and a step-like count that
-/// changes a few times in a week costs a few points.
-fn downsample(values: &[f64], max_points: usize) -> Vec<usize> {
-    assert!(
-        max_points >= 4,
-        "a reduced line needs room for one bucket's four points"
-    );
-    let finite = values.iter().filter(|v| v.is_finite()).count();
-    if finite <= max_points {
-        return (0..values.len())
-            .filter(|&i| values[i].is_finite())
-            .collect();
-    }
-    let n = values.len();
-    let buckets = max_points / 4;
-    let mut kept: Vec<usize> = Vec::with_capacity(max_points);
-    for b in 0..buckets {
-        let bucket = (b * n / buckets)..((b + 1) * n / buckets);
-        let (mut first, mut last, mut lowest, mut highest) = (None, None, None, None);
-        for i in bucket.filter(|&i| values[i].is_finite()) {
-            let v = values[i];
-            first.get_or_insert(i);
-            last = Some(i);
-            if lowest.is_none_or(|j| v < values[j]) {
-                lowest = Some(i);
-            }
-            if highest.is_none_or(|j| v > values[j]) {
-                highest = Some(i);
-            }
-        }
-        let mut four: Vec<usize> = [first, lowest, highest, last]
-            .into_iter()
-            .flatten()
-            .collect();
-        four.sort_unstable();
-        four.dedup();
-        kept.extend(four);
-    }
-    let same = |a: usize, b: usize| values[a] == values[b];
-    (0..kept.len())
-        .filter(|&k| {
-            let interior = k > 0
-                && k + 1 < kept.len()
-                && same(kept[k - 1], kept[k])
-                && same(kept[k], kept[k + 1]);
-            !interior
-        })
-        .map(|k| kept[k])
-        .collect()
-}
-
-fn count_panel(
+fn count_panel<'a>(
     title: &str,
     y_desc: &'static str,
-    lines: Vec<Line>,
+    lines: Vec<Line<'a>>,
     empty_note: &'static str,
-) -> Panel {
+) -> Panel<'a> {
     Panel {
         title: title.to_owned(),
         y_desc,
@@ -675,12 +639,12 @@ fn draw_panel(
     let y_max_seen = panel
         .lines
         .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .flat_map(|l| l.points().map(|p| p.1))
         .fold(0.0, f64::max);
     let y_min = panel
         .lines
         .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .flat_map(|l| l.points().map(|p| p.1))
         .fold(0.0, f64::min);
     // 12 % headroom: the top band holds the markers' numbers clear of lines at their maximum.
     let y_max = (y_max_seen * 1.12).max(panel.y_max_at_least);
@@ -711,7 +675,7 @@ fn draw_panel(
         mesh.y_labels((y_max - y_min).floor() as usize + 1);
     }
     mesh.draw()?;
-    if panel.lines.iter().all(|l| l.points.is_empty()) {
+    if panel.lines.iter().all(Line::is_empty) {
         let style = ("sans-serif", 24)
             .into_font()
             .color(&BLACK)
@@ -725,10 +689,9 @@ fn draw_panel(
         let colour = PALETTE[i % PALETTE.len()];
         let style = colour.stroke_width(2);
         if l.dots {
-            chart.draw_series(LineSeries::new(l.points.iter().copied(), style).point_size(2))?;
+            chart.draw_series(LineSeries::new(l.points(), style).point_size(2))?;
         } else {
-            let pixels: Vec<(i32, i32)> = l.points.iter().map(|p| chart.backend_coord(p)).collect();
-            let drawn = visible_vertices(&pixels).into_iter().map(|k| l.points[k]);
+            let drawn = pixel_line(l.points().map(|p| (p, chart.backend_coord(&p))));
             chart.draw_series(LineSeries::new(drawn, style))?;
         }
     }
@@ -737,11 +700,72 @@ fn draw_panel(
     draw_legend(area, chart.plotting_area(), &panel.lines, markers)
 }
 
+/// The points of a line, each with its pixel, in time order, reduced to those that make what is drawn: the
+/// first, last, highest and lowest point of each pixel column ([`column_extremes`]), less the vertices that
+/// draw nothing ([`visible_vertices`]). At most four points per pixel column, whatever the line's length;
+/// the line through them covers the pixels the line through every point covers. Lines with dots keep every
+/// point and do not use this.
+fn pixel_line<T: Copy>(points: impl IntoIterator<Item = (T, (i32, i32))>) -> Vec<T> {
+    let columns = column_extremes(points);
+    let pixels: Vec<(i32, i32)> = columns.iter().map(|c| c.1).collect();
+    visible_vertices(&pixels)
+        .into_iter()
+        .map(|k| columns[k].0)
+        .collect()
+}
+
+/// Of the points (in time order, each with its pixel) that fall in one pixel column, the first, the last, the
+/// highest and the lowest, in time order (M4): the line through them goes up and down the column as far as
+/// the line through all of them, and enters and leaves it at the same pixels. Reads the points once and
+/// holds one column's four at a time.
+fn column_extremes<T: Copy>(
+    points: impl IntoIterator<Item = (T, (i32, i32))>,
+) -> Vec<(T, (i32, i32))> {
+    /// (position in the input, the point, its pixel)
+    type Seen<T> = (usize, T, (i32, i32));
+    /// First, highest (least pixel y), lowest (greatest pixel y), last of the current column.
+    fn flush<T: Copy>(column: [Seen<T>; 4], out: &mut Vec<(T, (i32, i32))>) {
+        let mut column = column;
+        column.sort_by_key(|seen| seen.0);
+        for (k, seen) in column.iter().enumerate() {
+            if k == 0 || seen.0 != column[k - 1].0 {
+                out.push((seen.1, seen.2));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut column: Option<[Seen<T>; 4]> = None;
+    for (i, (point, px)) in points.into_iter().enumerate() {
+        let seen = (i, point, px);
+        match &mut column {
+            Some(c) if c[0].2.0 == px.0 => {
+                if px.1 < c[1].2.1 {
+                    c[1] = seen;
+                }
+                if px.1 > c[2].2.1 {
+                    c[2] = seen;
+                }
+                c[3] = seen;
+            }
+            _ => {
+                if let Some(done) = column.take() {
+                    flush(done, &mut out);
+                }
+                column = Some([seen; 4]);
+            }
+        }
+    }
+    if let Some(done) = column {
+        flush(done, &mut out);
+    }
+    out
+}
+
 /// The indices, ascending, of the vertices of the polyline through `pixels` that change what is drawn: a
 /// vertex at the same pixel as the one before it, or on the straight segment between its neighbours (the
 /// several points a flat stretch puts on one pixel row, or a steady rise on one pixel column), is left out,
 /// and the line covers the same pixels. A vertex that turns the line, however little, is kept: a one-pixel
-/// dip or spike stays. Line series with dots keep every point and do not use this.
+/// dip or spike stays.
 fn visible_vertices(pixels: &[(i32, i32)]) -> Vec<usize> {
     // `b` lies on the segment from `a` to `c`.
     let between = |a: (i32, i32), b: (i32, i32), c: (i32, i32)| {
@@ -821,7 +845,7 @@ fn tick_label(value: f64) -> String {
 fn draw_legend<C: CoordTranslate>(
     panel: &DrawingArea<SVGBackend<'_>, Shift>,
     plot: &DrawingArea<SVGBackend<'_>, C>,
-    lines: &[Line],
+    lines: &[Line<'_>],
     markers: &[Marker],
 ) -> DrawResult<()> {
     let (panel_x, panel_y) = panel.get_base_pixel();

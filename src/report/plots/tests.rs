@@ -1,5 +1,7 @@
 //! Tests of the plots: which files, which series, what an empty plot says, and the helpers.
 
+use std::collections::BTreeMap;
+
 use super::*;
 use crate::engine::SimTime;
 use crate::report::recorded::{SeriesPoint, TimeSeries};
@@ -202,8 +204,8 @@ fn non_finite_values_are_left_out_of_the_plotted_series() {
     let line = data
         .line_of("web-tg", Scope::TargetGroup, "web-tg", "RequestCount")
         .expect("series");
-    assert_eq!(line.points.len(), 9);
-    assert!(!line.points.iter().any(|&(x, _)| x == 180.0));
+    assert_eq!(line.points().count(), 9);
+    assert!(!line.points().any(|(x, _)| x == 180.0));
 }
 
 #[test]
@@ -485,128 +487,125 @@ fn numbers_of_markers_at_one_instant_go_on_separate_rows_and_distant_ones_share_
     assert_eq!(three.1, one.1, "{one:?} {three:?}");
 }
 
-/// A week of one-minute periods: 10,080 values of 400.
+/// A week of one-minute periods: 10,080 values of `value`.
 fn week_of(value: f64) -> Vec<f64> {
     vec![value; 7 * 24 * 60]
 }
 
-/// The kept (index, value) pairs of `values`.
-fn kept(values: &[f64], max_points: usize) -> Vec<(usize, f64)> {
-    downsample(values, max_points)
-        .into_iter()
-        .map(|i| (i, values[i]))
+/// Pixel rows `ys` laid over 675 pixel columns (as a week is across a plot), each with its index.
+fn across_675_columns(ys: &[i32]) -> Vec<(usize, (i32, i32))> {
+    let n = ys.len();
+    ys.iter()
+        .enumerate()
+        .map(|(i, &y)| (i, (84 + i32::try_from(i * 675 / n).expect("small"), y)))
+        .collect()
+}
+
+/// A deterministic zig-zag over rows 42..=319, no two neighbours equal.
+fn noisy_rows(n: usize) -> Vec<i32> {
+    (0..n)
+        .map(|i| 42 + i32::try_from((i * 7_919) % 277).expect("small") + i32::from(i % 2 == 0))
         .collect()
 }
 
 #[test]
-fn a_series_no_longer_than_the_limit_is_drawn_exactly_without_its_missing_datapoints() {
-    let values = [3.0, f64::NAN, 3.0, 3.0, 5.0, f64::INFINITY, 1.0];
-    assert_eq!(downsample(&values, 5), vec![0, 2, 3, 4, 6]);
-    // Flat runs are kept whole too: a short series keeps a dot on every datapoint.
-    let flat = vec![2.0; POINTS_PER_LINE_MAX];
+fn a_short_line_keeps_every_point_that_turns_it() {
+    // One point per pixel column, zig-zagging: every point is a vertex of the drawn line.
+    let pixels: Vec<(usize, (i32, i32))> = (0..50)
+        .map(|i| {
+            (
+                i,
+                (
+                    100 + 2 * i32::try_from(i).expect("small"),
+                    if i % 2 == 0 { 10 } else { 20 },
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(pixel_line(pixels), (0..50).collect::<Vec<usize>>());
     assert_eq!(
-        downsample(&flat, POINTS_PER_LINE_MAX).len(),
-        POINTS_PER_LINE_MAX
+        pixel_line(Vec::<(usize, (i32, i32))>::new()),
+        Vec::<usize>::new()
     );
-    assert_eq!(downsample(&[], 4), Vec::<usize>::new());
-    assert_eq!(downsample(&[f64::NAN; 3], 4), Vec::<usize>::new());
+    assert_eq!(pixel_line([(7, (3, 3))]), vec![7]);
+}
+
+/// The vertices of the line through every point of `pixels` that draw something: the line the reduced one
+/// must look like.
+fn full_line(pixels: &[(usize, (i32, i32))]) -> Vec<(i32, i32)> {
+    let all: Vec<(i32, i32)> = pixels.iter().map(|p| p.1).collect();
+    visible_vertices(&all).into_iter().map(|k| all[k]).collect()
+}
+
+fn reduced_line(pixels: &[(usize, (i32, i32))]) -> Vec<(i32, i32)> {
+    pixel_line(pixels.to_vec())
+        .into_iter()
+        .map(|i| pixels[i].1)
+        .collect()
 }
 
 // A dip of healthy tasks for one minute, or a spike, must stay visible in a week-long plot.
 #[test]
-fn a_one_period_dip_and_a_one_period_spike_in_a_week_of_minutes_survive_downsampling() {
-    let mut values = week_of(400.0);
-    values[3_001] = 399.0;
-    values[7_777] = 450.0;
-    values[9_000] = 0.0;
-    let got = kept(&values, POINTS_PER_LINE_MAX);
-    for dip_or_spike in [(3_001, 399.0), (7_777, 450.0), (9_000, 0.0)] {
-        assert!(
-            got.contains(&dip_or_spike),
-            "{dip_or_spike:?} lost: {got:?}"
-        );
-    }
-    // And the line returns to 400 on both sides of each within a bucket.
-    let bucket = values.len() / (POINTS_PER_LINE_MAX / 4) + 1;
-    for at in [3_001, 7_777, 9_000] {
-        let k = got.iter().position(|&(i, _)| i == at).expect("kept");
-        let (before, after) = (got[k - 1], got[k + 1]);
-        assert_eq!((before.1, after.1), (400.0, 400.0), "{at}: {got:?}");
-        assert!(
-            at - before.0 <= 2 * bucket && after.0 - at <= 2 * bucket,
-            "{at}: {got:?}"
-        );
-    }
+fn a_one_period_dip_and_a_one_period_spike_in_a_week_of_minutes_are_drawn_at_full_depth() {
+    let mut rows = vec![95; 7 * 24 * 60];
+    rows[3_001] = 319;
+    rows[7_777] = 42;
+    let pixels = across_675_columns(&rows);
+    let got = reduced_line(&pixels);
+    assert_eq!(got, full_line(&pixels));
+    // Flat, down the dip's column and back, flat, up the spike's column and back, flat: eight vertices.
+    assert_eq!(got.len(), 8, "{got:?}");
+    assert!(got.contains(&(pixels[3_001].1)) && got.contains(&(pixels[7_777].1)));
 }
 
 #[test]
-fn a_downsampled_series_has_at_most_the_limit_of_points_and_keeps_its_first_last_lowest_and_highest()
- {
-    // A deterministic zig-zag with no two neighbours equal: nothing is flat, every bucket has two extremes.
-    let noisy = |n: usize| -> Vec<f64> {
-        (0..n)
-            .map(|i| ((i * 7_919) % 1_000) as f64 + if i % 2 == 0 { 0.5 } else { 0.0 })
-            .collect()
-    };
-    for (n, max_points) in [
-        (5, 4),
-        (101, 5),
-        (POINTS_PER_LINE_MAX + 1, POINTS_PER_LINE_MAX),
-        (10_080, POINTS_PER_LINE_MAX),
-        (100_000, POINTS_PER_LINE_MAX),
-        (10_080, 100),
-    ] {
-        let mut values = noisy(n);
-        values[0] = f64::NAN;
-        let got = downsample(&values, max_points);
-        assert!(got.len() <= max_points, "{n}/{max_points}: {}", got.len());
-        // Each bucket of n / (max_points / 4) periods keeps a point at its lowest and at its highest value,
-        // and the line passes from one bucket to the next between consecutive periods, as with every point.
-        let buckets = max_points / 4;
-        let bucket_of = |i: usize| (0..buckets).find(|&b| i < (b + 1) * n / buckets);
-        for w in got.windows(2) {
-            if bucket_of(w[0]) != bucket_of(w[1]) {
-                assert_eq!(w[1], w[0] + 1, "{n}/{max_points}: {w:?}");
-            }
-        }
-        for b in 0..buckets {
-            let range = (b * n / buckets)..((b + 1) * n / buckets);
-            let inside: Vec<f64> = got
-                .iter()
-                .filter(|i| range.contains(i))
-                .map(|&i| values[i])
-                .collect();
-            let all = || {
-                values[range.clone()]
-                    .iter()
-                    .copied()
-                    .filter(|v| v.is_finite())
-            };
-            for extreme in [
-                all().fold(f64::INFINITY, f64::min),
-                all().fold(f64::NEG_INFINITY, f64::max),
-            ] {
-                assert!(inside.contains(&extreme), "{n}/{max_points}: bucket {b}");
-            }
-        }
+fn a_reduced_line_has_at_most_four_points_per_pixel_column_and_keeps_its_first_and_last() {
+    for n in [700, 10_080, 100_000] {
+        let pixels = across_675_columns(&noisy_rows(n));
+        let got = pixel_line(pixels.clone());
+        assert!(got.len() <= 4 * 675, "{n}: {}", got.len());
         assert!(
-            got.windows(2).all(|w| w[0] < w[1]),
-            "{n}/{max_points}: time order"
+            got.len() >= 675,
+            "{n}: every column is drawn: {}",
+            got.len()
         );
-        assert_eq!(got.first(), Some(&1), "{n}/{max_points}: first datapoint");
-        assert_eq!(
-            got.last(),
-            Some(&(n - 1)),
-            "{n}/{max_points}: last datapoint"
-        );
-        let finite = || values.iter().copied().filter(|v| v.is_finite());
-        let lowest = finite().fold(f64::INFINITY, f64::min);
-        let highest = finite().fold(f64::NEG_INFINITY, f64::max);
-        assert!(got.iter().any(|&i| values[i] == lowest), "{n}/{max_points}");
+        assert!(got.windows(2).all(|w| w[0] < w[1]), "{n}: time order");
+        assert_eq!(got.first(), Some(&0), "{n}");
+        assert_eq!(got.last(), Some(&(n - 1)), "{n}");
+        let mut per_column = BTreeMap::new();
+        for &i in &got {
+            *per_column.entry(pixels[i].1.0).or_insert(0) += 1;
+        }
+        assert!(per_column.values().all(|&k| k <= 4), "{n}");
+    }
+}
+
+// M4: the line through a column's first, highest, lowest and last points covers the column as far as the
+// line through all of them, and joins the next column where the full line does.
+#[test]
+fn each_column_keeps_its_first_highest_lowest_and_last_points_in_time_order() {
+    let pixels = across_675_columns(&noisy_rows(10_080));
+    let got = column_extremes(pixels.clone());
+    assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "time order");
+    let mut columns: BTreeMap<i32, Vec<(usize, i32)>> = BTreeMap::new();
+    for &(i, (x, y)) in &pixels {
+        columns.entry(x).or_default().push((i, y));
+    }
+    for (x, all) in columns {
+        let kept: Vec<(usize, i32)> = got
+            .iter()
+            .filter(|p| p.1.0 == x)
+            .map(|&(i, (_, y))| (i, y))
+            .collect();
+        let top = all.iter().map(|p| p.1).min().expect("points");
+        let bottom = all.iter().map(|p| p.1).max().expect("points");
+        assert_eq!(kept.first(), all.first(), "column {x}");
+        assert_eq!(kept.last(), all.last(), "column {x}");
         assert!(
-            got.iter().any(|&i| values[i] == highest),
-            "{n}/{max_points}"
+            kept.iter().any(|p| p.1 == top) && kept.iter().any(|p| p.1 == bottom),
+            "column {x}"
         );
+        assert!(kept.len() <= 4, "column {x}");
     }
 }
 
@@ -616,8 +615,6 @@ fn a_downsampled_week_renders_byte_identically_twice() {
     for i in (0..values.len()).step_by(37) {
         values[i] = (i % 13) as f64;
     }
-    let once = downsample(&values, POINTS_PER_LINE_MAX);
-    assert_eq!(downsample(&values.clone(), POINTS_PER_LINE_MAX), once);
     let rec = week_recording(&[("web", Scope::Service, "HealthyTaskCount", &values)]);
     assert_eq!(
         render_all(&rec).expect("draw"),
@@ -625,54 +622,44 @@ fn a_downsampled_week_renders_byte_identically_twice() {
     );
 }
 
-// A step-like count series (desired count 400 → 500 → 450) keeps its steps where they are and nothing of its
-// flat stretches but their ends.
+// A step-like count series (desired count 400 → 200) steps at its period, and its flat stretches are single
+// segments.
 #[test]
-fn a_step_series_keeps_each_step_within_a_bucket_and_only_the_ends_of_flat_stretches() {
-    let mut values = week_of(400.0);
-    values[4_000..].fill(500.0);
-    values[8_000..].fill(450.0);
-    let got = kept(&values, POINTS_PER_LINE_MAX);
-    let bucket = values.len() / (POINTS_PER_LINE_MAX / 4) + 1;
+fn a_step_is_drawn_at_its_period_and_a_flat_stretch_is_one_segment() {
+    let mut rows = vec![95; 7 * 24 * 60];
+    rows[4_000..].fill(200);
+    rows[8_000..].fill(150);
+    let pixels = across_675_columns(&rows);
+    let got = reduced_line(&pixels);
+    assert_eq!(got, full_line(&pixels));
     assert_eq!(got.len(), 6, "{got:?}");
-    assert_eq!(got[0], (0, 400.0));
-    assert_eq!(
-        (got[2], got[4]),
-        ((4_000, 500.0), (8_000, 450.0)),
-        "{got:?}"
-    );
-    assert_eq!((got[1].1, got[3].1), (400.0, 500.0), "{got:?}");
-    assert!(
-        4_000 - got[1].0 <= bucket && 8_000 - got[3].0 <= bucket,
-        "{got:?}"
-    );
-    assert_eq!(got[5], (values.len() - 1, 450.0));
-    // A constant week is one segment.
-    assert_eq!(
-        downsample(&week_of(3.0), POINTS_PER_LINE_MAX),
-        vec![0, 10_079]
-    );
+    assert!(got.contains(&pixels[4_000].1) && got.contains(&pixels[8_000].1));
+    // A constant week is one segment from its first pixel to its last.
+    let flat = across_675_columns(&vec![95; 10_080]);
+    assert_eq!(reduced_line(&flat), vec![flat[0].1, flat[10_079].1]);
 }
 
-// SPEC §4: plots show the cumulative sum of cost_usd; downsampled, it still rises steadily to the total.
+// SPEC §4: plots show the cumulative sum of cost_usd; drawn from a week of periods, it still rises steadily
+// to the total at the end of the run.
 #[test]
-fn a_week_of_cost_is_drawn_cumulative_rising_to_its_total_within_the_point_limit() {
+fn a_week_of_cost_is_drawn_cumulative_rising_to_its_total_at_the_end() {
     let values = week_of(0.25);
     let rec = week_recording(&[("cluster", Scope::Cluster, "cost_usd", &values)]);
-    let data = Data::collect(&rec);
-    let (_, _, panels) = data.plan_cost();
-    let points = &panels[0].lines[0].points;
-    assert!(points.len() <= POINTS_PER_LINE_MAX, "{}", points.len());
-    assert_eq!(points.first(), Some(&(0.0, 0.0)));
-    let &(end, total) = points.last().expect("points");
-    assert!((end - 168.0).abs() < 1e-9, "{end}");
-    assert_eq!(total, 0.25 * 10_080.0);
+    let plots = render_all(&rec).expect("draw");
+    let lines = series_polylines(plot(&plots, "cost.svg"));
+    assert_eq!(lines.len(), 1);
+    let line = &lines[0];
+    assert!(line.len() <= POINTS_PER_LINE_MAX, "{}", line.len());
+    // From the bottom left to the right end, never down (pixel y grows downwards).
     assert!(
-        points
-            .windows(2)
-            .all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1)
+        line.windows(2)
+            .all(|w| w[0].0 <= w[1].0 && w[0].1 >= w[1].1),
+        "{line:?}"
     );
-    assert!(!panels[0].lines[0].dots);
+    let (first, last) = (line[0], line[line.len() - 1]);
+    assert_eq!(first.1, 319);
+    assert!(last.1 < first.1 - 200, "{line:?}");
+    assert!(last.0 > first.0 + 600, "{line:?}");
 }
 
 /// A recording of one week of one-minute periods with the given series (id, scope, metric, values).
@@ -734,6 +721,11 @@ fn a_one_minute_dip_to_zero_in_a_week_is_drawn_to_the_axis_and_the_plot_stays_sm
     assert_eq!(lines.len(), 3);
     for l in &lines {
         assert!(l.len() <= POINTS_PER_LINE_MAX, "{}", l.len());
+        let mut per_column = BTreeMap::new();
+        for p in l {
+            *per_column.entry(p.0).or_insert(0) += 1;
+        }
+        assert!(per_column.values().all(|&k| k <= 4), "{l:?}");
     }
     // The y axis starts at 0: the healthy line's lowest point is the axis' bottom, where the desired
     // line (flat at 400) is far above.
