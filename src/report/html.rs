@@ -16,7 +16,10 @@
 //! 4. The summary metrics in `summary.csv`'s order, grouped (cluster, cost, each service), each with its
 //!    value rounded for reading with its unit (`readable`) and the exact `summary.csv` text as a tooltip.
 //! 5. The plots, in [`super::plots::render_all`]'s order, leaving out those with nothing to show
-//!    ([`Plot::empty`]) and saying once which were left out and why.
+//!    ([`Plot::empty`]) and saying once which were left out and why. With more than
+//!    [`SERVICE_PLOTS_OPEN_MAX`] per-service plots, the plots of the whole run come first and the per-service
+//!    ones follow folded in one `<details>`, so that the cluster's plots are not below fifty services' worth
+//!    of scrolling; every plot is still inline.
 //! 6. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
 //!    starts and ends) plus every event whose kind contains one of [`KEY_KIND_FRAGMENTS`] (placement
 //!    failures, steady state, stops, instance launches and terminations, spot notices, deployments, alarms,
@@ -40,6 +43,8 @@ pub const EVENTS_HEAD: usize = 20;
 pub const EVENTS_TAIL: usize = 20;
 /// The most event rows the page shows.
 pub const KEY_EVENTS_MAX: usize = 400;
+/// The most per-service task plots shown open; with more, they are folded (see the module docs).
+pub const SERVICE_PLOTS_OPEN_MAX: usize = 8;
 /// The most scenario `[[events]]` the page lists.
 pub const MARKERS_LISTED_MAX: usize = 100;
 /// An event is key if its kind, upper-cased, contains one of these.
@@ -328,7 +333,11 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
         page.push_str("<p>No plots were drawn.</p>\n");
         return;
     }
-    page.push_str("<p>Each point is one metric period, plotted at the period's start.");
+    page.push_str(
+        "<p>Each line joins one value per metric period, plotted at the period's start; where a pixel column \
+         holds several periods, their first, last, highest and lowest values are drawn, so no dip or spike is \
+         lost.",
+    );
     if !rec.markers.is_empty() {
         page.push_str(" Dashed vertical lines mark the scenario events listed above, by number.");
     }
@@ -349,15 +358,38 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
             left_out.join("; ")
         );
     }
-    for p in plots.iter().filter(|p| p.empty.is_none()) {
-        let _ = writeln!(
-            page,
-            "<figure>\n{}\n<figcaption>{} — <code>plots/{}</code></figcaption>\n</figure>",
-            p.svg.trim_end(),
-            html_escape(&p.title),
-            html_escape(&p.file)
-        );
+    let shown: Vec<&Plot> = plots.iter().filter(|p| p.empty.is_none()).collect();
+    let (per_service, overall): (Vec<&Plot>, Vec<&Plot>) =
+        shown.iter().partition(|p| p.service.is_some());
+    if per_service.len() <= SERVICE_PLOTS_OPEN_MAX {
+        for p in shown {
+            figure(page, p);
+        }
+        return;
     }
+    for p in overall {
+        figure(page, p);
+    }
+    let _ = writeln!(
+        page,
+        "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services \
+         (one plot each, by service name)</summary>",
+        per_service.len()
+    );
+    for p in per_service {
+        figure(page, p);
+    }
+    page.push_str("</details>\n");
+}
+
+fn figure(page: &mut String, p: &Plot) {
+    let _ = writeln!(
+        page,
+        "<figure>\n{}\n<figcaption>{} — <code>plots/{}</code></figcaption>\n</figure>",
+        p.svg.trim_end(),
+        html_escape(&p.title),
+        html_escape(&p.file)
+    );
 }
 
 fn events_section(page: &mut String, rec: &Recorded) {
@@ -476,6 +508,10 @@ mod tests {
             title: title.to_owned(),
             svg: svg.to_owned(),
             empty: empty.map(str::to_owned),
+            service: file
+                .strip_prefix("tasks_")
+                .and_then(|f| f.strip_suffix(".svg"))
+                .map(str::to_owned),
         }
     }
 
@@ -762,6 +798,57 @@ mod tests {
                 "page must need no network or scripts: found {external}"
             );
         }
+    }
+
+    // A run with many services: the plots of the whole run first, the per-service ones folded after them.
+    #[test]
+    fn with_many_services_the_cluster_plots_come_first_and_the_service_plots_are_folded() {
+        let service_plot = |i: usize| {
+            plot(
+                &format!("tasks_s{i:02}.svg"),
+                &format!("Service s{i:02}: tasks"),
+                &format!("<svg id=\"s{i:02}\"></svg>"),
+                None,
+            )
+        };
+        let overall = [
+            plot("instances.svg", "Instances", "<svg id=\"i\"></svg>", None),
+            plot("cost.svg", "Cumulative cost", "<svg id=\"c\"></svg>", None),
+        ];
+        let few: Vec<Plot> = (0..SERVICE_PLOTS_OPEN_MAX)
+            .map(service_plot)
+            .chain(overall.iter().cloned())
+            .collect();
+        let got = page(&rec(vec![]), &few);
+        assert!(!got.contains("<details class=\"services\">"), "{got}");
+        assert!(
+            got.find("<svg id=\"s00\">") < got.find("<svg id=\"i\">"),
+            "{got}"
+        );
+
+        let many: Vec<Plot> = (0..=SERVICE_PLOTS_OPEN_MAX)
+            .map(service_plot)
+            .chain(overall.iter().cloned())
+            .collect();
+        let got = page(&rec(vec![]), &many);
+        let at = |needle: &str| {
+            got.find(needle)
+                .unwrap_or_else(|| panic!("no {needle}: {got}"))
+        };
+        let folded = at(&format!(
+            "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services",
+            SERVICE_PLOTS_OPEN_MAX + 1
+        ));
+        assert!(at("<svg id=\"i\">") < at("<svg id=\"c\">"));
+        assert!(at("<svg id=\"c\">") < folded);
+        assert!(folded < at("<svg id=\"s00\">"));
+        assert!(
+            at("<svg id=\"s00\">") < at(&format!("<svg id=\"s{:02}\">", SERVICE_PLOTS_OPEN_MAX))
+        );
+        assert!(
+            at(&format!("<svg id=\"s{:02}\">", SERVICE_PLOTS_OPEN_MAX))
+                < at("</details>\n<h2>Key events</h2>")
+        );
     }
 
     #[test]

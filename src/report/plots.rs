@@ -126,13 +126,21 @@ pub struct Plot {
     pub svg: String,
     /// Why it shows nothing (`no traffic simulated`), if every line of every panel is absent or all zero.
     pub empty: Option<String>,
+    /// The service a per-service plot (`tasks_<service>.svg`) is about; `None` for the others.
+    pub service: Option<String>,
 }
 
 /// Every plot, in the documented order.
 pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
     let data = Data::collect(rec);
     let mut plots = Vec::new();
-    for (file, title, panels) in data.plan() {
+    for Planned {
+        file,
+        title,
+        service,
+        panels,
+    } in data.plan()
+    {
         let svg = draw(&title, &panels, &data.axis, &data.markers).map_err(|e| PlotError {
             file: file.clone(),
             message: e.to_string(),
@@ -143,6 +151,7 @@ pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
             title,
             svg,
             empty,
+            service,
         });
     }
     Ok(plots)
@@ -209,6 +218,26 @@ impl<'a> Line<'a> {
 
     fn is_empty(&self) -> bool {
         self.points().next().is_none()
+    }
+}
+
+/// A plot to draw: its file name, its title, the service it is about (per-service plots only) and its panels.
+struct Planned<'a> {
+    file: String,
+    title: String,
+    service: Option<String>,
+    panels: Vec<Panel<'a>>,
+}
+
+impl<'a> Planned<'a> {
+    /// A plot about the whole run (not one service).
+    fn overall((file, title, panels): (String, String, Vec<Panel<'a>>)) -> Planned<'a> {
+        Planned {
+            file,
+            title,
+            service: None,
+            panels,
+        }
     }
 }
 
@@ -371,31 +400,27 @@ impl<'a> Data<'a> {
     }
 
     /// (file name, title, panels) for every plot, in the documented order.
-    fn plan(&self) -> Vec<(String, String, Vec<Panel<'_>>)> {
+    fn plan(&self) -> Vec<Planned<'_>> {
         let mut plan = Vec::new();
         let mut names = FileNames::default();
         self.plan_tasks(&mut plan, &mut names);
-        plan.push(self.plan_instances());
-        plan.push(self.plan_cluster());
-        plan.push(self.plan_traffic());
-        plan.push(self.plan_cost());
+        plan.push(Planned::overall(self.plan_instances()));
+        plan.push(Planned::overall(self.plan_cluster()));
+        plan.push(Planned::overall(self.plan_traffic()));
+        plan.push(Planned::overall(self.plan_cost()));
         plan
     }
 
-    fn plan_tasks<'s>(
-        &'s self,
-        plan: &mut Vec<(String, String, Vec<Panel<'s>>)>,
-        names: &mut FileNames,
-    ) {
+    fn plan_tasks<'s>(&'s self, plan: &mut Vec<Planned<'s>>, names: &mut FileNames) {
         const METRICS: [&str; 3] = ["DesiredTaskCount", "RunningTaskCount", "HealthyTaskCount"];
         let services = self.ids(Scope::Service, &METRICS);
         if services.is_empty() {
             let panel = count_panel("Tasks", "tasks", vec![], "no services simulated");
-            plan.push((
+            plan.push(Planned::overall((
                 "tasks.svg".to_owned(),
                 "Tasks per service".to_owned(),
                 vec![panel],
-            ));
+            )));
         }
         for service in services {
             let lines = METRICS
@@ -404,7 +429,12 @@ impl<'a> Data<'a> {
                 .collect();
             let title = format!("Service {service}: desired, running and healthy tasks");
             let panel = count_panel(&title, "tasks", lines, "no task counts recorded");
-            plan.push((names.unique("tasks", service), title, vec![panel]));
+            plan.push(Planned {
+                file: names.unique("tasks", service),
+                title,
+                service: Some(service.to_owned()),
+                panels: vec![panel],
+            });
         }
     }
 

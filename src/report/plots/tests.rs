@@ -102,6 +102,27 @@ fn each_plot_draws_one_line_and_one_legend_entry_per_series() {
 }
 
 #[test]
+fn per_service_plots_name_their_service_and_the_others_none() {
+    let plots = render_all(&sample()).expect("draw");
+    let services: Vec<(&str, Option<&str>)> = plots
+        .iter()
+        .map(|p| (p.file.as_str(), p.service.as_deref()))
+        .collect();
+    assert_eq!(
+        services,
+        vec![
+            ("tasks_web.svg", Some("web")),
+            ("instances.svg", None),
+            ("cluster.svg", None),
+            ("traffic.svg", None),
+            ("cost.svg", None)
+        ]
+    );
+    let empty = render_all(&Recorded::default()).expect("draw");
+    assert!(empty.iter().all(|p| p.service.is_none()));
+}
+
+#[test]
 fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
     let plots = render_all(&Recorded::default()).expect("draw");
     let names: Vec<&str> = plots.iter().map(|p| p.file.as_str()).collect();
