@@ -15,9 +15,12 @@
 //!    [`MARKERS_LISTED_MAX`]), and the notes loading the scenario produced (folded, in a `<details>`).
 //! 4. The summary metrics in `summary.csv`'s order, grouped (cluster, cost, each service), each with its
 //!    value rounded for reading with its unit (`readable`) and the exact `summary.csv` text as a tooltip.
+//!    With more than [`FEW_SERVICES_MAX`] services, the services' metrics are a table of their own instead,
+//!    a row per service and a column per metric, so that fifty services read as fifty rows rather than
+//!    five hundred.
 //! 5. The plots, in [`super::plots::render_all`]'s order, leaving out those with nothing to show
 //!    ([`Plot::empty`]) and saying once which were left out and why. With more than
-//!    [`SERVICE_PLOTS_OPEN_MAX`] per-service plots, the plots of the whole run come first and the per-service
+//!    [`FEW_SERVICES_MAX`] per-service plots, the plots of the whole run come first and the per-service
 //!    ones follow folded in one `<details>`, so that the cluster's plots are not below fifty services' worth
 //!    of scrolling; every plot is still inline.
 //! 6. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
@@ -32,8 +35,10 @@
 use std::fmt::Write as _;
 
 use super::plots::Plot;
-use super::readable::{exact, metric_kind, metric_value, with_unit};
-use super::recorded::{CheckRow, EventRow, Recorded};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::readable::{Unit, count as count_text, exact, metric_kind, metric_value, with_unit};
+use super::recorded::{CheckRow, EventRow, Recorded, SummaryMetric};
 use super::text::{html_escape, in_order};
 use crate::engine::{SimDuration, SimTime};
 
@@ -43,8 +48,29 @@ pub const EVENTS_HEAD: usize = 20;
 pub const EVENTS_TAIL: usize = 20;
 /// The most event rows the page shows.
 pub const KEY_EVENTS_MAX: usize = 400;
-/// The most per-service task plots shown open; with more, they are folded (see the module docs).
-pub const SERVICE_PLOTS_OPEN_MAX: usize = 8;
+/// With at most this many services, each service's summary metrics are rows of the summary table and its
+/// task plot is shown open; with more, the services get a table of their own (a row each) and their plots
+/// are folded (see the module docs).
+pub const FEW_SERVICES_MAX: usize = 8;
+
+/// The per-service summary metrics in the order the services table shows them (SPEC §4's order), each with
+/// the short name its column is headed with (the metric's own name is in the column's tooltip); others follow
+/// by name, headed by their name.
+const SERVICE_COLUMNS: [(&str, &str); 13] = [
+    ("availability", "availability"),
+    ("error_requests", "5XX requests"),
+    ("latency_p50_ms", "p50 latency"),
+    ("latency_p99_ms", "p99 latency"),
+    ("tasks_started", "tasks started"),
+    ("tasks_failed", "tasks failed"),
+    ("min_healthy_tasks", "min healthy"),
+    ("max_running_tasks", "max running"),
+    ("deployments_completed", "deploys done"),
+    ("deployments_rolled_back", "rolled back"),
+    ("scaling_actions", "scaling actions"),
+    ("max_tasks_per_instance", "max per instance"),
+    ("zone_imbalance_max", "zone imbalance"),
+];
 /// The most scenario `[[events]]` the page lists.
 pub const MARKERS_LISTED_MAX: usize = 100;
 /// An event is key if its kind, upper-cased, contains one of these.
@@ -80,7 +106,8 @@ tr.gap td{color:#777;font-style:italic;background:#fafafa}table.events td.id{whi
 p.verdict{font-weight:600}p.verdict.pass{color:#2c7a2c}p.verdict.fail{color:#b42318}\
 .note{background:#fff8e1;border-left:4px solid #e0b000;padding:.4em .8em}\
 details{margin:1em 0}summary{cursor:pointer;color:#555}\
-figure{margin:1.5em 0}figcaption{color:#555;font-size:.85em}svg{max-width:100%;height:auto}";
+.wide{overflow-x:auto}table.services th,table.services td{padding:.25em .45em}\
+table.services td:first-child{white-space:nowrap}figure{margin:1.5em 0}figcaption{color:#555;font-size:.85em}svg{max-width:100%;height:auto}";
 
 /// The bytes of `report.html`, with `plots` inlined in the given order (empty ones left out).
 pub fn render(rec: &Recorded, plots: &[Plot]) -> Vec<u8> {
@@ -284,13 +311,17 @@ fn notes_section(page: &mut String, rec: &Recorded) {
 
 /// The group a summary metric is listed under: `cluster`, `cost`, or `service <name>`.
 fn metric_group(name: &str) -> String {
-    match name.strip_prefix("service.") {
-        Some(rest) => {
-            let service = rest.rsplit_once('.').map_or(rest, |(s, _)| s);
-            format!("service {service}")
-        }
+    match service_metric(name) {
+        Some((service, _)) => format!("service {service}"),
         None => name.split('.').next().unwrap_or(name).to_owned(),
     }
+}
+
+/// (service, metric) of a per-service summary metric (`service.my.api.tasks_started` → `my.api`,
+/// `tasks_started`).
+fn service_metric(name: &str) -> Option<(&str, &str)> {
+    let rest = name.strip_prefix("service.")?;
+    Some(rest.rsplit_once('.').unwrap_or((rest, "")))
 }
 
 fn summary_section(page: &mut String, rec: &Recorded) {
@@ -303,9 +334,18 @@ fn summary_section(page: &mut String, rec: &Recorded) {
         "<p>Rounded for reading; hover a value for its exact text, as in <code>summary.csv</code>. \
          Everything but <code>cost.*</code> covers the run after <code>[simulation].warmup</code>.</p>\n",
     );
+    let metrics = in_order(&rec.summary, |a, b| a.name.cmp(&b.name));
+    let services: BTreeSet<&str> = metrics
+        .iter()
+        .filter_map(|m| service_metric(&m.name).map(|(s, _)| s))
+        .collect();
+    let apart = services.len() > FEW_SERVICES_MAX;
     page.push_str("<table class=\"summary\">\n<thead><tr><th>metric</th><th>value</th><th>what it is</th></tr></thead>\n<tbody>\n");
     let mut group = String::new();
-    for metric in in_order(&rec.summary, |a, b| a.name.cmp(&b.name)) {
+    for metric in metrics
+        .iter()
+        .filter(|m| !apart || service_metric(&m.name).is_none())
+    {
         let g = metric_group(&metric.name);
         if g != group {
             let _ = writeln!(
@@ -325,6 +365,77 @@ fn summary_section(page: &mut String, rec: &Recorded) {
         );
     }
     page.push_str("</tbody>\n</table>\n");
+    if apart {
+        services_table(page, &metrics, services.len());
+    }
+}
+
+/// The per-service summary metrics as a table: a row per service (by name), a column per metric (in
+/// [`SERVICE_COLUMNS`]' order, then by name). Counts are written without their noun, which the column names;
+/// every value has its exact text as a tooltip, and a metric a service lacks is `—`.
+fn services_table(page: &mut String, metrics: &[&SummaryMetric], count: usize) {
+    let mut rows: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
+    for m in metrics {
+        if let Some((service, metric)) = service_metric(&m.name) {
+            rows.entry(service).or_default().insert(metric, m.value);
+        }
+    }
+    let mut columns: Vec<&str> = rows.values().flat_map(|r| r.keys().copied()).collect();
+    let rank = |c: &str| {
+        SERVICE_COLUMNS
+            .iter()
+            .position(|o| o.0 == c)
+            .unwrap_or(SERVICE_COLUMNS.len())
+    };
+    columns.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
+    columns.dedup();
+    let _ = writeln!(
+        page,
+        "<p>The {count} services, one row each: <code>service.&lt;name&gt;.&lt;metric&gt;</code> in \
+         <code>summary.csv</code>; hover a column's name for what it is.</p>"
+    );
+    page.push_str("<div class=\"wide\">\n<table class=\"services\">\n<thead><tr><th>service</th>");
+    for c in &columns {
+        let short = SERVICE_COLUMNS
+            .iter()
+            .find(|o| o.0 == *c)
+            .map_or(*c, |o| o.1);
+        let meaning = metric_kind(c).1;
+        let tooltip = if meaning.is_empty() {
+            (*c).to_owned()
+        } else {
+            format!("{c}: {meaning}")
+        };
+        let _ = write!(
+            page,
+            "<th title=\"{}\">{}</th>",
+            html_escape(&tooltip),
+            html_escape(short)
+        );
+    }
+    page.push_str("</tr></thead>\n<tbody>\n");
+    for (service, values) in &rows {
+        let _ = write!(page, "<tr><td><code>{}</code></td>", html_escape(service));
+        for c in &columns {
+            match values.get(c) {
+                Some(&v) => {
+                    let text = match metric_kind(c).0 {
+                        Unit::Count(..) => count_text(v),
+                        unit => with_unit(unit, v),
+                    };
+                    let _ = write!(
+                        page,
+                        "<td class=\"num\" title=\"{}\">{}</td>",
+                        html_escape(&exact(v)),
+                        html_escape(&text)
+                    );
+                }
+                None => page.push_str("<td class=\"num\">—</td>"),
+            }
+        }
+        page.push_str("</tr>\n");
+    }
+    page.push_str("</tbody>\n</table>\n</div>\n");
 }
 
 fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
@@ -361,7 +472,7 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
     let shown: Vec<&Plot> = plots.iter().filter(|p| p.empty.is_none()).collect();
     let (per_service, overall): (Vec<&Plot>, Vec<&Plot>) =
         shown.iter().partition(|p| p.service.is_some());
-    if per_service.len() <= SERVICE_PLOTS_OPEN_MAX {
+    if per_service.len() <= FEW_SERVICES_MAX {
         for p in shown {
             figure(page, p);
         }
@@ -608,6 +719,61 @@ mod tests {
         assert!(got.contains(">1 instance</td>"), "{got}");
     }
 
+    // Fifty services read as fifty rows of their own table, not five hundred rows of the summary.
+    #[test]
+    fn with_many_services_the_summary_has_a_row_per_service_and_a_column_per_metric() {
+        let mut r = rec(vec![]);
+        let metric = |name: String, value: f64| SummaryMetric { name, value };
+        let mut summary = vec![metric("cluster.instances_max".to_owned(), 3.0)];
+        for i in 0..=FEW_SERVICES_MAX {
+            for (m, v) in [
+                ("tasks_started", 12.0),
+                ("min_healthy_tasks", 4.0),
+                ("availability", 0.99953),
+            ] {
+                if !(i == 3 && m == "availability") {
+                    summary.push(metric(format!("service.s{i:02}.{m}"), v));
+                }
+            }
+        }
+        r.summary = summary;
+        let got = page(&r, &[]);
+        assert!(
+            got.contains("<tr class=\"group\"><th colspan=\"3\">cluster</th></tr>"),
+            "{got}"
+        );
+        assert!(
+            !got.contains("<tr class=\"group\"><th colspan=\"3\">service"),
+            "{got}"
+        );
+        assert!(got.contains(
+            "<thead><tr><th>service</th><th title=\"availability: requests served without a 5XX\">availability</th>\
+             <th title=\"tasks_started: tasks the scheduler started\">tasks started</th>\
+             <th title=\"min_healthy_tasks: fewest healthy tasks at any instant\">min healthy</th></tr></thead>"
+        ), "{got}");
+        assert!(
+            got.contains(
+                "<tr><td><code>s00</code></td><td class=\"num\" title=\"0.99953\">99.953 %</td>\
+             <td class=\"num\" title=\"12\">12</td><td class=\"num\" title=\"4\">4</td></tr>"
+            ),
+            "{got}"
+        );
+        assert!(
+            got.contains("<tr><td><code>s03</code></td><td class=\"num\">—</td>"),
+            "{got}"
+        );
+        assert_eq!(got.matches("<tr><td><code>s").count(), FEW_SERVICES_MAX + 1);
+        // With few services, each is a group of the summary table, as before.
+        let last = format!("service.s{FEW_SERVICES_MAX:02}.");
+        r.summary.retain(|m| !m.name.starts_with(&last));
+        let few = page(&r, &[]);
+        assert!(!few.contains("<table class=\"services\">"), "{few}");
+        assert!(
+            few.contains("<tr class=\"group\"><th colspan=\"3\">service s00</th></tr>"),
+            "{few}"
+        );
+    }
+
     // The page opens with what the run was for and whether it met its checks.
     #[test]
     fn description_and_check_verdicts_come_first_with_units_and_failures_explained() {
@@ -815,7 +981,7 @@ mod tests {
             plot("instances.svg", "Instances", "<svg id=\"i\"></svg>", None),
             plot("cost.svg", "Cumulative cost", "<svg id=\"c\"></svg>", None),
         ];
-        let few: Vec<Plot> = (0..SERVICE_PLOTS_OPEN_MAX)
+        let few: Vec<Plot> = (0..FEW_SERVICES_MAX)
             .map(service_plot)
             .chain(overall.iter().cloned())
             .collect();
@@ -826,7 +992,7 @@ mod tests {
             "{got}"
         );
 
-        let many: Vec<Plot> = (0..=SERVICE_PLOTS_OPEN_MAX)
+        let many: Vec<Plot> = (0..=FEW_SERVICES_MAX)
             .map(service_plot)
             .chain(overall.iter().cloned())
             .collect();
@@ -837,16 +1003,14 @@ mod tests {
         };
         let folded = at(&format!(
             "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services",
-            SERVICE_PLOTS_OPEN_MAX + 1
+            FEW_SERVICES_MAX + 1
         ));
         assert!(at("<svg id=\"i\">") < at("<svg id=\"c\">"));
         assert!(at("<svg id=\"c\">") < folded);
         assert!(folded < at("<svg id=\"s00\">"));
+        assert!(at("<svg id=\"s00\">") < at(&format!("<svg id=\"s{:02}\">", FEW_SERVICES_MAX)));
         assert!(
-            at("<svg id=\"s00\">") < at(&format!("<svg id=\"s{:02}\">", SERVICE_PLOTS_OPEN_MAX))
-        );
-        assert!(
-            at(&format!("<svg id=\"s{:02}\">", SERVICE_PLOTS_OPEN_MAX))
+            at(&format!("<svg id=\"s{:02}\">", FEW_SERVICES_MAX))
                 < at("</details>\n<h2>Key events</h2>")
         );
     }
