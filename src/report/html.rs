@@ -20,9 +20,9 @@
 //!    five hundred.
 //! 5. The plots, in [`super::plots::render_all`]'s order, leaving out those with nothing to show
 //!    ([`Plot::empty`]) and saying once which were left out and why. With more than
-//!    [`FEW_SERVICES_MAX`] per-service plots, the plots of the whole run come first and the per-service
-//!    ones follow folded in one `<details>`, so that the cluster's plots are not below fifty services' worth
-//!    of scrolling; every plot is still inline.
+//!    [`FEW_SERVICES_MAX`] per-service plots, the plots of the whole run (with `services.svg`, which sums the
+//!    services up) come first and the per-service ones follow folded in one `<details>`, so that the
+//!    cluster's plots are not below fifty services' worth of scrolling; every plot is still inline.
 //! 6. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
 //!    starts and ends) plus every event whose kind contains one of [`KEY_KIND_FRAGMENTS`] (placement
 //!    failures, steady state, stops, instance launches and terminations, spot notices, deployments, alarms,
@@ -34,7 +34,7 @@
 
 use std::fmt::Write as _;
 
-use super::plots::Plot;
+use super::plots::{FEW_SERVICES_MAX, Plot};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::readable::{Unit, count as count_text, exact, metric_kind, metric_value, with_unit};
@@ -48,10 +48,6 @@ pub const EVENTS_HEAD: usize = 20;
 pub const EVENTS_TAIL: usize = 20;
 /// The most event rows the page shows.
 pub const KEY_EVENTS_MAX: usize = 400;
-/// With at most this many services, each service's summary metrics are rows of the summary table and its
-/// task plot is shown open; with more, the services get a table of their own (a row each) and their plots
-/// are folded (see the module docs).
-pub const FEW_SERVICES_MAX: usize = 8;
 
 /// The per-service summary metrics in the order the services table shows them (SPEC §4's order), each with
 /// the short name its column is headed with (the metric's own name is in the column's tooltip); others follow

@@ -13,6 +13,10 @@
 //!
 //! 1. `tasks_<service>.svg`, one per service (by name): `DesiredTaskCount`, `RunningTaskCount`,
 //!    `HealthyTaskCount` of scope `service`.
+//!    With more than [`FEW_SERVICES_MAX`] services, `services.svg` follows: two panels summing the services
+//!    up per period, the healthy tasks short of desired (`DesiredTaskCount` − `HealthyTaskCount`, at least 0,
+//!    summed over the services) and how many services were short, so that a reader sees when any service
+//!    dipped without opening fifty plots (`report.html` folds those).
 //! 2. `instances.svg`: `GroupInServiceInstances` of every ASG, one line each.
 //! 3. `cluster.svg`: two panels, CPU and memory, each with `*Reservation` and `*Utilization` (percent) of scope
 //!    `cluster`.
@@ -76,6 +80,10 @@ const MARKERS_MAX_POINTS: usize = 120;
 /// is narrower than the plot (about 675 of its 1000 pixels: the legend, the y labels and the margins take the
 /// rest), so a line has at most about 2,700.
 pub const POINTS_PER_LINE_MAX: usize = 4 * WIDTH_PX as usize;
+
+/// With more services than this, `services.svg` sums them up and `report.html` shows the services' summary
+/// metrics as a table of their own and folds their plots.
+pub const FEW_SERVICES_MAX: usize = 8;
 
 /// Room kept right of each chart for its legend, in SVG pixels.
 const LEGEND_WIDTH_PX: u32 = 240;
@@ -404,6 +412,7 @@ impl<'a> Data<'a> {
         let mut plan = Vec::new();
         let mut names = FileNames::default();
         self.plan_tasks(&mut plan, &mut names);
+        plan.extend(self.plan_services().map(Planned::overall));
         plan.push(Planned::overall(self.plan_instances()));
         plan.push(Planned::overall(self.plan_cluster()));
         plan.push(Planned::overall(self.plan_traffic()));
@@ -436,6 +445,46 @@ impl<'a> Data<'a> {
                 panels: vec![panel],
             });
         }
+    }
+
+    /// `services.svg`, with more than [`FEW_SERVICES_MAX`] services.
+    fn plan_services(&self) -> Option<(String, String, Vec<Panel<'_>>)> {
+        let services = self.ids(Scope::Service, &["DesiredTaskCount", "HealthyTaskCount"]);
+        if services.len() <= FEW_SERVICES_MAX {
+            return None;
+        }
+        let pairs: Vec<(&[f64], &[f64])> = services
+            .iter()
+            .filter_map(|s| {
+                let desired = self.values(Scope::Service, s, "DesiredTaskCount")?;
+                let healthy = self.values(Scope::Service, s, "HealthyTaskCount")?;
+                Some((desired, healthy))
+            })
+            .collect();
+        let (tasks, services_short) = shortfall(self.xs.len(), &pairs);
+        let line = |label: &str, ys: Vec<f64>| {
+            Line::new(label, Cow::Borrowed(self.xs.as_slice()), Cow::Owned(ys))
+        };
+        let tasks = count_panel(
+            "Healthy tasks short of desired, summed over the services",
+            "tasks (desired − healthy)",
+            vec![line("tasks short", tasks)],
+            "no task counts recorded",
+        );
+        let services_short = count_panel(
+            "Services with fewer healthy tasks than desired",
+            "services",
+            vec![line("services short", services_short)],
+            "no task counts recorded",
+        );
+        Some((
+            "services.svg".to_owned(),
+            format!(
+                "All {} services: healthy tasks short of desired",
+                services.len()
+            ),
+            vec![tasks, services_short],
+        ))
     }
 
     fn plan_instances(&self) -> (String, String, Vec<Panel<'_>>) {
@@ -561,6 +610,27 @@ impl<'a> Data<'a> {
         };
         ("cost.svg".to_owned(), title.to_owned(), vec![panel])
     }
+}
+
+/// Per period, over the services' (desired, healthy) task counts: the healthy tasks short of desired (desired
+/// − healthy where positive, summed) and the number of services short. A period where no service has both
+/// counts is NaN (no datapoint).
+fn shortfall(periods: usize, services: &[(&[f64], &[f64])]) -> (Vec<f64>, Vec<f64>) {
+    let mut tasks = vec![f64::NAN; periods];
+    let mut short = vec![f64::NAN; periods];
+    for (desired, healthy) in services {
+        for k in 0..periods {
+            let (d, h) = (desired[k], healthy[k]);
+            if !(d.is_finite() && h.is_finite()) {
+                continue;
+            }
+            let gap = (d - h).max(0.0);
+            let sum = |total: f64, add: f64| if total.is_nan() { add } else { total + add };
+            tasks[k] = sum(tasks[k], gap);
+            short[k] = sum(short[k], if gap > 0.0 { 1.0 } else { 0.0 });
+        }
+    }
+    (tasks, short)
 }
 
 /// The running total of per-period amounts stamped at period starts, as (time, total so far): it starts at 0

@@ -816,3 +816,83 @@ fn a_count_wavering_by_less_than_a_pixel_is_drawn_as_a_flat_segment_with_its_rea
         "{healthy_line:?}"
     );
 }
+
+#[test]
+fn the_shortfall_sums_healthy_tasks_below_desired_and_counts_the_services_short() {
+    let nan = f64::NAN;
+    let a_desired = [4.0, 4.0, 4.0, nan];
+    let a_healthy = [4.0, 3.0, 5.0, nan];
+    let b_desired = [2.0, 2.0, 2.0, nan];
+    let b_healthy = [2.0, 0.5, nan, nan];
+    let (tasks, services) = shortfall(4, &[(&a_desired, &a_healthy), (&b_desired, &b_healthy)]);
+    // More healthy than desired (period 2) is no shortfall; a period without counts is no datapoint.
+    assert_eq!(tasks[..3], [0.0, 2.5, 0.0]);
+    assert_eq!(services[..3], [0.0, 2.0, 0.0]);
+    assert!(tasks[3].is_nan() && services[3].is_nan());
+}
+
+/// One hour of minute periods for `count` services `s00`, `s01` ... with 4 tasks desired and healthy, but
+/// service `s01` at 1 healthy task in minute 30.
+fn services_recording(count: usize) -> Recorded {
+    let mut points = Vec::new();
+    for i in 0..count {
+        for minute in 0..60 {
+            for (metric, value) in [
+                ("DesiredTaskCount", 4.0),
+                ("RunningTaskCount", 4.0),
+                (
+                    "HealthyTaskCount",
+                    if i == 1 && minute == 30 { 1.0 } else { 4.0 },
+                ),
+            ] {
+                points.push(SeriesPoint {
+                    time: SimTime::from_secs(60 * minute),
+                    scope: Scope::Service,
+                    id: format!("s{i:02}"),
+                    metric,
+                    value,
+                });
+            }
+        }
+    }
+    Recorded {
+        timeseries: TimeSeries::from_points(points),
+        ..Recorded::default()
+    }
+}
+
+// With many services, one plot sums them up so that a dip shows without opening every service's plot.
+#[test]
+fn with_more_than_a_few_services_a_plot_sums_up_their_shortfall_after_their_own_plots() {
+    let few = render_all(&services_recording(FEW_SERVICES_MAX)).expect("draw");
+    assert!(few.iter().all(|p| p.file != "services.svg"));
+
+    let many = render_all(&services_recording(FEW_SERVICES_MAX + 1)).expect("draw");
+    let names: Vec<&str> = many.iter().map(|p| p.file.as_str()).collect();
+    let at = names
+        .iter()
+        .position(|&n| n == "services.svg")
+        .expect("services.svg");
+    assert_eq!(at, FEW_SERVICES_MAX + 1, "{names:?}");
+    assert_eq!(names[at + 1], "instances.svg");
+    let overview = &many[at];
+    assert_eq!(overview.service, None);
+    assert_eq!(overview.empty, None);
+    assert_eq!(
+        overview.title,
+        format!(
+            "All {} services: healthy tasks short of desired",
+            FEW_SERVICES_MAX + 1
+        )
+    );
+    // Two panels, one line each: 3 tasks short and 1 service short at minute 30, else 0.
+    let lines = series_polylines(&overview.svg);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        let (flat, peak) = (l[0].1, l.iter().map(|p| p.1).min().expect("points"));
+        assert!(peak < flat - 50, "{l:?}");
+        assert_eq!(l.iter().filter(|p| p.1 == peak).count(), 1, "{l:?}");
+    }
+    assert!(overview.svg.contains(">\ntasks short\n<"));
+    assert!(overview.svg.contains(">\nservices short\n<"));
+}
