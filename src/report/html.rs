@@ -26,8 +26,10 @@
 //! 6. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
 //!    starts and ends) plus every event whose kind contains one of [`KEY_KIND_FRAGMENTS`] (placement
 //!    failures, steady state, stops, instance launches and terminations, spot notices, deployments, alarms,
-//!    scaling). At most [`KEY_EVENTS_MAX`] rows are shown (the first ones, then the last [`EVENTS_TAIL`]); every
-//!    gap says how many events it hides, and all of them are in `events.csv`.
+//!    scaling). At most [`KEY_EVENTS_MAX`] rows are shown: with more key events than fit beside the first and
+//!    last ones, each kind gets an equal share of the room, earliest first (a kind with fewer leaves the rest
+//!    to the others), so that a thousand instance launches at the start do not hide the drains of day three;
+//!    every gap says how many events it hides, and all of them are in `events.csv`.
 //!
 //! Every text that comes from the run is HTML-escaped. The SVGs are inserted as plotters wrote them (plotters
 //! escapes the text it writes).
@@ -510,7 +512,8 @@ fn events_section(page: &mut String, rec: &Recorded) {
     let _ = writeln!(
         page,
         "<p>{} of {} events: the first and last {EVENTS_HEAD}, and placement failures, steady states, stops, \
-         instance launches and terminations, spot notices, deployments, alarms and scaling. All events are in \
+         instance launches and terminations, spot notices, deployments, alarms and scaling (at most \
+         {KEY_EVENTS_MAX} rows, shared evenly among those kinds, earliest first). All events are in \
          <code>events.csv</code>.</p>",
         shown.len(),
         events.len()
@@ -554,18 +557,51 @@ pub fn is_key_kind(kind: &str) -> bool {
     KEY_KIND_FRAGMENTS.iter().any(|f| kind.contains(f))
 }
 
-/// Indices (ascending) of the events the page shows, at most [`KEY_EVENTS_MAX`].
+/// Indices (ascending) of the events the page shows, at most [`KEY_EVENTS_MAX`]: the first [`EVENTS_HEAD`],
+/// the last [`EVENTS_TAIL`], and the key events between them, each kind (by its exact text) taking an equal
+/// share of the room left, earliest first; a kind with fewer events than its share leaves the rest to the
+/// others, and what does not divide evenly goes to the kinds first by name.
 fn key_event_indices(events: &[&EventRow]) -> Vec<usize> {
     let n = events.len();
-    let selected: Vec<usize> = (0..n)
-        .filter(|&i| i < EVENTS_HEAD || i + EVENTS_TAIL >= n || is_key_kind(&events[i].kind))
-        .collect();
-    if selected.len() <= KEY_EVENTS_MAX {
-        return selected;
+    let head_end = n.min(EVENTS_HEAD);
+    let tail_start = n.saturating_sub(EVENTS_TAIL).max(head_end);
+    let mut by_kind: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, e) in events.iter().enumerate().take(tail_start).skip(head_end) {
+        if is_key_kind(&e.kind) {
+            by_kind.entry(&e.kind).or_default().push(i);
+        }
     }
-    let head = &selected[..KEY_EVENTS_MAX - EVENTS_TAIL];
-    let tail = &selected[selected.len() - EVENTS_TAIL..];
-    head.iter().chain(tail).copied().collect()
+    let mut room = KEY_EVENTS_MAX - head_end - (n - tail_start);
+    // Water-filling: the kinds with the fewest events first, each taking all it has or its share.
+    let mut kinds: Vec<(&str, &Vec<usize>)> = by_kind.iter().map(|(k, v)| (*k, v)).collect();
+    kinds.sort_by_key(|(kind, found)| (found.len(), *kind));
+    let mut takes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut left = kinds.len();
+    let mut rest: Vec<&str> = Vec::new();
+    for (kind, found) in &kinds {
+        let share = room / left;
+        if found.len() <= share {
+            takes.insert(kind, found.len());
+            room -= found.len();
+            left -= 1;
+        } else {
+            rest.push(kind);
+        }
+    }
+    rest.sort_unstable();
+    let share = room / rest.len().max(1);
+    let mut extra = room - share * rest.len();
+    for kind in rest {
+        let one_more = usize::from(extra > 0);
+        extra -= one_more;
+        takes.insert(kind, share + one_more);
+    }
+    let mut shown: Vec<usize> = (0..head_end).chain(tail_start..n).collect();
+    for (kind, found) in &by_kind {
+        shown.extend(&found[..takes[kind]]);
+    }
+    shown.sort_unstable();
+    shown
 }
 
 #[cfg(test)]
@@ -1046,6 +1082,38 @@ mod tests {
         );
         assert_eq!(shown[KEY_EVENTS_MAX - EVENTS_TAIL], 1000 - EVENTS_TAIL);
         assert_eq!(shown.last(), Some(&999));
+    }
+
+    // A thousand launches at the start must not crowd out the drains later in the run.
+    #[test]
+    fn capped_key_events_share_the_room_evenly_among_their_kinds_earliest_first() {
+        let mut events: Vec<EventRow> = (0..1000)
+            .map(|i| event(i, "INSTANCE_LAUNCHED", &format!("launch {i}")))
+            .collect();
+        events.extend((0..30).map(|i| event(10_000 + i, "CONTAINER_INSTANCE_DRAINING", "drain")));
+        events.extend((0..500).map(|i| event(20_000 + i, "TASKS_STOPPED", "stop")));
+        events.extend((0..100).map(|i| event(30_000 + i, "TASKS_STARTED", "start")));
+        let refs: Vec<&EventRow> = events.iter().collect();
+        let shown = key_event_indices(&refs);
+        assert_eq!(shown.len(), KEY_EVENTS_MAX);
+        let kind_of = |kind: &str| shown.iter().filter(|&&i| events[i].kind == kind).count();
+        // 400 rows: the first 20 (launches) and last 20 (starts, not key); the 360 others go to the three
+        // key kinds: all 30 drains, then 165 each.
+        assert_eq!(kind_of("CONTAINER_INSTANCE_DRAINING"), 30);
+        assert_eq!(kind_of("INSTANCE_LAUNCHED"), 20 + 165);
+        assert_eq!(kind_of("TASKS_STOPPED"), 165);
+        assert_eq!(kind_of("TASKS_STARTED"), EVENTS_TAIL);
+        // Earliest first within a kind.
+        assert!(shown[..20 + 165].iter().copied().eq(0..20 + 165));
+        let stops = 1030..1030 + 165;
+        assert!(
+            shown
+                .iter()
+                .filter(|i| (1030..1530).contains(*i))
+                .copied()
+                .eq(stops)
+        );
+        assert!(shown.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
