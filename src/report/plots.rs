@@ -25,20 +25,20 @@
 //!    not in the rows, so no per-second rate is derived).
 //! 5. `cost.svg`: `cost_usd` of every series that has it, shown as the cumulative sum.
 //!
-//! Long series are downsampled as they are drawn, to what the picture can show ([`pixel_line`]): each point
+//! Long series are downsampled as they are drawn, to what the picture can show (`pixel_line`): each point
 //! is placed on its pixel, and of the points that fall in one pixel column only the first, the last, the
 //! highest and the lowest are kept, in time order (the M4 reduction of Jugel et al., "M4: a
 //! visualization-oriented time series data aggregation", VLDB 2014). The line drawn through them goes up and
 //! down each column as far as the line through every point and passes from column to column at the same
 //! pixels, so it looks the same (a browser's renderings of a week-long plot drawn both ways differ in a
 //! handful of anti-aliased pixels): a one-period dip or spike keeps its full depth, a step stays where it is,
-//! and nothing is averaged. Then a vertex on the same pixel as the one before it, or on the
-//! straight segment between its neighbours, is left out, as it draws nothing: a count that wavers by less than
-//! a pixel is one flat segment. So a line has at most four points per pixel column
-//! ([`POINTS_PER_LINE_MAX`] in all) however long the run, and a week of one-minute periods (10,080 points)
-//! weighs about what a day does. Lines short enough for a dot on every point ([`MARKERS_MAX_POINTS`]) keep
-//! every point. The series are read where the timeseries holds them, one point at a time; no copy of a whole
-//! series is made.
+//! and nothing is averaged. Then a vertex on the same pixel as the one before it, or on the straight segment
+//! between its neighbours, is left out, as it draws nothing: a count that wavers by less than a pixel is one
+//! flat segment. So a line has at most four points per pixel column ([`POINTS_PER_LINE_MAX`] in all) however
+//! long the run, and a week of one-minute periods (10,080 points) weighs about what a day does. Lines short
+//! enough for a dot on every point (`MARKERS_MAX_POINTS`, 120) keep every point. The series are read where the
+//! timeseries holds them, one point at a time, and not copied; only the cumulative cost and `services.svg`'s
+//! sums are computed, one value per period.
 //!
 //! A plot whose data is absent is still drawn, with a sentence saying why it is empty ("no traffic
 //! simulated"), so that a missing chart never looks like a bug; [`Plot::empty`] says so too, and
@@ -76,7 +76,7 @@ pub const PANEL_HEIGHT_PX: u32 = 380;
 /// week of minute periods does not become ten thousand `<circle>` elements.
 const MARKERS_MAX_POINTS: usize = 120;
 
-/// The most points one plotted line has in the SVG ([`pixel_line`]): four per pixel column. The plotting area
+/// The most points one plotted line has in the SVG (`pixel_line`): four per pixel column. The plotting area
 /// is narrower than the plot (about 675 of its 1000 pixels: the legend, the y labels and the margins take the
 /// rest), so a line has at most about 2,700.
 pub const POINTS_PER_LINE_MAX: usize = 4 * WIDTH_PX as usize;
