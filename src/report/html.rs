@@ -15,22 +15,32 @@
 //!    [`MARKERS_LISTED_MAX`]), and the notes loading the scenario produced (folded, in a `<details>`).
 //! 4. The summary metrics in `summary.csv`'s order, grouped (cluster, cost, each service), each with its
 //!    value rounded for reading with its unit (`readable`) and the exact `summary.csv` text as a tooltip.
+//!    With more than [`FEW_SERVICES_MAX`] services, the services' metrics are a table of their own instead,
+//!    a row per service and a column per metric, so that fifty services read as fifty rows rather than
+//!    five hundred.
 //! 5. The plots, in [`super::plots::render_all`]'s order, leaving out those with nothing to show
-//!    ([`Plot::empty`]) and saying once which were left out and why.
+//!    ([`Plot::empty`]) and saying once which were left out and why. With more than
+//!    [`FEW_SERVICES_MAX`] per-service plots, the plots of the whole run (with `services.svg`, which sums the
+//!    services up) come first and the per-service ones follow folded in one `<details>`, so that the
+//!    cluster's plots are not below fifty services' worth of scrolling; every plot is still inline.
 //! 6. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
 //!    starts and ends) plus every event whose kind contains one of [`KEY_KIND_FRAGMENTS`] (placement
 //!    failures, steady state, stops, instance launches and terminations, spot notices, deployments, alarms,
-//!    scaling). At most [`KEY_EVENTS_MAX`] rows are shown (the first ones, then the last [`EVENTS_TAIL`]); every
-//!    gap says how many events it hides, and all of them are in `events.csv`.
+//!    scaling). At most [`KEY_EVENTS_MAX`] rows are shown: with more key events than fit beside the first and
+//!    last ones, each kind gets an equal share of the room, earliest first (a kind with fewer leaves the rest
+//!    to the others), so that a thousand instance launches at the start do not hide the drains of day three;
+//!    every gap says how many events it hides, and all of them are in `events.csv`.
 //!
 //! Every text that comes from the run is HTML-escaped. The SVGs are inserted as plotters wrote them (plotters
 //! escapes the text it writes).
 
 use std::fmt::Write as _;
 
-use super::plots::Plot;
-use super::readable::{exact, metric_kind, metric_value, with_unit};
-use super::recorded::{CheckRow, EventRow, Recorded};
+use super::plots::{FEW_SERVICES_MAX, Plot};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::readable::{Unit, count as count_text, exact, metric_kind, metric_value, with_unit};
+use super::recorded::{CheckRow, EventRow, Recorded, SummaryMetric};
 use super::text::{html_escape, in_order};
 use crate::engine::{SimDuration, SimTime};
 
@@ -40,6 +50,25 @@ pub const EVENTS_HEAD: usize = 20;
 pub const EVENTS_TAIL: usize = 20;
 /// The most event rows the page shows.
 pub const KEY_EVENTS_MAX: usize = 400;
+
+/// The per-service summary metrics in the order the services table shows them (SPEC §4's order), each with
+/// the short name its column is headed with (the metric's own name is in the column's tooltip); others follow
+/// by name, headed by their name.
+const SERVICE_COLUMNS: [(&str, &str); 13] = [
+    ("availability", "availability"),
+    ("error_requests", "5XX requests"),
+    ("latency_p50_ms", "p50 latency"),
+    ("latency_p99_ms", "p99 latency"),
+    ("tasks_started", "tasks started"),
+    ("tasks_failed", "tasks failed"),
+    ("min_healthy_tasks", "min healthy"),
+    ("max_running_tasks", "max running"),
+    ("deployments_completed", "deploys done"),
+    ("deployments_rolled_back", "rolled back"),
+    ("scaling_actions", "scaling actions"),
+    ("max_tasks_per_instance", "max per instance"),
+    ("zone_imbalance_max", "zone imbalance"),
+];
 /// The most scenario `[[events]]` the page lists.
 pub const MARKERS_LISTED_MAX: usize = 100;
 /// An event is key if its kind, upper-cased, contains one of these.
@@ -75,7 +104,8 @@ tr.gap td{color:#777;font-style:italic;background:#fafafa}table.events td.id{whi
 p.verdict{font-weight:600}p.verdict.pass{color:#2c7a2c}p.verdict.fail{color:#b42318}\
 .note{background:#fff8e1;border-left:4px solid #e0b000;padding:.4em .8em}\
 details{margin:1em 0}summary{cursor:pointer;color:#555}\
-figure{margin:1.5em 0}figcaption{color:#555;font-size:.85em}svg{max-width:100%;height:auto}";
+.wide{overflow-x:auto}table.services th,table.services td{padding:.25em .45em}\
+table.services td:first-child{white-space:nowrap}figure{margin:1.5em 0}figcaption{color:#555;font-size:.85em}svg{max-width:100%;height:auto}";
 
 /// The bytes of `report.html`, with `plots` inlined in the given order (empty ones left out).
 pub fn render(rec: &Recorded, plots: &[Plot]) -> Vec<u8> {
@@ -279,13 +309,17 @@ fn notes_section(page: &mut String, rec: &Recorded) {
 
 /// The group a summary metric is listed under: `cluster`, `cost`, or `service <name>`.
 fn metric_group(name: &str) -> String {
-    match name.strip_prefix("service.") {
-        Some(rest) => {
-            let service = rest.rsplit_once('.').map_or(rest, |(s, _)| s);
-            format!("service {service}")
-        }
+    match service_metric(name) {
+        Some((service, _)) => format!("service {service}"),
         None => name.split('.').next().unwrap_or(name).to_owned(),
     }
+}
+
+/// (service, metric) of a per-service summary metric (`service.my.api.tasks_started` → `my.api`,
+/// `tasks_started`).
+fn service_metric(name: &str) -> Option<(&str, &str)> {
+    let rest = name.strip_prefix("service.")?;
+    Some(rest.rsplit_once('.').unwrap_or((rest, "")))
 }
 
 fn summary_section(page: &mut String, rec: &Recorded) {
@@ -298,9 +332,18 @@ fn summary_section(page: &mut String, rec: &Recorded) {
         "<p>Rounded for reading; hover a value for its exact text, as in <code>summary.csv</code>. \
          Everything but <code>cost.*</code> covers the run after <code>[simulation].warmup</code>.</p>\n",
     );
+    let metrics = in_order(&rec.summary, |a, b| a.name.cmp(&b.name));
+    let services: BTreeSet<&str> = metrics
+        .iter()
+        .filter_map(|m| service_metric(&m.name).map(|(s, _)| s))
+        .collect();
+    let apart = services.len() > FEW_SERVICES_MAX;
     page.push_str("<table class=\"summary\">\n<thead><tr><th>metric</th><th>value</th><th>what it is</th></tr></thead>\n<tbody>\n");
     let mut group = String::new();
-    for metric in in_order(&rec.summary, |a, b| a.name.cmp(&b.name)) {
+    for metric in metrics
+        .iter()
+        .filter(|m| !apart || service_metric(&m.name).is_none())
+    {
         let g = metric_group(&metric.name);
         if g != group {
             let _ = writeln!(
@@ -320,6 +363,77 @@ fn summary_section(page: &mut String, rec: &Recorded) {
         );
     }
     page.push_str("</tbody>\n</table>\n");
+    if apart {
+        services_table(page, &metrics, services.len());
+    }
+}
+
+/// The per-service summary metrics as a table: a row per service (by name), a column per metric (in
+/// [`SERVICE_COLUMNS`]' order, then by name). Counts are written without their noun, which the column names;
+/// every value has its exact text as a tooltip, and a metric a service lacks is `—`.
+fn services_table(page: &mut String, metrics: &[&SummaryMetric], count: usize) {
+    let mut rows: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
+    for m in metrics {
+        if let Some((service, metric)) = service_metric(&m.name) {
+            rows.entry(service).or_default().insert(metric, m.value);
+        }
+    }
+    let mut columns: Vec<&str> = rows.values().flat_map(|r| r.keys().copied()).collect();
+    let rank = |c: &str| {
+        SERVICE_COLUMNS
+            .iter()
+            .position(|o| o.0 == c)
+            .unwrap_or(SERVICE_COLUMNS.len())
+    };
+    columns.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
+    columns.dedup();
+    let _ = writeln!(
+        page,
+        "<p>The {count} services, one row each: <code>service.&lt;name&gt;.&lt;metric&gt;</code> in \
+         <code>summary.csv</code>; hover a column's name for what it is.</p>"
+    );
+    page.push_str("<div class=\"wide\">\n<table class=\"services\">\n<thead><tr><th>service</th>");
+    for c in &columns {
+        let short = SERVICE_COLUMNS
+            .iter()
+            .find(|o| o.0 == *c)
+            .map_or(*c, |o| o.1);
+        let meaning = metric_kind(c).1;
+        let tooltip = if meaning.is_empty() {
+            (*c).to_owned()
+        } else {
+            format!("{c}: {meaning}")
+        };
+        let _ = write!(
+            page,
+            "<th title=\"{}\">{}</th>",
+            html_escape(&tooltip),
+            html_escape(short)
+        );
+    }
+    page.push_str("</tr></thead>\n<tbody>\n");
+    for (service, values) in &rows {
+        let _ = write!(page, "<tr><td><code>{}</code></td>", html_escape(service));
+        for c in &columns {
+            match values.get(c) {
+                Some(&v) => {
+                    let text = match metric_kind(c).0 {
+                        Unit::Count(..) => count_text(v),
+                        unit => with_unit(unit, v),
+                    };
+                    let _ = write!(
+                        page,
+                        "<td class=\"num\" title=\"{}\">{}</td>",
+                        html_escape(&exact(v)),
+                        html_escape(&text)
+                    );
+                }
+                None => page.push_str("<td class=\"num\">—</td>"),
+            }
+        }
+        page.push_str("</tr>\n");
+    }
+    page.push_str("</tbody>\n</table>\n</div>\n");
 }
 
 fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
@@ -328,7 +442,11 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
         page.push_str("<p>No plots were drawn.</p>\n");
         return;
     }
-    page.push_str("<p>Each point is one metric period, plotted at the period's start.");
+    page.push_str(
+        "<p>Each line joins one value per metric period, plotted at the period's start; where a pixel column \
+         holds several periods, their first, last, highest and lowest values are drawn, so no dip or spike is \
+         lost.",
+    );
     if !rec.markers.is_empty() {
         page.push_str(" Dashed vertical lines mark the scenario events listed above, by number.");
     }
@@ -349,15 +467,38 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
             left_out.join("; ")
         );
     }
-    for p in plots.iter().filter(|p| p.empty.is_none()) {
-        let _ = writeln!(
-            page,
-            "<figure>\n{}\n<figcaption>{} — <code>plots/{}</code></figcaption>\n</figure>",
-            p.svg.trim_end(),
-            html_escape(&p.title),
-            html_escape(&p.file)
-        );
+    let shown: Vec<&Plot> = plots.iter().filter(|p| p.empty.is_none()).collect();
+    let (per_service, overall): (Vec<&Plot>, Vec<&Plot>) =
+        shown.iter().partition(|p| p.service.is_some());
+    if per_service.len() <= FEW_SERVICES_MAX {
+        for p in shown {
+            figure(page, p);
+        }
+        return;
     }
+    for p in overall {
+        figure(page, p);
+    }
+    let _ = writeln!(
+        page,
+        "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services \
+         (one plot each, by service name)</summary>",
+        per_service.len()
+    );
+    for p in per_service {
+        figure(page, p);
+    }
+    page.push_str("</details>\n");
+}
+
+fn figure(page: &mut String, p: &Plot) {
+    let _ = writeln!(
+        page,
+        "<figure>\n{}\n<figcaption>{} — <code>plots/{}</code></figcaption>\n</figure>",
+        p.svg.trim_end(),
+        html_escape(&p.title),
+        html_escape(&p.file)
+    );
 }
 
 fn events_section(page: &mut String, rec: &Recorded) {
@@ -371,7 +512,8 @@ fn events_section(page: &mut String, rec: &Recorded) {
     let _ = writeln!(
         page,
         "<p>{} of {} events: the first and last {EVENTS_HEAD}, and placement failures, steady states, stops, \
-         instance launches and terminations, spot notices, deployments, alarms and scaling. All events are in \
+         instance launches and terminations, spot notices, deployments, alarms and scaling (at most \
+         {KEY_EVENTS_MAX} rows, shared evenly among those kinds, earliest first). All events are in \
          <code>events.csv</code>.</p>",
         shown.len(),
         events.len()
@@ -415,18 +557,51 @@ pub fn is_key_kind(kind: &str) -> bool {
     KEY_KIND_FRAGMENTS.iter().any(|f| kind.contains(f))
 }
 
-/// Indices (ascending) of the events the page shows, at most [`KEY_EVENTS_MAX`].
-fn key_event_indices(events: &[EventRow<'_>]) -> Vec<usize> {
+/// Indices (ascending) of the events the page shows, at most [`KEY_EVENTS_MAX`]: the first [`EVENTS_HEAD`],
+/// the last [`EVENTS_TAIL`], and the key events between them, each kind (by its exact text) taking an equal
+/// share of the room left, earliest first; a kind with fewer events than its share leaves the rest to the
+/// others, and what does not divide evenly goes to the kinds first by name.
+fn key_event_indices<'a>(events: &[EventRow<'a>]) -> Vec<usize> {
     let n = events.len();
-    let selected: Vec<usize> = (0..n)
-        .filter(|&i| i < EVENTS_HEAD || i + EVENTS_TAIL >= n || is_key_kind(events[i].kind))
-        .collect();
-    if selected.len() <= KEY_EVENTS_MAX {
-        return selected;
+    let head_end = n.min(EVENTS_HEAD);
+    let tail_start = n.saturating_sub(EVENTS_TAIL).max(head_end);
+    let mut by_kind: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+    for (i, e) in events.iter().enumerate().take(tail_start).skip(head_end) {
+        if is_key_kind(e.kind) {
+            by_kind.entry(e.kind).or_default().push(i);
+        }
     }
-    let head = &selected[..KEY_EVENTS_MAX - EVENTS_TAIL];
-    let tail = &selected[selected.len() - EVENTS_TAIL..];
-    head.iter().chain(tail).copied().collect()
+    let mut room = KEY_EVENTS_MAX - head_end - (n - tail_start);
+    // Water-filling: the kinds with the fewest events first, each taking all it has or its share.
+    let mut kinds: Vec<(&str, &Vec<usize>)> = by_kind.iter().map(|(k, v)| (*k, v)).collect();
+    kinds.sort_by_key(|(kind, found)| (found.len(), *kind));
+    let mut takes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut left = kinds.len();
+    let mut rest: Vec<&str> = Vec::new();
+    for (kind, found) in &kinds {
+        let share = room / left;
+        if found.len() <= share {
+            takes.insert(kind, found.len());
+            room -= found.len();
+            left -= 1;
+        } else {
+            rest.push(kind);
+        }
+    }
+    rest.sort_unstable();
+    let share = room / rest.len().max(1);
+    let mut extra = room - share * rest.len();
+    for kind in rest {
+        let one_more = usize::from(extra > 0);
+        extra -= one_more;
+        takes.insert(kind, share + one_more);
+    }
+    let mut shown: Vec<usize> = (0..head_end).chain(tail_start..n).collect();
+    for (kind, found) in &by_kind {
+        shown.extend(&found[..takes[kind]]);
+    }
+    shown.sort_unstable();
+    shown
 }
 
 #[cfg(test)]
@@ -481,6 +656,10 @@ mod tests {
             title: title.to_owned(),
             svg: svg.to_owned(),
             empty: empty.map(str::to_owned),
+            service: file
+                .strip_prefix("tasks_")
+                .and_then(|f| f.strip_suffix(".svg"))
+                .map(str::to_owned),
         }
     }
 
@@ -575,6 +754,61 @@ mod tests {
             vec!["cluster", "cost", "service my.api", "service web"]
         );
         assert!(got.contains(">1 instance</td>"), "{got}");
+    }
+
+    // Fifty services read as fifty rows of their own table, not five hundred rows of the summary.
+    #[test]
+    fn with_many_services_the_summary_has_a_row_per_service_and_a_column_per_metric() {
+        let mut r = rec(EventLog::new());
+        let metric = |name: String, value: f64| SummaryMetric { name, value };
+        let mut summary = vec![metric("cluster.instances_max".to_owned(), 3.0)];
+        for i in 0..=FEW_SERVICES_MAX {
+            for (m, v) in [
+                ("tasks_started", 12.0),
+                ("min_healthy_tasks", 4.0),
+                ("availability", 0.99953),
+            ] {
+                if !(i == 3 && m == "availability") {
+                    summary.push(metric(format!("service.s{i:02}.{m}"), v));
+                }
+            }
+        }
+        r.summary = summary;
+        let got = page(&r, &[]);
+        assert!(
+            got.contains("<tr class=\"group\"><th colspan=\"3\">cluster</th></tr>"),
+            "{got}"
+        );
+        assert!(
+            !got.contains("<tr class=\"group\"><th colspan=\"3\">service"),
+            "{got}"
+        );
+        assert!(got.contains(
+            "<thead><tr><th>service</th><th title=\"availability: requests served without a 5XX\">availability</th>\
+             <th title=\"tasks_started: tasks the scheduler started\">tasks started</th>\
+             <th title=\"min_healthy_tasks: fewest healthy tasks at any instant\">min healthy</th></tr></thead>"
+        ), "{got}");
+        assert!(
+            got.contains(
+                "<tr><td><code>s00</code></td><td class=\"num\" title=\"0.99953\">99.953 %</td>\
+             <td class=\"num\" title=\"12\">12</td><td class=\"num\" title=\"4\">4</td></tr>"
+            ),
+            "{got}"
+        );
+        assert!(
+            got.contains("<tr><td><code>s03</code></td><td class=\"num\">—</td>"),
+            "{got}"
+        );
+        assert_eq!(got.matches("<tr><td><code>s").count(), FEW_SERVICES_MAX + 1);
+        // With few services, each is a group of the summary table, as before.
+        let last = format!("service.s{FEW_SERVICES_MAX:02}.");
+        r.summary.retain(|m| !m.name.starts_with(&last));
+        let few = page(&r, &[]);
+        assert!(!few.contains("<table class=\"services\">"), "{few}");
+        assert!(
+            few.contains("<tr class=\"group\"><th colspan=\"3\">service s00</th></tr>"),
+            "{few}"
+        );
     }
 
     // The page opens with what the run was for and whether it met its checks.
@@ -769,6 +1003,55 @@ mod tests {
         }
     }
 
+    // A run with many services: the plots of the whole run first, the per-service ones folded after them.
+    #[test]
+    fn with_many_services_the_cluster_plots_come_first_and_the_service_plots_are_folded() {
+        let service_plot = |i: usize| {
+            plot(
+                &format!("tasks_s{i:02}.svg"),
+                &format!("Service s{i:02}: tasks"),
+                &format!("<svg id=\"s{i:02}\"></svg>"),
+                None,
+            )
+        };
+        let overall = [
+            plot("instances.svg", "Instances", "<svg id=\"i\"></svg>", None),
+            plot("cost.svg", "Cumulative cost", "<svg id=\"c\"></svg>", None),
+        ];
+        let few: Vec<Plot> = (0..FEW_SERVICES_MAX)
+            .map(service_plot)
+            .chain(overall.iter().cloned())
+            .collect();
+        let got = page(&rec(EventLog::new()), &few);
+        assert!(!got.contains("<details class=\"services\">"), "{got}");
+        assert!(
+            got.find("<svg id=\"s00\">") < got.find("<svg id=\"i\">"),
+            "{got}"
+        );
+
+        let many: Vec<Plot> = (0..=FEW_SERVICES_MAX)
+            .map(service_plot)
+            .chain(overall.iter().cloned())
+            .collect();
+        let got = page(&rec(EventLog::new()), &many);
+        let at = |needle: &str| {
+            got.find(needle)
+                .unwrap_or_else(|| panic!("no {needle}: {got}"))
+        };
+        let folded = at(&format!(
+            "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services",
+            FEW_SERVICES_MAX + 1
+        ));
+        assert!(at("<svg id=\"i\">") < at("<svg id=\"c\">"));
+        assert!(at("<svg id=\"c\">") < folded);
+        assert!(folded < at("<svg id=\"s00\">"));
+        assert!(at("<svg id=\"s00\">") < at(&format!("<svg id=\"s{:02}\">", FEW_SERVICES_MAX)));
+        assert!(
+            at(&format!("<svg id=\"s{:02}\">", FEW_SERVICES_MAX))
+                < at("</details>\n<h2>Key events</h2>")
+        );
+    }
+
     #[test]
     fn key_events_keep_head_tail_and_key_kinds_and_say_how_many_are_hidden() {
         // 100 events: 0..20 head, 80..100 tail, and one key event (a placement failure) at 50.
@@ -799,6 +1082,37 @@ mod tests {
         );
         assert_eq!(shown[KEY_EVENTS_MAX - EVENTS_TAIL], 1000 - EVENTS_TAIL);
         assert_eq!(shown.last(), Some(&999));
+    }
+
+    // A thousand launches at the start must not crowd out the drains later in the run.
+    #[test]
+    fn capped_key_events_share_the_room_evenly_among_their_kinds_earliest_first() {
+        let log = log((0..1000)
+            .map(|i| (i, "INSTANCE_LAUNCHED", format!("launch {i}")))
+            .chain((0..30).map(|i| (10_000 + i, "CONTAINER_INSTANCE_DRAINING", "drain".into())))
+            .chain((0..500).map(|i| (20_000 + i, "TASKS_STOPPED", "stop".into())))
+            .chain((0..100).map(|i| (30_000 + i, "TASKS_STARTED", "start".into()))));
+        let events = log.in_time_order();
+        let shown = key_event_indices(&events);
+        assert_eq!(shown.len(), KEY_EVENTS_MAX);
+        let kind_of = |kind: &str| shown.iter().filter(|&&i| events[i].kind == kind).count();
+        // 400 rows: the first 20 (launches) and last 20 (starts, not key); the 360 others go to the three
+        // key kinds: all 30 drains, then 165 each.
+        assert_eq!(kind_of("CONTAINER_INSTANCE_DRAINING"), 30);
+        assert_eq!(kind_of("INSTANCE_LAUNCHED"), 20 + 165);
+        assert_eq!(kind_of("TASKS_STOPPED"), 165);
+        assert_eq!(kind_of("TASKS_STARTED"), EVENTS_TAIL);
+        // Earliest first within a kind.
+        assert!(shown[..20 + 165].iter().copied().eq(0..20 + 165));
+        let stops = 1030..1030 + 165;
+        assert!(
+            shown
+                .iter()
+                .filter(|i| (1030..1530).contains(*i))
+                .copied()
+                .eq(stops)
+        );
+        assert!(shown.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

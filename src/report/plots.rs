@@ -13,6 +13,10 @@
 //!
 //! 1. `tasks_<service>.svg`, one per service (by name): `DesiredTaskCount`, `RunningTaskCount`,
 //!    `HealthyTaskCount` of scope `service`.
+//!    With more than [`FEW_SERVICES_MAX`] services, `services.svg` follows: two panels summing the services
+//!    up per period, the healthy tasks short of desired (`DesiredTaskCount` − `HealthyTaskCount`, at least 0,
+//!    summed over the services) and how many services were short, so that a reader sees when any service
+//!    dipped without opening fifty plots (`report.html` folds those).
 //! 2. `instances.svg`: `GroupInServiceInstances` of every ASG, one line each.
 //! 3. `cluster.svg`: two panels, CPU and memory, each with `*Reservation` and `*Utilization` (percent) of scope
 //!    `cluster`.
@@ -20,6 +24,21 @@
 //!    `HTTPCode_Target_5XX_Count`) of every series that has them, as counts per metric period (the period is
 //!    not in the rows, so no per-second rate is derived).
 //! 5. `cost.svg`: `cost_usd` of every series that has it, shown as the cumulative sum.
+//!
+//! Long series are downsampled as they are drawn, to what the picture can show (`pixel_line`): each point
+//! is placed on its pixel, and of the points that fall in one pixel column only the first, the last, the
+//! highest and the lowest are kept, in time order (the M4 reduction of Jugel et al., "M4: a
+//! visualization-oriented time series data aggregation", VLDB 2014). The line drawn through them goes up and
+//! down each column as far as the line through every point and passes from column to column at the same
+//! pixels, so it looks the same (a browser's renderings of a week-long plot drawn both ways differ in a
+//! handful of anti-aliased pixels): a one-period dip or spike keeps its full depth, a step stays where it is,
+//! and nothing is averaged. Then a vertex on the same pixel as the one before it, or on the straight segment
+//! between its neighbours, is left out, as it draws nothing: a count that wavers by less than a pixel is one
+//! flat segment. So a line has at most four points per pixel column ([`POINTS_PER_LINE_MAX`] in all) however
+//! long the run, and a week of one-minute periods (10,080 points) weighs about what a day does. Lines short
+//! enough for a dot on every point (`MARKERS_MAX_POINTS`, 120) keep every point. The series are read where the
+//! timeseries holds them, one point at a time, and not copied; only the cumulative cost and `services.svg`'s
+//! sums are computed, one value per period.
 //!
 //! A plot whose data is absent is still drawn, with a sentence saying why it is empty ("no traffic
 //! simulated"), so that a missing chart never looks like a bug; [`Plot::empty`] says so too, and
@@ -35,6 +54,7 @@
 //! fixed palette by position, and the SVG backend writes no ids, timestamps or random values, so two renders
 //! of the same `Recorded` are byte-identical.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use plotters::coord::Shift;
@@ -55,6 +75,15 @@ pub const PANEL_HEIGHT_PX: u32 = 380;
 /// Series with at most this many points also mark each point with a dot; longer ones are lines only, so a
 /// week of minute periods does not become ten thousand `<circle>` elements.
 const MARKERS_MAX_POINTS: usize = 120;
+
+/// The most points one plotted line has in the SVG (`pixel_line`): four per pixel column. The plotting area
+/// is narrower than the plot (about 675 of its 1000 pixels: the legend, the y labels and the margins take the
+/// rest), so a line has at most about 2,700.
+pub const POINTS_PER_LINE_MAX: usize = 4 * WIDTH_PX as usize;
+
+/// With more services than this, `services.svg` sums them up and `report.html` shows the services' summary
+/// metrics as a table of their own and folds their plots.
+pub const FEW_SERVICES_MAX: usize = 8;
 
 /// Room kept right of each chart for its legend, in SVG pixels.
 const LEGEND_WIDTH_PX: u32 = 240;
@@ -105,13 +134,21 @@ pub struct Plot {
     pub svg: String,
     /// Why it shows nothing (`no traffic simulated`), if every line of every panel is absent or all zero.
     pub empty: Option<String>,
+    /// The service a per-service plot (`tasks_<service>.svg`) is about; `None` for the others.
+    pub service: Option<String>,
 }
 
 /// Every plot, in the documented order.
 pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
     let data = Data::collect(rec);
     let mut plots = Vec::new();
-    for (file, title, panels) in data.plan() {
+    for Planned {
+        file,
+        title,
+        service,
+        panels,
+    } in data.plan()
+    {
         let svg = draw(&title, &panels, &data.axis, &data.markers).map_err(|e| PlotError {
             file: file.clone(),
             message: e.to_string(),
@@ -122,6 +159,7 @@ pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
             title,
             svg,
             empty,
+            service,
         });
     }
     Ok(plots)
@@ -130,16 +168,12 @@ pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
 /// Why the panels show nothing, or `None` if some line has a non-zero value: the first panel's note if it
 /// has no line at all, else "every value is 0".
 fn emptiness(panels: &[Panel]) -> Option<String> {
-    let blank = |p: &Panel| {
-        p.lines
-            .iter()
-            .all(|l| l.points.iter().all(|pt| pt.1 == 0.0))
-    };
+    let blank = |p: &Panel| p.lines.iter().all(|l| l.points().all(|pt| pt.1 == 0.0));
     if !panels.iter().all(blank) {
         return None;
     }
     let first = panels.first()?;
-    Some(if first.lines.iter().all(|l| l.points.is_empty()) {
+    Some(if first.lines.iter().all(Line::is_empty) {
         first.empty_note.to_owned()
     } else {
         "every value is 0".to_owned()
@@ -158,22 +192,72 @@ struct Marker {
     label: String,
 }
 
-/// One line of a panel.
-struct Line {
+/// One line of a panel: its points as two columns, borrowed from the timeseries where it holds them.
+struct Line<'a> {
     label: String,
-    /// (time in axis units, value), in time order, finite values only.
-    points: Vec<Point>,
+    /// Each point's time in axis units, ascending.
+    xs: Cow<'a, [f64]>,
+    /// Each point's value; a non-finite value is no datapoint and is not drawn.
+    ys: Cow<'a, [f64]>,
+    /// Mark each point with a dot: the series has at most [`MARKERS_MAX_POINTS`] datapoints.
+    dots: bool,
+}
+
+impl<'a> Line<'a> {
+    fn new(label: &str, xs: Cow<'a, [f64]>, ys: Cow<'a, [f64]>) -> Line<'a> {
+        assert_eq!(xs.len(), ys.len(), "one time per value");
+        let datapoints = ys.iter().filter(|y| y.is_finite()).count();
+        Line {
+            label: label.to_owned(),
+            xs,
+            ys,
+            dots: datapoints <= MARKERS_MAX_POINTS,
+        }
+    }
+
+    /// The datapoints (time in axis units, value), in time order.
+    fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        self.xs
+            .iter()
+            .zip(self.ys.iter())
+            .filter(|(_, y)| y.is_finite())
+            .map(|(&x, &y)| (x, y))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.points().next().is_none()
+    }
+}
+
+/// A plot to draw: its file name, its title, the service it is about (per-service plots only) and its panels.
+struct Planned<'a> {
+    file: String,
+    title: String,
+    service: Option<String>,
+    panels: Vec<Panel<'a>>,
+}
+
+impl<'a> Planned<'a> {
+    /// A plot about the whole run (not one service).
+    fn overall((file, title, panels): (String, String, Vec<Panel<'a>>)) -> Planned<'a> {
+        Planned {
+            file,
+            title,
+            service: None,
+            panels,
+        }
+    }
 }
 
 /// One chart area: a title, a y-axis description, lines, and what to say if it has none.
-struct Panel {
+struct Panel<'a> {
     title: String,
     y_desc: &'static str,
     /// The y axis always reaches at least this (100 for percentages), so small values keep their scale.
     y_max_at_least: f64,
     /// Whole-number ticks only (the axis counts tasks, instances or requests).
     whole_ticks: bool,
-    lines: Vec<Line>,
+    lines: Vec<Line<'a>>,
     empty_note: &'static str,
 }
 
@@ -206,20 +290,24 @@ impl TimeAxis {
 }
 
 /// A series: (scope, id, metric).
-type SeriesKey = (Scope, String, &'static str);
+type SeriesKey<'a> = (Scope, &'a str, &'static str);
 /// (time in axis units, value).
 type Point = (f64, f64);
 
-/// The timeseries rows grouped by series: (scope, id, metric) → points in time order, and the markers.
-struct Data {
-    series: BTreeMap<SeriesKey, Vec<Point>>,
+/// The timeseries as the plots read them: (scope, id, metric) → the series' values (borrowed, one per
+/// period, NaN where the period has none), the periods' starts, the time axis and the markers.
+struct Data<'a> {
+    /// The start of each period, in axis units.
+    xs: Vec<f64>,
+    /// Series with at least one finite value.
+    series: BTreeMap<SeriesKey<'a>, &'a [f64]>,
     axis: TimeAxis,
     /// The scenario events inside the time axis, in time order.
     markers: Vec<Marker>,
 }
 
-impl Data {
-    fn collect(rec: &Recorded) -> Data {
+impl<'a> Data<'a> {
+    fn collect(rec: &'a Recorded) -> Data<'a> {
         let last_s = rec
             .timeseries
             .starts
@@ -227,20 +315,18 @@ impl Data {
             .map(|t| t.as_secs_f64())
             .fold(rec.manifest.duration_s.max(0.0), f64::max);
         let axis = TimeAxis::for_span(if last_s.is_finite() { last_s } else { 0.0 });
-        let mut series: BTreeMap<SeriesKey, Vec<Point>> = BTreeMap::new();
-        for line in &rec.timeseries.series {
-            let points: Vec<Point> = rec
-                .timeseries
-                .starts
-                .iter()
-                .zip(&line.values)
-                .filter(|(_, v)| v.is_finite())
-                .map(|(t, &v)| (t.as_secs_f64() / axis.unit_s, v))
-                .collect();
-            if !points.is_empty() {
-                series.insert((line.scope, line.id.clone(), line.metric), points);
-            }
-        }
+        let series = rec
+            .timeseries
+            .series
+            .iter()
+            .filter(|line| line.values.iter().any(|v| v.is_finite()))
+            .map(|line| {
+                (
+                    (line.scope, line.id.as_str(), line.metric),
+                    line.values.as_slice(),
+                )
+            })
+            .collect();
         let markers = in_order(&rec.markers, |a, b| a.time.cmp(&b.time))
             .into_iter()
             .enumerate()
@@ -252,7 +338,14 @@ impl Data {
             })
             .filter(|m| m.x <= axis.end)
             .collect();
+        let xs = rec
+            .timeseries
+            .starts
+            .iter()
+            .map(|t| t.as_secs_f64() / axis.unit_s)
+            .collect();
         Data {
+            xs,
             series,
             axis,
             markers,
@@ -260,88 +353,145 @@ impl Data {
     }
 
     /// The ids (sorted) of a scope that have any of `metrics`.
-    fn ids(&self, scope: Scope, metrics: &[&str]) -> Vec<String> {
-        let mut ids: Vec<String> = self
+    fn ids(&self, scope: Scope, metrics: &[&str]) -> Vec<&'a str> {
+        let mut ids: Vec<&'a str> = self
             .series
             .keys()
             .filter(|(s, _, m)| *s == scope && metrics.contains(m))
-            .map(|(_, id, _)| id.clone())
+            .map(|&(_, id, _)| id)
             .collect();
         ids.dedup();
         ids
     }
 
-    fn points(&self, scope: Scope, id: &str, metric: &'static str) -> Option<&Vec<Point>> {
-        self.series.get(&(scope, id.to_owned(), metric))
+    fn values(&self, scope: Scope, id: &str, metric: &'static str) -> Option<&'a [f64]> {
+        self.series.get(&(scope, id, metric)).copied()
+    }
+
+    /// The line of a series: its values at their periods' starts.
+    fn line(&self, label: &str, values: &'a [f64]) -> Line<'_> {
+        Line::new(label, Cow::Borrowed(&self.xs), Cow::Borrowed(values))
+    }
+
+    /// The line of the series (scope, id, metric), if it has one, labelled `label`.
+    fn line_of(
+        &self,
+        label: &str,
+        scope: Scope,
+        id: &str,
+        metric: &'static str,
+    ) -> Option<Line<'_>> {
+        self.values(scope, id, metric)
+            .map(|values| self.line(label, values))
     }
 
     /// Every series of `metric` in any scope, labelled by its id (by `scope id` if the series span scopes).
-    fn every(&self, metric: &str) -> Vec<(String, &Vec<Point>)> {
-        let found: Vec<(&Scope, &String, &Vec<Point>)> = self
+    fn every(&self, metric: &str) -> Vec<(String, &'a [f64])> {
+        let found: Vec<(Scope, &'a str, &'a [f64])> = self
             .series
             .iter()
             .filter(|((_, _, m), _)| *m == metric)
-            .map(|((scope, id, _), points)| (scope, id, points))
+            .map(|(&(scope, id, _), &values)| (scope, id, values))
             .collect();
         let one_scope = found.windows(2).all(|w| w[0].0 == w[1].0);
         found
             .into_iter()
-            .map(|(scope, id, points)| {
+            .map(|(scope, id, values)| {
                 let label = if one_scope {
-                    id.clone()
+                    id.to_owned()
                 } else {
                     format!("{} {id}", scope.as_str())
                 };
-                (label, points)
+                (label, values)
             })
             .collect()
     }
 
     /// (file name, title, panels) for every plot, in the documented order.
-    fn plan(&self) -> Vec<(String, String, Vec<Panel>)> {
+    fn plan(&self) -> Vec<Planned<'_>> {
         let mut plan = Vec::new();
         let mut names = FileNames::default();
         self.plan_tasks(&mut plan, &mut names);
-        plan.push(self.plan_instances());
-        plan.push(self.plan_cluster());
-        plan.push(self.plan_traffic());
-        plan.push(self.plan_cost());
+        plan.extend(self.plan_services().map(Planned::overall));
+        plan.push(Planned::overall(self.plan_instances()));
+        plan.push(Planned::overall(self.plan_cluster()));
+        plan.push(Planned::overall(self.plan_traffic()));
+        plan.push(Planned::overall(self.plan_cost()));
         plan
     }
 
-    fn plan_tasks(&self, plan: &mut Vec<(String, String, Vec<Panel>)>, names: &mut FileNames) {
+    fn plan_tasks<'s>(&'s self, plan: &mut Vec<Planned<'s>>, names: &mut FileNames) {
         const METRICS: [&str; 3] = ["DesiredTaskCount", "RunningTaskCount", "HealthyTaskCount"];
         let services = self.ids(Scope::Service, &METRICS);
         if services.is_empty() {
             let panel = count_panel("Tasks", "tasks", vec![], "no services simulated");
-            plan.push((
+            plan.push(Planned::overall((
                 "tasks.svg".to_owned(),
                 "Tasks per service".to_owned(),
                 vec![panel],
-            ));
+            )));
         }
         for service in services {
             let lines = METRICS
                 .iter()
-                .filter_map(|m| {
-                    self.points(Scope::Service, &service, m)
-                        .map(|p| line(m, p.clone()))
-                })
+                .filter_map(|m| self.line_of(m, Scope::Service, service, m))
                 .collect();
             let title = format!("Service {service}: desired, running and healthy tasks");
             let panel = count_panel(&title, "tasks", lines, "no task counts recorded");
-            plan.push((names.unique("tasks", &service), title, vec![panel]));
+            plan.push(Planned {
+                file: names.unique("tasks", service),
+                title,
+                service: Some(service.to_owned()),
+                panels: vec![panel],
+            });
         }
     }
 
-    fn plan_instances(&self) -> (String, String, Vec<Panel>) {
+    /// `services.svg`, with more than [`FEW_SERVICES_MAX`] services.
+    fn plan_services(&self) -> Option<(String, String, Vec<Panel<'_>>)> {
+        let services = self.ids(Scope::Service, &["DesiredTaskCount", "HealthyTaskCount"]);
+        if services.len() <= FEW_SERVICES_MAX {
+            return None;
+        }
+        let pairs: Vec<(&[f64], &[f64])> = services
+            .iter()
+            .filter_map(|s| {
+                let desired = self.values(Scope::Service, s, "DesiredTaskCount")?;
+                let healthy = self.values(Scope::Service, s, "HealthyTaskCount")?;
+                Some((desired, healthy))
+            })
+            .collect();
+        let (tasks, services_short) = shortfall(self.xs.len(), &pairs);
+        let line = |label: &str, ys: Vec<f64>| {
+            Line::new(label, Cow::Borrowed(self.xs.as_slice()), Cow::Owned(ys))
+        };
+        let tasks = count_panel(
+            "Healthy tasks short of desired, summed over the services",
+            "tasks (desired − healthy)",
+            vec![line("tasks short", tasks)],
+            "no task counts recorded",
+        );
+        let services_short = count_panel(
+            "Services with fewer healthy tasks than desired",
+            "services",
+            vec![line("services short", services_short)],
+            "no task counts recorded",
+        );
+        Some((
+            "services.svg".to_owned(),
+            format!(
+                "All {} services: healthy tasks short of desired",
+                services.len()
+            ),
+            vec![tasks, services_short],
+        ))
+    }
+
+    fn plan_instances(&self) -> (String, String, Vec<Panel<'_>>) {
         let lines = self
             .ids(Scope::Asg, &["GroupInServiceInstances"])
             .into_iter()
-            .filter_map(|asg| {
-                let points = self.points(Scope::Asg, &asg, "GroupInServiceInstances")?;
-                Some(line(&asg, points.clone()))
-            })
+            .filter_map(|asg| self.line_of(asg, Scope::Asg, asg, "GroupInServiceInstances"))
             .collect();
         let title = "In-service instances per Auto Scaling group";
         let panel = count_panel(
@@ -353,20 +503,18 @@ impl Data {
         ("instances.svg".to_owned(), title.to_owned(), vec![panel])
     }
 
-    fn plan_cluster(&self) -> (String, String, Vec<Panel>) {
+    fn plan_cluster(&self) -> (String, String, Vec<Panel<'_>>) {
         let resource_panel = |resource: &str, metrics: [&'static str; 2]| {
             let clusters = self.ids(Scope::Cluster, &metrics);
             let mut lines = Vec::new();
             for cluster in &clusters {
                 for metric in metrics {
-                    if let Some(points) = self.points(Scope::Cluster, cluster, metric) {
-                        let label = if clusters.len() > 1 {
-                            format!("{cluster} {metric}")
-                        } else {
-                            metric.to_owned()
-                        };
-                        lines.push(line(&label, points.clone()));
-                    }
+                    let label = if clusters.len() > 1 {
+                        format!("{cluster} {metric}")
+                    } else {
+                        metric.to_owned()
+                    };
+                    lines.extend(self.line_of(&label, Scope::Cluster, cluster, metric));
                 }
             }
             Panel {
@@ -387,18 +535,18 @@ impl Data {
         )
     }
 
-    fn plan_traffic(&self) -> (String, String, Vec<Panel>) {
+    fn plan_traffic(&self) -> (String, String, Vec<Panel<'_>>) {
         // (metric, what the legend calls it after the series' id)
-        let lines_of = |metrics: &[(&str, &str)]| -> Vec<Line> {
+        let lines_of = |metrics: &[(&str, &str)]| -> Vec<Line<'_>> {
             let mut lines = Vec::new();
             for (metric, short) in metrics {
-                for (label, points) in self.every(metric) {
+                for (label, values) in self.every(metric) {
                     let label = if short.is_empty() {
                         label
                     } else {
                         format!("{label} {short}")
                     };
-                    lines.push(line(&label, points.clone()));
+                    lines.push(self.line(&label, values));
                 }
             }
             lines
@@ -433,11 +581,23 @@ impl Data {
         )
     }
 
-    fn plan_cost(&self) -> (String, String, Vec<Panel>) {
+    fn plan_cost(&self) -> (String, String, Vec<Panel<'_>>) {
         let lines = self
             .every("cost_usd")
             .into_iter()
-            .map(|(label, points)| line(&label, cumulative_at_period_ends(points, self.axis.end)))
+            .map(|(label, values)| {
+                let amounts: Vec<Point> = self
+                    .xs
+                    .iter()
+                    .zip(values)
+                    .filter(|(_, v)| v.is_finite())
+                    .map(|(&x, &v)| (x, v))
+                    .collect();
+                let (xs, ys) = cumulative_at_period_ends(&amounts, self.axis.end)
+                    .into_iter()
+                    .unzip();
+                Line::new(&label, Cow::Owned(xs), Cow::Owned(ys))
+            })
             .collect();
         let title = "Cumulative cost";
         let panel = Panel {
@@ -450,6 +610,27 @@ impl Data {
         };
         ("cost.svg".to_owned(), title.to_owned(), vec![panel])
     }
+}
+
+/// Per period, over the services' (desired, healthy) task counts: the healthy tasks short of desired (desired
+/// − healthy where positive, summed) and the number of services short. A period where no service has both
+/// counts is NaN (no datapoint).
+fn shortfall(periods: usize, services: &[(&[f64], &[f64])]) -> (Vec<f64>, Vec<f64>) {
+    let mut tasks = vec![f64::NAN; periods];
+    let mut short = vec![f64::NAN; periods];
+    for (desired, healthy) in services {
+        for k in 0..periods {
+            let (d, h) = (desired[k], healthy[k]);
+            if !(d.is_finite() && h.is_finite()) {
+                continue;
+            }
+            let gap = (d - h).max(0.0);
+            let sum = |total: f64, add: f64| if total.is_nan() { add } else { total + add };
+            tasks[k] = sum(tasks[k], gap);
+            short[k] = sum(short[k], if gap > 0.0 { 1.0 } else { 0.0 });
+        }
+    }
+    (tasks, short)
 }
 
 /// The running total of per-period amounts stamped at period starts, as (time, total so far): it starts at 0
@@ -480,19 +661,12 @@ fn cumulative_at_period_ends(points: &[Point], axis_end: f64) -> Vec<Point> {
     out
 }
 
-fn line(label: &str, points: Vec<Point>) -> Line {
-    Line {
-        label: label.to_owned(),
-        points,
-    }
-}
-
-fn count_panel(
+fn count_panel<'a>(
     title: &str,
     y_desc: &'static str,
-    lines: Vec<Line>,
+    lines: Vec<Line<'a>>,
     empty_note: &'static str,
-) -> Panel {
+) -> Panel<'a> {
     Panel {
         title: title.to_owned(),
         y_desc,
@@ -565,12 +739,12 @@ fn draw_panel(
     let y_max_seen = panel
         .lines
         .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .flat_map(|l| l.points().map(|p| p.1))
         .fold(0.0, f64::max);
     let y_min = panel
         .lines
         .iter()
-        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .flat_map(|l| l.points().map(|p| p.1))
         .fold(0.0, f64::min);
     // 12 % headroom: the top band holds the markers' numbers clear of lines at their maximum.
     let y_max = (y_max_seen * 1.12).max(panel.y_max_at_least);
@@ -601,7 +775,7 @@ fn draw_panel(
         mesh.y_labels((y_max - y_min).floor() as usize + 1);
     }
     mesh.draw()?;
-    if panel.lines.iter().all(|l| l.points.is_empty()) {
+    if panel.lines.iter().all(Line::is_empty) {
         let style = ("sans-serif", 24)
             .into_font()
             .color(&BLACK)
@@ -613,18 +787,110 @@ fn draw_panel(
     }
     for (i, l) in panel.lines.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
-        let marker_px = if l.points.len() <= MARKERS_MAX_POINTS {
-            2
+        let style = colour.stroke_width(2);
+        if l.dots {
+            chart.draw_series(LineSeries::new(l.points(), style).point_size(2))?;
         } else {
-            0
-        };
-        chart.draw_series(
-            LineSeries::new(l.points.iter().copied(), colour.stroke_width(2)).point_size(marker_px),
-        )?;
+            let drawn = pixel_line(l.points().map(|p| (p, chart.backend_coord(&p))));
+            chart.draw_series(LineSeries::new(drawn, style))?;
+        }
     }
     let drawn = &markers[..markers.len().min(MARKERS_MAX)];
     draw_markers(&chart, drawn, (y_min, y_max))?;
     draw_legend(area, chart.plotting_area(), &panel.lines, markers)
+}
+
+/// The points of a line, each with its pixel, in time order, reduced to those that make what is drawn: the
+/// first, last, highest and lowest point of each pixel column ([`column_extremes`]), less the vertices that
+/// draw nothing ([`visible_vertices`]). At most four points per pixel column, whatever the line's length;
+/// the line through them covers the pixels the line through every point covers. Lines with dots keep every
+/// point and do not use this.
+fn pixel_line<T: Copy>(points: impl IntoIterator<Item = (T, (i32, i32))>) -> Vec<T> {
+    let columns = column_extremes(points);
+    let pixels: Vec<(i32, i32)> = columns.iter().map(|c| c.1).collect();
+    visible_vertices(&pixels)
+        .into_iter()
+        .map(|k| columns[k].0)
+        .collect()
+}
+
+/// Of the points (in time order, each with its pixel) that fall in one pixel column, the first, the last, the
+/// highest and the lowest, in time order (M4): the line through them goes up and down the column as far as
+/// the line through all of them, and enters and leaves it at the same pixels. Reads the points once and
+/// holds one column's four at a time.
+fn column_extremes<T: Copy>(
+    points: impl IntoIterator<Item = (T, (i32, i32))>,
+) -> Vec<(T, (i32, i32))> {
+    /// (position in the input, the point, its pixel)
+    type Seen<T> = (usize, T, (i32, i32));
+    /// First, highest (least pixel y), lowest (greatest pixel y), last of the current column.
+    fn flush<T: Copy>(column: [Seen<T>; 4], out: &mut Vec<(T, (i32, i32))>) {
+        let mut column = column;
+        column.sort_by_key(|seen| seen.0);
+        for (k, seen) in column.iter().enumerate() {
+            if k == 0 || seen.0 != column[k - 1].0 {
+                out.push((seen.1, seen.2));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut column: Option<[Seen<T>; 4]> = None;
+    for (i, (point, px)) in points.into_iter().enumerate() {
+        let seen = (i, point, px);
+        match &mut column {
+            Some(c) if c[0].2.0 == px.0 => {
+                if px.1 < c[1].2.1 {
+                    c[1] = seen;
+                }
+                if px.1 > c[2].2.1 {
+                    c[2] = seen;
+                }
+                c[3] = seen;
+            }
+            _ => {
+                if let Some(done) = column.take() {
+                    flush(done, &mut out);
+                }
+                column = Some([seen; 4]);
+            }
+        }
+    }
+    if let Some(done) = column {
+        flush(done, &mut out);
+    }
+    out
+}
+
+/// The indices, ascending, of the vertices of the polyline through `pixels` that change what is drawn: a
+/// vertex at the same pixel as the one before it, or on the straight segment between its neighbours (the
+/// several points a flat stretch puts on one pixel row, or a steady rise on one pixel column), is left out,
+/// and the line covers the same pixels. A vertex that turns the line, however little, is kept: a one-pixel
+/// dip or spike stays.
+fn visible_vertices(pixels: &[(i32, i32)]) -> Vec<usize> {
+    // `b` lies on the segment from `a` to `c`.
+    let between = |a: (i32, i32), b: (i32, i32), c: (i32, i32)| {
+        let (ab, ac) = (
+            (i64::from(b.0 - a.0), i64::from(b.1 - a.1)),
+            (i64::from(c.0 - a.0), i64::from(c.1 - a.1)),
+        );
+        ab.0 * ac.1 == ab.1 * ac.0
+            && (a.0.min(c.0)..=a.0.max(c.0)).contains(&b.0)
+            && (a.1.min(c.1)..=a.1.max(c.1)).contains(&b.1)
+    };
+    let mut kept: Vec<usize> = Vec::with_capacity(pixels.len());
+    for (i, &c) in pixels.iter().enumerate() {
+        if kept.last().is_some_and(|&j| pixels[j] == c) {
+            continue;
+        }
+        while let [.., a, b] = kept[..] {
+            if !between(pixels[a], pixels[b], c) {
+                break;
+            }
+            kept.pop();
+        }
+        kept.push(i);
+    }
+    kept
 }
 
 /// Each marker as a dashed vertical line across the plotting area, numbered at the top. A number goes on the
@@ -679,7 +945,7 @@ fn tick_label(value: f64) -> String {
 fn draw_legend<C: CoordTranslate>(
     panel: &DrawingArea<SVGBackend<'_>, Shift>,
     plot: &DrawingArea<SVGBackend<'_>, C>,
-    lines: &[Line],
+    lines: &[Line<'_>],
     markers: &[Marker],
 ) -> DrawResult<()> {
     let (panel_x, panel_y) = panel.get_base_pixel();

@@ -1,5 +1,7 @@
 //! Tests of the plots: which files, which series, what an empty plot says, and the helpers.
 
+use std::collections::BTreeMap;
+
 use super::*;
 use crate::engine::SimTime;
 use crate::report::recorded::{SeriesPoint, TimeSeries};
@@ -97,6 +99,27 @@ fn each_plot_draws_one_line_and_one_legend_entry_per_series() {
     }
     // The first series uses the palette's first colour.
     assert!(plot(&plots, "tasks_web.svg").contains("stroke=\"#1F77B4\""));
+}
+
+#[test]
+fn per_service_plots_name_their_service_and_the_others_none() {
+    let plots = render_all(&sample()).expect("draw");
+    let services: Vec<(&str, Option<&str>)> = plots
+        .iter()
+        .map(|p| (p.file.as_str(), p.service.as_deref()))
+        .collect();
+    assert_eq!(
+        services,
+        vec![
+            ("tasks_web.svg", Some("web")),
+            ("instances.svg", None),
+            ("cluster.svg", None),
+            ("traffic.svg", None),
+            ("cost.svg", None)
+        ]
+    );
+    let empty = render_all(&Recorded::default()).expect("draw");
+    assert!(empty.iter().all(|p| p.service.is_none()));
 }
 
 #[test]
@@ -199,11 +222,11 @@ fn non_finite_values_are_left_out_of_the_plotted_series() {
         p[3].value = f64::NAN;
     });
     let data = Data::collect(&rec);
-    let points = data
-        .points(Scope::TargetGroup, "web-tg", "RequestCount")
+    let line = data
+        .line_of("web-tg", Scope::TargetGroup, "web-tg", "RequestCount")
         .expect("series");
-    assert_eq!(points.len(), 9);
-    assert!(!points.iter().any(|&(x, _)| x == 180.0));
+    assert_eq!(line.points().count(), 9);
+    assert!(!line.points().any(|(x, _)| x == 180.0));
 }
 
 #[test]
@@ -483,4 +506,393 @@ fn numbers_of_markers_at_one_instant_go_on_separate_rows_and_distant_ones_share_
     assert_eq!(one.0, two.0);
     assert!(two.1 > one.1, "{one:?} {two:?}");
     assert_eq!(three.1, one.1, "{one:?} {three:?}");
+}
+
+/// A week of one-minute periods: 10,080 values of `value`.
+fn week_of(value: f64) -> Vec<f64> {
+    vec![value; 7 * 24 * 60]
+}
+
+/// Pixel rows `ys` laid over 675 pixel columns (as a week is across a plot), each with its index.
+fn across_675_columns(ys: &[i32]) -> Vec<(usize, (i32, i32))> {
+    let n = ys.len();
+    ys.iter()
+        .enumerate()
+        .map(|(i, &y)| (i, (84 + i32::try_from(i * 675 / n).expect("small"), y)))
+        .collect()
+}
+
+/// A deterministic zig-zag over rows 42..=319, no two neighbours equal.
+fn noisy_rows(n: usize) -> Vec<i32> {
+    (0..n)
+        .map(|i| 42 + i32::try_from((i * 7_919) % 277).expect("small") + i32::from(i % 2 == 0))
+        .collect()
+}
+
+#[test]
+fn a_short_line_keeps_every_point_that_turns_it() {
+    // One point per pixel column, zig-zagging: every point is a vertex of the drawn line.
+    let pixels: Vec<(usize, (i32, i32))> = (0..50)
+        .map(|i| {
+            (
+                i,
+                (
+                    100 + 2 * i32::try_from(i).expect("small"),
+                    if i % 2 == 0 { 10 } else { 20 },
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(pixel_line(pixels), (0..50).collect::<Vec<usize>>());
+    assert_eq!(
+        pixel_line(Vec::<(usize, (i32, i32))>::new()),
+        Vec::<usize>::new()
+    );
+    assert_eq!(pixel_line([(7, (3, 3))]), vec![7]);
+}
+
+/// The vertices of the line through every point of `pixels` that draw something: the line the reduced one
+/// must look like.
+fn full_line(pixels: &[(usize, (i32, i32))]) -> Vec<(i32, i32)> {
+    let all: Vec<(i32, i32)> = pixels.iter().map(|p| p.1).collect();
+    visible_vertices(&all).into_iter().map(|k| all[k]).collect()
+}
+
+fn reduced_line(pixels: &[(usize, (i32, i32))]) -> Vec<(i32, i32)> {
+    pixel_line(pixels.to_vec())
+        .into_iter()
+        .map(|i| pixels[i].1)
+        .collect()
+}
+
+// A dip of healthy tasks for one minute, or a spike, must stay visible in a week-long plot.
+#[test]
+fn a_one_period_dip_and_a_one_period_spike_in_a_week_of_minutes_are_drawn_at_full_depth() {
+    let mut rows = vec![95; 7 * 24 * 60];
+    rows[3_001] = 319;
+    rows[7_777] = 42;
+    let pixels = across_675_columns(&rows);
+    let got = reduced_line(&pixels);
+    assert_eq!(got, full_line(&pixels));
+    // Flat, down the dip's column and back, flat, up the spike's column and back, flat: eight vertices.
+    assert_eq!(got.len(), 8, "{got:?}");
+    assert!(got.contains(&(pixels[3_001].1)) && got.contains(&(pixels[7_777].1)));
+}
+
+#[test]
+fn a_reduced_line_has_at_most_four_points_per_pixel_column_and_keeps_its_first_and_last() {
+    for n in [700, 10_080, 100_000] {
+        let pixels = across_675_columns(&noisy_rows(n));
+        let got = pixel_line(pixels.clone());
+        assert!(got.len() <= 4 * 675, "{n}: {}", got.len());
+        assert!(
+            got.len() >= 675,
+            "{n}: every column is drawn: {}",
+            got.len()
+        );
+        assert!(got.windows(2).all(|w| w[0] < w[1]), "{n}: time order");
+        assert_eq!(got.first(), Some(&0), "{n}");
+        assert_eq!(got.last(), Some(&(n - 1)), "{n}");
+        let mut per_column = BTreeMap::new();
+        for &i in &got {
+            *per_column.entry(pixels[i].1.0).or_insert(0) += 1;
+        }
+        assert!(per_column.values().all(|&k| k <= 4), "{n}");
+    }
+}
+
+// M4: the line through a column's first, highest, lowest and last points covers the column as far as the
+// line through all of them, and joins the next column where the full line does.
+#[test]
+fn each_column_keeps_its_first_highest_lowest_and_last_points_in_time_order() {
+    let pixels = across_675_columns(&noisy_rows(10_080));
+    let got = column_extremes(pixels.clone());
+    assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "time order");
+    let mut columns: BTreeMap<i32, Vec<(usize, i32)>> = BTreeMap::new();
+    for &(i, (x, y)) in &pixels {
+        columns.entry(x).or_default().push((i, y));
+    }
+    for (x, all) in columns {
+        let kept: Vec<(usize, i32)> = got
+            .iter()
+            .filter(|p| p.1.0 == x)
+            .map(|&(i, (_, y))| (i, y))
+            .collect();
+        let top = all.iter().map(|p| p.1).min().expect("points");
+        let bottom = all.iter().map(|p| p.1).max().expect("points");
+        assert_eq!(kept.first(), all.first(), "column {x}");
+        assert_eq!(kept.last(), all.last(), "column {x}");
+        assert!(
+            kept.iter().any(|p| p.1 == top) && kept.iter().any(|p| p.1 == bottom),
+            "column {x}"
+        );
+        assert!(kept.len() <= 4, "column {x}");
+    }
+}
+
+#[test]
+fn a_downsampled_week_renders_byte_identically_twice() {
+    let mut values = week_of(400.0);
+    for i in (0..values.len()).step_by(37) {
+        values[i] = (i % 13) as f64;
+    }
+    let rec = week_recording(&[("web", Scope::Service, "HealthyTaskCount", &values)]);
+    assert_eq!(
+        render_all(&rec).expect("draw"),
+        render_all(&rec).expect("draw")
+    );
+}
+
+// A step-like count series (desired count 400 → 200) steps at its period, and its flat stretches are single
+// segments.
+#[test]
+fn a_step_is_drawn_at_its_period_and_a_flat_stretch_is_one_segment() {
+    let mut rows = vec![95; 7 * 24 * 60];
+    rows[4_000..].fill(200);
+    rows[8_000..].fill(150);
+    let pixels = across_675_columns(&rows);
+    let got = reduced_line(&pixels);
+    assert_eq!(got, full_line(&pixels));
+    assert_eq!(got.len(), 6, "{got:?}");
+    assert!(got.contains(&pixels[4_000].1) && got.contains(&pixels[8_000].1));
+    // A constant week is one segment from its first pixel to its last.
+    let flat = across_675_columns(&vec![95; 10_080]);
+    assert_eq!(reduced_line(&flat), vec![flat[0].1, flat[10_079].1]);
+}
+
+// SPEC §4: plots show the cumulative sum of cost_usd; drawn from a week of periods, it still rises steadily
+// to the total at the end of the run.
+#[test]
+fn a_week_of_cost_is_drawn_cumulative_rising_to_its_total_at_the_end() {
+    let values = week_of(0.25);
+    let rec = week_recording(&[("cluster", Scope::Cluster, "cost_usd", &values)]);
+    let plots = render_all(&rec).expect("draw");
+    let lines = series_polylines(plot(&plots, "cost.svg"));
+    assert_eq!(lines.len(), 1);
+    let line = &lines[0];
+    assert!(line.len() <= POINTS_PER_LINE_MAX, "{}", line.len());
+    // From the bottom left to the right end, never down (pixel y grows downwards).
+    assert!(
+        line.windows(2)
+            .all(|w| w[0].0 <= w[1].0 && w[0].1 >= w[1].1),
+        "{line:?}"
+    );
+    let (first, last) = (line[0], line[line.len() - 1]);
+    assert_eq!(first.1, 319);
+    assert!(last.1 < first.1 - 200, "{line:?}");
+    assert!(last.0 > first.0 + 600, "{line:?}");
+}
+
+/// A recording of one week of one-minute periods with the given series (id, scope, metric, values).
+fn week_recording(series: &[(&str, Scope, &'static str, &[f64])]) -> Recorded {
+    let starts: Vec<SimTime> = (0..7 * 24 * 60)
+        .map(|m| SimTime::from_secs(60 * m))
+        .collect();
+    let mut timeseries = TimeSeries::new(starts);
+    let mut sorted = series.to_vec();
+    sorted.sort_by(|a, b| (a.1.as_str(), a.0, a.2).cmp(&(b.1.as_str(), b.0, b.2)));
+    for (id, scope, metric, values) in sorted {
+        timeseries.push(scope, id.to_owned(), metric, values.to_vec());
+    }
+    let mut rec = Recorded {
+        timeseries,
+        ..Recorded::default()
+    };
+    rec.manifest.duration_s = 7.0 * 86_400.0;
+    rec
+}
+
+/// The points of every series polyline (2 px wide) of an SVG, as (x, y) pixels.
+fn series_polylines(svg: &str) -> Vec<Vec<(i64, i64)>> {
+    svg.lines()
+        .filter(|l| l.starts_with("<polyline") && l.contains(r#"stroke-width="2" points=""#))
+        .filter_map(|l| {
+            let points = l.split("points=\"").nth(1)?.split('"').next()?;
+            Some(
+                points
+                    .split_whitespace()
+                    .filter_map(|p| {
+                        let (x, y) = p.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_one_minute_dip_to_zero_in_a_week_is_drawn_to_the_axis_and_the_plot_stays_small() {
+    let desired = week_of(400.0);
+    let mut running = week_of(400.0);
+    running[5_000..5_003].fill(401.0);
+    let mut healthy = week_of(400.0);
+    healthy[2_500] = 0.0;
+    for i in (0..healthy.len()).step_by(3) {
+        healthy[i] -= (i % 5) as f64;
+    }
+    let rec = week_recording(&[
+        ("web", Scope::Service, "DesiredTaskCount", &desired),
+        ("web", Scope::Service, "RunningTaskCount", &running),
+        ("web", Scope::Service, "HealthyTaskCount", &healthy),
+    ]);
+    let plots = render_all(&rec).expect("draw");
+    let svg = plot(&plots, "tasks_web.svg");
+    let lines = series_polylines(svg);
+    assert_eq!(lines.len(), 3);
+    for l in &lines {
+        assert!(l.len() <= POINTS_PER_LINE_MAX, "{}", l.len());
+        let mut per_column = BTreeMap::new();
+        for p in l {
+            *per_column.entry(p.0).or_insert(0) += 1;
+        }
+        assert!(per_column.values().all(|&k| k <= 4), "{l:?}");
+    }
+    // The y axis starts at 0: the healthy line's lowest point is the axis' bottom, where the desired
+    // line (flat at 400) is far above.
+    let bottom = |l: &Vec<(i64, i64)>| l.iter().map(|p| p.1).max().expect("points");
+    let axis_bottom = 319;
+    assert_eq!(bottom(&lines[2]), axis_bottom, "the dip reaches 0");
+    assert!(bottom(&lines[0]) < axis_bottom - 200);
+    assert_eq!(lines[0].len(), 2, "a flat line is one segment");
+    // Far below the ~260 KB one polyline point per minute took.
+    assert!(svg.len() < 60_000, "{}", svg.len());
+    assert!(!svg.contains("<circle"));
+}
+
+#[test]
+fn a_vertex_on_the_same_pixel_or_on_the_segment_between_its_neighbours_is_not_drawn() {
+    // A flat row with a repeated pixel, a one-pixel dip, a rise along one column, a diagonal.
+    let pixels = [
+        (0, 50),
+        (0, 50),
+        (1, 50),
+        (2, 50),
+        (3, 51),
+        (4, 50),
+        (5, 50),
+        (5, 40),
+        (5, 30),
+        (6, 29),
+        (7, 28),
+        (8, 27),
+        (8, 27),
+    ];
+    assert_eq!(visible_vertices(&pixels), vec![0, 3, 4, 5, 6, 8, 11]);
+    // A spike up and back within one column keeps its tip.
+    assert_eq!(
+        visible_vertices(&[(0, 50), (0, 10), (0, 50), (1, 50)]),
+        vec![0, 1, 2, 3]
+    );
+    assert_eq!(visible_vertices(&[(3, 3), (3, 3)]), vec![0]);
+    assert_eq!(visible_vertices(&[]), Vec::<usize>::new());
+}
+
+// A healthy count that wavers by a fraction of a task (time-weighted means) moves less than a pixel on a
+// 0..450 axis: it is one flat segment in the SVG, and its dips of a whole pixel or more are still drawn.
+#[test]
+fn a_count_wavering_by_less_than_a_pixel_is_drawn_as_a_flat_segment_with_its_real_dips() {
+    let desired = week_of(400.0);
+    let mut healthy: Vec<f64> = (0..desired.len())
+        .map(|i| 400.0 - 0.05 * (i % 7) as f64)
+        .collect();
+    healthy[6_000] = 300.0;
+    let rec = week_recording(&[
+        ("web", Scope::Service, "DesiredTaskCount", &desired),
+        ("web", Scope::Service, "HealthyTaskCount", &healthy),
+    ]);
+    let plots = render_all(&rec).expect("draw");
+    let lines = series_polylines(plot(&plots, "tasks_web.svg"));
+    let healthy_line = &lines[1];
+    assert!(healthy_line.len() <= 8, "{healthy_line:?}");
+    let top = lines[0][0].1;
+    assert!(
+        healthy_line.iter().all(|p| p.1 == top || p.1 > top + 50),
+        "{healthy_line:?}"
+    );
+    assert_eq!(
+        healthy_line.iter().filter(|p| p.1 > top + 50).count(),
+        1,
+        "{healthy_line:?}"
+    );
+}
+
+#[test]
+fn the_shortfall_sums_healthy_tasks_below_desired_and_counts_the_services_short() {
+    let nan = f64::NAN;
+    let a_desired = [4.0, 4.0, 4.0, nan];
+    let a_healthy = [4.0, 3.0, 5.0, nan];
+    let b_desired = [2.0, 2.0, 2.0, nan];
+    let b_healthy = [2.0, 0.5, nan, nan];
+    let (tasks, services) = shortfall(4, &[(&a_desired, &a_healthy), (&b_desired, &b_healthy)]);
+    // More healthy than desired (period 2) is no shortfall; a period without counts is no datapoint.
+    assert_eq!(tasks[..3], [0.0, 2.5, 0.0]);
+    assert_eq!(services[..3], [0.0, 2.0, 0.0]);
+    assert!(tasks[3].is_nan() && services[3].is_nan());
+}
+
+/// One hour of minute periods for `count` services `s00`, `s01` ... with 4 tasks desired and healthy, but
+/// service `s01` at 1 healthy task in minute 30.
+fn services_recording(count: usize) -> Recorded {
+    let mut points = Vec::new();
+    for i in 0..count {
+        for minute in 0..60 {
+            for (metric, value) in [
+                ("DesiredTaskCount", 4.0),
+                ("RunningTaskCount", 4.0),
+                (
+                    "HealthyTaskCount",
+                    if i == 1 && minute == 30 { 1.0 } else { 4.0 },
+                ),
+            ] {
+                points.push(SeriesPoint {
+                    time: SimTime::from_secs(60 * minute),
+                    scope: Scope::Service,
+                    id: format!("s{i:02}"),
+                    metric,
+                    value,
+                });
+            }
+        }
+    }
+    Recorded {
+        timeseries: TimeSeries::from_points(points),
+        ..Recorded::default()
+    }
+}
+
+// With many services, one plot sums them up so that a dip shows without opening every service's plot.
+#[test]
+fn with_more_than_a_few_services_a_plot_sums_up_their_shortfall_after_their_own_plots() {
+    let few = render_all(&services_recording(FEW_SERVICES_MAX)).expect("draw");
+    assert!(few.iter().all(|p| p.file != "services.svg"));
+
+    let many = render_all(&services_recording(FEW_SERVICES_MAX + 1)).expect("draw");
+    let names: Vec<&str> = many.iter().map(|p| p.file.as_str()).collect();
+    let at = names
+        .iter()
+        .position(|&n| n == "services.svg")
+        .expect("services.svg");
+    assert_eq!(at, FEW_SERVICES_MAX + 1, "{names:?}");
+    assert_eq!(names[at + 1], "instances.svg");
+    let overview = &many[at];
+    assert_eq!(overview.service, None);
+    assert_eq!(overview.empty, None);
+    assert_eq!(
+        overview.title,
+        format!(
+            "All {} services: healthy tasks short of desired",
+            FEW_SERVICES_MAX + 1
+        )
+    );
+    // Two panels, one line each: 3 tasks short and 1 service short at minute 30, else 0.
+    let lines = series_polylines(&overview.svg);
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        let (flat, peak) = (l[0].1, l.iter().map(|p| p.1).min().expect("points"));
+        assert!(peak < flat - 50, "{l:?}");
+        assert_eq!(l.iter().filter(|p| p.1 == peak).count(), 1, "{l:?}");
+    }
+    assert!(overview.svg.contains(">\ntasks short\n<"));
+    assert!(overview.svg.contains(">\nservices short\n<"));
 }
