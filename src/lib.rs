@@ -31,6 +31,7 @@ pub mod checks;
 pub mod cloudwatch;
 pub mod ec2;
 pub mod ecs;
+pub mod elb;
 pub mod engine;
 pub mod fargate;
 pub mod kernel;

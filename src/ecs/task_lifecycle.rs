@@ -134,6 +134,11 @@ pub fn create(
         used_memory_mib: rt.used_memory_mib,
         reservation: None,
         crashed: false,
+        load_balanced: new
+            .service
+            .is_some_and(|s| !cx.scenario.services[s.index()].load_balancers.is_empty()),
+        targets: Default::default(),
+        saturated: false,
     };
     let added = world.add_task(task);
     debug_assert_eq!(added, idx);
@@ -212,6 +217,8 @@ pub fn on_advance(
         TaskStatus::Provisioning => enter_pending(now, world, cx, task),
         TaskStatus::Pending => {
             world.task_mut(task).set_status(TaskStatus::Activating);
+            // Load balancer registration happens in ACTIVATING (ECS-SEMANTICS §2.1).
+            world.register_targets(cx.scenario, task, now);
             let group = &world.task(task).group;
             let ms = crate::engine::rng::uniform_ms(
                 cx.rng.stream_fmt(format_args!("task/{group}/activating")),
@@ -355,6 +362,8 @@ pub fn schedule_running_timers(
         Event::TaskAppReady { task, epoch },
     );
     match (any_check, unhealthy_at) {
+        // Behind a load balancer the targets' health decides (§4.1), not the 40 s rule.
+        (false, _) if world.task(task).load_balanced => {}
         (false, _) => cx.schedule(
             now + HEALTHY_AFTER_RUNNING_WITHOUT_CHECKS,
             Phase::HealthCheck,
@@ -423,9 +432,69 @@ pub fn container_health(
     }
 }
 
-/// The app inside the task starts answering.
+/// The app inside the task starts answering (its load balancer health checks start passing).
 pub fn on_app_ready(world: &mut World, task: TaskIdx) {
     world.task_mut(task).app_ready = true;
+    if world.task(task).targets.count > 0 {
+        world.lb_dirty.tasks.push(task);
+    }
+}
+
+/// The health of some of `task`'s targets changed (the `elb` controller applied it): the task counts as
+/// healthy once every target is healthy and its container health check, if any, passed (ECS-SEMANTICS
+/// §4.1); an unhealthy target makes the service replace it after the health-check grace period (§3.2).
+pub fn on_targets_changed(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    sched: &mut Wakeups,
+    task: TaskIdx,
+) {
+    let t = world.task(task);
+    if !t.is_active() {
+        return;
+    }
+    let has_checks = world.taskdefs[t.task_definition.index()]
+        .essential
+        .iter()
+        .any(|c| c.health_check.is_some());
+    let container_ok = !has_checks || t.health == HealthStatus::Healthy;
+    if t.service.is_some()
+        && t.times.healthy.is_none()
+        && t.targets_healthy()
+        && container_ok
+        && !t.is_unhealthy()
+    {
+        world.task_mut(task).times.healthy = Some(now);
+    }
+    let t = world.task(task);
+    let (service, unhealthy, running) = (t.service, t.targets.unhealthy > 0, t.times.running);
+    if let Some(s) = service {
+        sched.task_changed(cx, now, world, task);
+        recheck_after_grace(now, cx, s, unhealthy, running);
+    }
+}
+
+/// Inside the health-check grace period the scheduler ignores an unhealthy result; it looks again when the
+/// period ends.
+fn recheck_after_grace(
+    now: SimTime,
+    cx: &mut Cx,
+    s: crate::world::ServiceIdx,
+    unhealthy: bool,
+    running: Option<SimTime>,
+) {
+    let grace = cx.scenario.services[s.index()].health_check_grace_period;
+    if unhealthy
+        && let Some(running) = running
+        && now < running + grace
+    {
+        cx.schedule(
+            running + grace,
+            Phase::Reconcile,
+            Event::ServiceReconcile(s),
+        );
+    }
 }
 
 /// The task becomes healthy for its service.
@@ -450,8 +519,9 @@ pub fn on_healthy(
             t.health = HealthStatus::Healthy;
         }
         // Only a service counts tasks as healthy (ECS-SEMANTICS §4.1); a standalone task ignores its health
-        // (§2.2), so its `healthy_s` stays empty (SPEC §4).
-        if t.service.is_some() && t.times.healthy.is_none() {
+        // (§2.2), so its `healthy_s` stays empty (SPEC §4). Behind a load balancer its targets must be
+        // healthy too.
+        if t.service.is_some() && t.times.healthy.is_none() && t.targets_healthy() {
             t.times.healthy = Some(now);
         }
     }
@@ -484,17 +554,8 @@ pub fn on_unhealthy(
     );
     if let Some(s) = world.task(task).service {
         sched.task_changed(cx, now, world, task);
-        // Inside the health-check grace period the scheduler ignores the result; look again when it ends.
-        let grace = cx.scenario.services[s.index()].health_check_grace_period;
-        if let Some(running) = world.task(task).times.running
-            && now < running + grace
-        {
-            cx.schedule(
-                running + grace,
-                Phase::Reconcile,
-                Event::ServiceReconcile(s),
-            );
-        }
+        let running = world.task(task).times.running;
+        recheck_after_grace(now, cx, s, true, running);
     }
 }
 
@@ -560,7 +621,20 @@ pub fn stop(
             ),
         );
     }
-    enter_stopping(now, world, cx, task);
+    // Behind a load balancer the task deregisters first: DEACTIVATING for the deregistration delay, while
+    // its targets drain (ECS-SEMANTICS §2.1, §5.2 DECIDED); then STOPPING.
+    match world.deregister_targets(cx.scenario, task) {
+        Some(delay) => {
+            if world.task(task).last_status == TaskStatus::Running {
+                world.count_running(task, -1);
+            }
+            world
+                .task_mut(task)
+                .set_status(TaskStatus::Deactivating);
+            schedule_advance(now + delay, world, cx, task);
+        }
+        None => enter_stopping(now, world, cx, task),
+    }
     // The scheduler reacts to the desiredStatus change at once (ECS-SEMANTICS §3.2, §4.1: a task whose
     // desiredStatus is STOPPED counts toward neither bound), not when the task reaches STOPPED: a replacement
     // does not wait for a graceful shutdown or a deregistration delay.
@@ -571,6 +645,7 @@ fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
     if world.task(task).last_status == TaskStatus::Running {
         world.count_running(task, -1);
     }
+    world.remove_targets(task);
     let stop_duration = world.taskdefs[world.task(task).task_definition.index()].stop_duration;
     let was_running = {
         let mut t = world.task_mut(task);
@@ -589,6 +664,7 @@ fn enter_stopping(now: SimTime, world: &mut World, cx: &mut Cx, task: TaskIdx) {
 }
 
 fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeups, task: TaskIdx) {
+    world.remove_targets(task);
     {
         let mut t = world.task_mut(task);
         t.set_status(TaskStatus::Stopped);
@@ -607,7 +683,7 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeu
                     | StopCode::SpotInterruption
             )
         );
-    let failed = failed_to_start || t.crashed || t.health == HealthStatus::Unhealthy;
+    let failed = failed_to_start || t.crashed || t.is_unhealthy();
     let service = t.service;
     world.release(task);
     if let Some(s) = service {

@@ -3,7 +3,7 @@
 //! Timers that can be superseded carry the task's `epoch`; a popped event whose epoch no longer matches is
 //! stale and skipped (lazy cancellation: nothing searches the heap).
 
-use crate::world::{InstanceIdx, ServiceIdx, TaskIdx};
+use crate::world::{InstanceIdx, ServiceIdx, TargetIdx, TaskIdx};
 
 /// Every kind of event in a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +51,35 @@ pub enum Event {
         /// A crash (non-zero exit) rather than a batch job's normal end.
         crashed: bool,
     },
+    /// A target's next health change, computed in closed form, is due (ECS-SEMANTICS §5.1).
+    TargetTransition {
+        /// The target.
+        target: TargetIdx,
+        /// The target's epoch when scheduled.
+        epoch: u32,
+    },
+    /// Probe by probe (the equivalence test): the target's next health-check probe runs.
+    TargetProbe {
+        /// The target.
+        target: TargetIdx,
+        /// The target's epoch when scheduled.
+        epoch: u32,
+    },
+    /// Probe by probe: a probe's result is known.
+    TargetProbeResult {
+        /// The target.
+        target: TargetIdx,
+        /// The target's epoch when scheduled.
+        epoch: u32,
+        /// Whether the probe passed.
+        passed: bool,
+    },
+    /// The health changes due at this instant are applied, in target order.
+    TargetHealthApply,
+    /// The traffic of every workload moves to its next 60-second interval (rates and noise).
+    TrafficTick,
+    /// A workload's pattern changes value (a step, a spike's edge, a trace row).
+    WorkloadBreakpoint(u32),
     /// The service scheduler reconciles one service.
     ServiceReconcile(ServiceIdx),
     /// The retry timer for tasks a service could not place.
@@ -76,6 +105,12 @@ impl Event {
             Event::TaskHealthy { .. } => "TaskHealthy",
             Event::TaskUnhealthy { .. } => "TaskUnhealthy",
             Event::TaskExit { .. } => "TaskExit",
+            Event::TargetTransition { .. } => "TargetTransition",
+            Event::TargetProbe { .. } => "TargetProbe",
+            Event::TargetProbeResult { .. } => "TargetProbeResult",
+            Event::TargetHealthApply => "TargetHealthApply",
+            Event::TrafficTick => "TrafficTick",
+            Event::WorkloadBreakpoint(_) => "WorkloadBreakpoint",
             Event::ServiceReconcile(_) => "ServiceReconcile",
             Event::PlacementRetry(_) => "PlacementRetry",
             Event::MetricPeriod => "MetricPeriod",

@@ -294,7 +294,7 @@ fn validate<'n>(
     let fargate = capacity_providers::read_fargate(cx, top.get("fargate"));
     let task_definitions = task_definitions::read(cx, top.get("task_definitions"));
     let images = images::read(cx, top.get("images"), &task_definitions);
-    let target_groups = target_groups::read(cx, top.get("target_groups"), top.key("target_groups"));
+    let target_groups = target_groups::read(cx, top.get("target_groups"));
     let tg_names: Vec<String> = target_groups.iter().map(|t| t.name.clone()).collect();
     let alarm_names = scaling::alarm_names(root.get("alarms"));
     let launch = LaunchEnv {

@@ -176,12 +176,7 @@ fn read_one(cx: &mut Cx, t: &mut Table, name: String, env: &ServiceEnv) -> Servi
         None => !(binpack || daemon),
     };
     let load_balancers = match t.get("load_balancers") {
-        Some(n) => {
-            if let Some(k) = t.key("load_balancers") {
-                cx.not_simulated("services.load_balancers", k);
-            }
-            load_balancers(cx, n, td, env.target_groups)
-        }
+        Some(n) => load_balancers(cx, n, td, env.target_groups),
         None => Vec::new(),
     };
     let retry = match t.get("placement_retry_interval") {

@@ -9,7 +9,7 @@
 
 use super::model::TargetGroup;
 use super::reader::{self, Cx, Table};
-use super::tree::{Key, Kind, Node};
+use super::tree::{Kind, Node};
 
 /// CreateTargetGroup members the simulator does not model (snake_case).
 const IGNORED: &[&str] = &[
@@ -31,13 +31,10 @@ const IGNORED: &[&str] = &[
 ];
 
 /// Reads every target group.
-pub(super) fn read(cx: &mut Cx, node: Option<&Node>, key: Option<&Key>) -> Vec<TargetGroup> {
+pub(super) fn read(cx: &mut Cx, node: Option<&Node>) -> Vec<TargetGroup> {
     let Some(items) = node.and_then(|n| reader::array(cx, n)) else {
         return Vec::new();
     };
-    if let Some(k) = key {
-        cx.not_simulated("target_groups", k);
-    }
     let mut out = Vec::new();
     let mut names: Vec<(String, &Node)> = Vec::new();
     for item in items {

@@ -166,6 +166,14 @@ fn warm_task(
         task.epoch
     };
     world.count_running(t, 1);
+    // Behind a load balancer a warm task's targets are registered and healthy at t = 0.
+    world.register_targets(cx.scenario, t, now);
+    for target in world.task(t).targets.indices() {
+        let target_state = &mut world.targets[target.index()];
+        target_state.outcome = crate::world::ProbeOutcome::Pass;
+        target_state.outcome_before = crate::world::ProbeOutcome::Pass;
+        world.set_target_health(target, crate::world::TargetHealth::Healthy);
+    }
     task_lifecycle::schedule_running_timers(now, world, cx, t, epoch, task_lifecycle::Start::Warm);
     t
 }

@@ -14,6 +14,7 @@ mod summary;
 use crate::cloudwatch::MetricStore;
 use crate::ec2;
 use crate::ecs::{Ecs, run_task, service_scheduler, task_lifecycle};
+use crate::elb::Elb;
 use crate::engine::{Phase, SimDuration, SimTime};
 use crate::kernel::{Cx, Event};
 use crate::report::recorded::{InstanceRow, Manifest, Recorded, Scope, TaskRow};
@@ -50,6 +51,8 @@ pub struct RunOptions {
     pub scenario_sha256: String,
     /// Progress callback; it never influences the run.
     pub progress: Option<ProgressFn>,
+    /// How target health checks are simulated (closed form; probe by probe for the equivalence test).
+    pub health_checks: crate::elb::HealthCheckMode,
     /// Skip the debug builds' recount after every event (it allocates by design; the allocation test
     /// measures the hot path as a release build runs it). Release builds never recount.
     pub skip_debug_checks: bool,
@@ -92,6 +95,7 @@ pub struct Simulation<'s> {
     world: World,
     cx: Cx<'s>,
     ecs: Ecs,
+    elb: Elb,
     store: MetricStore,
     obs: observe::Observer,
     /// The instant whose events are being processed; observed once the clock moves past it.
@@ -130,6 +134,7 @@ impl<'s> Simulation<'s> {
             world,
             cx,
             ecs,
+            elb: Elb::new(opts.health_checks),
             store,
             obs,
             instant: SimTime::ZERO,
@@ -159,7 +164,12 @@ impl<'s> Simulation<'s> {
             self.ended = true;
             return;
         };
-        let (world, cx, store) = (&mut self.world, &mut self.cx, &mut self.store);
+        let (world, cx, store, elb) = (
+            &mut self.world,
+            &mut self.cx,
+            &mut self.store,
+            &mut self.elb,
+        );
         self.popped += 1;
         if self.popped.is_multiple_of(PROGRESS_EVERY_EVENTS)
             && let Some(progress) = &self.opts.progress
@@ -167,6 +177,7 @@ impl<'s> Simulation<'s> {
             progress(now.as_secs_f64() / self.end.as_secs_f64().max(1e-9));
         }
         if now > self.instant {
+            settle(self.instant, world, cx, elb);
             self.obs.observe(self.instant, world, store);
             self.instant = now;
         }
@@ -176,6 +187,7 @@ impl<'s> Simulation<'s> {
         }
         match event {
             Event::EndOfRun => {
+                settle(now, world, cx, elb);
                 self.obs.observe(now, world, store);
                 self.obs.close_period(now, world, cx, store);
                 self.ended = true;
@@ -191,7 +203,7 @@ impl<'s> Simulation<'s> {
                 }
             }
             Event::Warmup => {}
-            other => dispatch(now, world, cx, &mut self.ecs, other),
+            other => dispatch(now, world, cx, &mut self.ecs, elb, other),
         }
         world.check_invariants();
     }
@@ -236,8 +248,38 @@ impl<'s> Simulation<'s> {
     }
 }
 
-fn dispatch(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs, event: Event) {
+/// The end of instant `now`: what changed for the load balancers settles (new targets' health checks start,
+/// probes of tasks whose app changed are re-read) before the observer reads the world.
+fn settle(now: SimTime, world: &mut World, cx: &mut Cx, elb: &mut Elb) {
+    elb.settle(now, world, cx);
+}
+
+fn dispatch(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    elb: &mut Elb,
+    event: Event,
+) {
     match event {
+        Event::TargetTransition { target, epoch } => {
+            elb.on_transition(now, world, cx, target, epoch)
+        }
+        Event::TargetProbe { target, epoch } => elb.on_probe(now, world, cx, target, epoch),
+        Event::TargetProbeResult {
+            target,
+            epoch,
+            passed,
+        } => elb.on_probe_result(now, world, cx, target, epoch, passed),
+        Event::TargetHealthApply => {
+            let changed = elb.on_apply(now, world, cx).len();
+            for k in 0..changed {
+                let task = elb.changed(k);
+                task_lifecycle::on_targets_changed(now, world, cx, &mut ecs.scheduler, task);
+            }
+        }
+        Event::TrafficTick | Event::WorkloadBreakpoint(_) => {}
         Event::Scenario(i) => on_scenario_event(now, world, cx, ecs, i as usize),
         Event::ScheduledTask(i) => on_scheduled_task(now, world, cx, ecs, i as usize),
         Event::InstanceRegistered(inst) => {
@@ -437,7 +479,22 @@ fn subject_of(world: &World, cx: &Cx, event: Event) -> String {
         Event::ServiceReconcile(s) | Event::PlacementRetry(s) => {
             world.services[s.index()].name.clone()
         }
-        Event::MetricPeriod | Event::EndOfRun | Event::Warmup => cx.scenario.cluster.name.clone(),
+        Event::TargetTransition { target, .. }
+        | Event::TargetProbe { target, .. }
+        | Event::TargetProbeResult { target, .. } => {
+            let t = &world.targets[target.index()];
+            format!(
+                "{}/{}",
+                world.target_groups[t.target_group.index()].name,
+                world.task(t.task).task_id
+            )
+        }
+        Event::WorkloadBreakpoint(w) => format!("workloads.{w}"),
+        Event::TargetHealthApply
+        | Event::TrafficTick
+        | Event::MetricPeriod
+        | Event::EndOfRun
+        | Event::Warmup => cx.scenario.cluster.name.clone(),
     }
 }
 

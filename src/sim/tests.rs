@@ -102,10 +102,11 @@ fn started() -> (crate::scenario::Loaded, RunOptions) {
 
 /// Runs every event up to `until`.
 fn run_until(world: &mut World, cx: &mut Cx, ecs: &mut Ecs, until: SimTime) {
+    let mut elb = crate::elb::Elb::default();
     while cx.queue.peek_time().is_some_and(|t| t <= until) {
         let (now, _, event) = cx.queue.pop().expect("an event");
         if !matches!(event, Event::MetricPeriod | Event::EndOfRun | Event::Warmup) {
-            dispatch(now, world, cx, ecs, event);
+            dispatch(now, world, cx, ecs, &mut elb, event);
         }
         world.check_invariants();
     }

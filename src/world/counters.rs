@@ -111,7 +111,7 @@ impl Contribution {
             running_like: task.is_running_like(),
             healthy: active && task.counts_as_healthy(),
             steady: active && running && task.counts_as_healthy(),
-            unhealthy: active && task.health == crate::world::HealthStatus::Unhealthy,
+            unhealthy: active && task.is_unhealthy(),
             on_draining: active && task.on_draining_instance,
             active_zone: active.then_some(task.zone).flatten(),
             used: if running {

@@ -40,6 +40,14 @@ arena_id!(
     TaskDefIdx
 );
 arena_id!(
+    /// An ALB target group.
+    TargetGroupIdx
+);
+arena_id!(
+    /// A task registered in a target group.
+    TargetIdx
+);
+arena_id!(
     /// A deployment of a service, its index in `ServiceState::deployments` (the PRIMARY is the last).
     DeploymentIdx
 );

@@ -13,6 +13,7 @@ mod ids;
 mod instances;
 mod invariants;
 mod service;
+mod target_group;
 mod task;
 pub mod task_definition;
 
@@ -21,13 +22,28 @@ use counters::{AsgCounters, ClusterCounters, Contribution, Dirty};
 use crate::placement::{self, InstanceResources, PlacementIndex};
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{
-    AsgIdx, DeploymentIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskId, TaskIdx, ec2_instance_id,
-    task_id,
+    AsgIdx, DeploymentIdx, InstanceIdx, ServiceIdx, TargetGroupIdx, TargetIdx, TaskDefIdx, TaskId,
+    TaskIdx, ec2_instance_id, task_id,
 };
 pub use service::{AzRebalancing, Deployment, ServiceState};
 pub use task_definition::TaskDefRuntime;
 
+pub use target_group::{
+    LbDirty, ProbeOutcome, Target, TargetCounts, TargetGroupState, TargetHealth, TaskTargets,
+};
 pub use task::{HealthStatus, StopCode, Task, TaskHome, TaskStatus, TaskTimes};
+
+/// The ARN of target group `name` as ECS writes it in stop reasons: the scenario's region, a fixed account
+/// and a hex id derived from the name (stable across runs).
+pub fn target_group_arn(scenario: &crate::scenario::Scenario, name: &str) -> String {
+    let id = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!(
+        "arn:aws:elasticloadbalancing:{}:123456789012:targetgroup/{name}/{:016x}",
+        scenario.simulation.region, id
+    )
+}
 
 /// One Auto Scaling group's runtime state.
 #[derive(Clone, Debug)]
@@ -64,6 +80,12 @@ pub struct World {
     pub placement: PlacementIndex,
     /// The cluster's zones (`[cluster].availability_zones`), whose positions tasks carry.
     pub zones: Vec<String>,
+    /// ALB target groups, in scenario order.
+    pub target_groups: Vec<TargetGroupState>,
+    /// Targets (a task in a target group), in registration order; a task's are contiguous.
+    pub targets: Vec<Target>,
+    /// What changed for the load balancers in the current instant.
+    pub lb_dirty: LbDirty,
     /// The cluster's counters.
     pub cluster: ClusterCounters,
     /// What changed during the current event instant.
@@ -132,6 +154,30 @@ impl World {
                 .map(|td| TaskDefRuntime::new(scenario, td))
                 .collect(),
             zones: scenario.cluster.availability_zones.clone(),
+            target_groups: scenario
+                .target_groups
+                .iter()
+                .enumerate()
+                .map(|(i, tg)| TargetGroupState {
+                    name: tg.name.as_str().into(),
+                    arn: target_group_arn(scenario, &tg.name).into(),
+                    failed_reason: format!(
+                        "Task failed ELB health checks in (target-group {})",
+                        target_group_arn(scenario, &tg.name)
+                    )
+                    .into(),
+                    spec: i,
+                    services: scenario
+                        .services
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.load_balancers.iter().any(|lb| lb.target_group == i))
+                        .map(|(s, _)| ServiceIdx(s as u32))
+                        .collect(),
+                    targets: Vec::new(),
+                    counts: TargetCounts::default(),
+                })
+                .collect(),
             debug_checks: true,
             ..World::default()
         };

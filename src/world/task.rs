@@ -185,6 +185,13 @@ pub struct Task {
     pub used_memory_mib: u32,
     /// An essential container crashed (a non-zero exit), as opposed to a batch job's normal end.
     pub crashed: bool,
+    /// Its service has `load_balancers`: the task counts as healthy only once its targets are healthy
+    /// (ECS-SEMANTICS §4.1), and it deregisters through the deregistration delay when it stops.
+    pub load_balanced: bool,
+    /// Its targets (registered when it enters ACTIVATING).
+    pub targets: super::TaskTargets,
+    /// More requests are routed to it than it can serve (the load model): its health checks time out.
+    pub saturated: bool,
     /// What the task holds on its instance until it is STOPPED.
     pub reservation: Option<TaskReservation>,
 }
@@ -209,11 +216,24 @@ impl Task {
     }
 
     /// Whether the task counts as healthy for its service (ECS-SEMANTICS §4.1): it became healthy (40 s
-    /// RUNNING without health checks, HEALTHY with them) and is not UNHEALTHY since. The one predicate the
+    /// RUNNING without load balancer or health checks, HEALTHY with a container check, every target healthy
+    /// behind a load balancer) and is not unhealthy since. The one predicate the
     /// scheduler, scale-in and the metrics share; a task must also have desiredStatus RUNNING to count
     /// toward `minimumHealthyPercent`.
     pub fn counts_as_healthy(&self) -> bool {
-        self.times.healthy.is_some() && self.health != HealthStatus::Unhealthy
+        self.times.healthy.is_some() && !self.is_unhealthy()
+    }
+
+    /// Whether the task is unhealthy for its service: UNHEALTHY by its container health check, or a target
+    /// of it is `unhealthy` in its target group (ECS-SEMANTICS §3.2: the scheduler replaces it).
+    pub fn is_unhealthy(&self) -> bool {
+        self.health == HealthStatus::Unhealthy || self.targets.unhealthy > 0
+    }
+
+    /// Whether its load balancers see it healthy: no load balancer, or every target `healthy`.
+    pub fn targets_healthy(&self) -> bool {
+        !self.load_balanced
+            || (self.targets.count > 0 && self.targets.healthy == self.targets.count)
     }
 
     /// Whether the task counts in `max_running_tasks` (ACTIVATING, RUNNING or DEACTIVATING).

@@ -26,8 +26,7 @@ use crate::scenario::SchedulingStrategy;
 
 use super::Ecs;
 use crate::world::{
-    HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskHome, TaskIdx, TaskStatus,
-    World,
+    InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskHome, TaskIdx, TaskStatus, World,
 };
 
 pub use super::capacity_provider_strategy::launch_type_of;
@@ -198,7 +197,7 @@ fn reconcile_replica(
             let to_replace = task.on_draining_instance
                 || is_unhealthy_past_grace(now, world, cx, t)
                 || az_rebalancing::is_victim(world, s, t);
-            match (to_replace, task.health == HealthStatus::Unhealthy) {
+            match (to_replace, task.is_unhealthy()) {
                 (true, true) => unhealthy.push(t),
                 (true, false) => replace.push(t),
                 (false, _) => keep.push(t),
@@ -209,7 +208,7 @@ fn reconcile_replica(
         inputs.kept_healthy = keep.iter().all(|&t| world.task(t).counts_as_healthy());
         inputs.nothing_pending = world.active_tasks_of(s).all(|t| {
             let task = world.task(t);
-            task.counts_as_healthy() || task.health == HealthStatus::Unhealthy
+            task.counts_as_healthy() || task.is_unhealthy()
         });
     }
 
@@ -231,7 +230,7 @@ fn reconcile_replica(
             &mut ecs.scheduler,
             t,
             StopCode::ServiceSchedulerInitiated,
-            UNHEALTHY_REASON.clone(),
+            unhealthy_reason(world, t),
         );
         stopped.push(t);
     }
@@ -285,6 +284,23 @@ fn reconcile_replica(
     settled
 }
 
+/// The `stoppedReason` of unhealthy task `t`: a target's group's "Task failed ELB health checks in
+/// (target-group <ARN>)" when a load balancer found it unhealthy, else the container health check's.
+fn unhealthy_reason(world: &World, t: TaskIdx) -> std::sync::Arc<str> {
+    world
+        .task(t)
+        .targets
+        .indices()
+        .find(|&x| world.targets[x.index()].health == crate::world::TargetHealth::Unhealthy)
+        .map_or_else(
+            || UNHEALTHY_REASON.clone(),
+            |x| {
+                let tg = world.targets[x.index()].target_group;
+                world.target_groups[tg.index()].failed_reason.clone()
+            },
+        )
+}
+
 /// `stoppedReason` of a task stopped for failing its container health check.
 pub static UNHEALTHY_REASON: std::sync::LazyLock<std::sync::Arc<str>> =
     std::sync::LazyLock::new(|| std::sync::Arc::from("Task failed container health checks"));
@@ -295,7 +311,7 @@ fn is_unhealthy_past_grace(now: SimTime, world: &World, cx: &Cx, t: TaskIdx) -> 
     let grace = task.service.map_or(SimDuration::ZERO, |s| {
         cx.scenario.services[s.index()].health_check_grace_period
     });
-    task.health == HealthStatus::Unhealthy && task.times.running.is_some_and(|r| now >= r + grace)
+    task.is_unhealthy() && task.times.running.is_some_and(|r| now >= r + grace)
 }
 
 fn reconcile_daemon(
@@ -416,7 +432,7 @@ fn reconcile_daemon(
                     &mut ecs.scheduler,
                     t,
                     StopCode::ServiceSchedulerInitiated,
-                    UNHEALTHY_REASON.clone(),
+                    unhealthy_reason(world, t),
                 );
                 stopped.push(t);
                 story.acted = true;
