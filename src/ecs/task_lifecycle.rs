@@ -628,9 +628,7 @@ pub fn stop(
             if world.task(task).last_status == TaskStatus::Running {
                 world.count_running(task, -1);
             }
-            world
-                .task_mut(task)
-                .set_status(TaskStatus::Deactivating);
+            world.task_mut(task).set_status(TaskStatus::Deactivating);
             schedule_advance(now + delay, world, cx, task);
         }
         None => enter_stopping(now, world, cx, task),

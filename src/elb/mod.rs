@@ -183,7 +183,14 @@ impl Elb {
     }
 
     /// Probe by probe: target `t`'s probe runs now.
-    pub fn on_probe(&mut self, now: SimTime, world: &mut World, cx: &mut Cx, t: TargetIdx, epoch: u32) {
+    pub fn on_probe(
+        &mut self,
+        now: SimTime,
+        world: &mut World,
+        cx: &mut Cx,
+        t: TargetIdx,
+        epoch: u32,
+    ) {
         let target = &world.targets[t.index()];
         if target.epoch != epoch || !target.health.is_in_service() {
             return;
@@ -222,7 +229,8 @@ impl Elb {
         passed: bool,
     ) {
         let spec = target_group_spec(world, cx, t);
-        let (healthy_n, unhealthy_n) = (spec.healthy_threshold_count, spec.unhealthy_threshold_count);
+        let (healthy_n, unhealthy_n) =
+            (spec.healthy_threshold_count, spec.unhealthy_threshold_count);
         let target = &mut world.targets[t.index()];
         if target.epoch != epoch || !target.health.is_in_service() {
             return;
@@ -295,7 +303,11 @@ impl Elb {
 }
 
 /// The scenario's target group of target `t`.
-fn target_group_spec<'s>(world: &World, cx: &Cx<'s>, t: TargetIdx) -> &'s crate::scenario::TargetGroup {
+fn target_group_spec<'s>(
+    world: &World,
+    cx: &Cx<'s>,
+    t: TargetIdx,
+) -> &'s crate::scenario::TargetGroup {
     let tg = world.targets[t.index()].target_group;
     &cx.scenario.target_groups[world.target_groups[tg.index()].spec]
 }
@@ -309,7 +321,11 @@ fn interval(world: &World, cx: &Cx, t: TargetIdx) -> SimDuration {
 
 /// How long after a probe its result is known: an answer after the app's service time for one request (at
 /// least 1 ms, at most the timeout), no answer after the timeout.
-fn response_time(world: &World, cx: &Cx, t: TargetIdx) -> impl Fn(ProbeOutcome) -> SimDuration + use<> {
+fn response_time(
+    world: &World,
+    cx: &Cx,
+    t: TargetIdx,
+) -> impl Fn(ProbeOutcome) -> SimDuration + use<> {
     let timeout = SimDuration::from_secs(u64::from(
         target_group_spec(world, cx, t).health_check_timeout_seconds,
     ));

@@ -37,9 +37,9 @@ pub fn routing(world: &World, spec: &TargetGroup, tg: TargetGroupIdx) -> Routing
         return Routing::Nowhere;
     }
     let below_count = counts.healthy < spec.minimum_healthy_targets_count.max(1);
-    let below_percentage = spec
-        .minimum_healthy_targets_percentage
-        .is_some_and(|pct| u64::from(counts.healthy) * 100 < u64::from(pct) * u64::from(registered));
+    let below_percentage = spec.minimum_healthy_targets_percentage.is_some_and(|pct| {
+        u64::from(counts.healthy) * 100 < u64::from(pct) * u64::from(registered)
+    });
     if below_count || below_percentage {
         Routing::FailOpen
     } else {

@@ -101,6 +101,8 @@ pub struct Simulation<'s> {
     /// The instant whose events are being processed; observed once the clock moves past it.
     instant: SimTime,
     popped: u64,
+    /// Whether the current instant's changes have settled (see [`Simulation::step`]).
+    settled: bool,
     ended: bool,
 }
 
@@ -139,6 +141,7 @@ impl<'s> Simulation<'s> {
             obs,
             instant: SimTime::ZERO,
             popped: 0,
+            settled: false,
             ended: false,
         }
     }
@@ -158,8 +161,25 @@ impl<'s> Simulation<'s> {
         }
     }
 
-    /// Processes the next event.
+    /// Processes the next event — or, when the next event lies after the current instant, ends the instant
+    /// first: what changed settles (which may schedule events before the next one, hence a step of its
+    /// own), then the observer reads the world.
     fn step(&mut self) {
+        let Some(next) = self.cx.queue.peek_time() else {
+            self.ended = true;
+            return;
+        };
+        if next > self.instant {
+            if !self.settled {
+                settle(self.instant, &mut self.world, &mut self.cx, &mut self.elb);
+                self.settled = true;
+                return;
+            }
+            self.obs
+                .observe(self.instant, &mut self.world, &mut self.store);
+            self.instant = next;
+            self.settled = false;
+        }
         let Some((now, _phase, event)) = self.cx.queue.pop() else {
             self.ended = true;
             return;
@@ -175,11 +195,6 @@ impl<'s> Simulation<'s> {
             && let Some(progress) = &self.opts.progress
         {
             progress(now.as_secs_f64() / self.end.as_secs_f64().max(1e-9));
-        }
-        if now > self.instant {
-            settle(self.instant, world, cx, elb);
-            self.obs.observe(self.instant, world, store);
-            self.instant = now;
         }
         if cx.rec.tracing() {
             let subject = subject_of(world, cx, event);

@@ -12,6 +12,7 @@ mod capacity;
 mod cli;
 mod determinism;
 mod lifecycle;
+mod load_balancing;
 mod messages;
 mod metrics;
 mod placement;
