@@ -22,7 +22,7 @@
 
 use crate::engine::{SimDuration, SimTime};
 use crate::report::recorded::{Scope, TimeSeries};
-use crate::world::{AsgIdx, ServiceIdx};
+use crate::world::{AsgIdx, ServiceIdx, TargetGroupIdx};
 
 /// A CloudWatch namespace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,6 +31,8 @@ pub enum Namespace {
     Ecs,
     /// `AWS/AutoScaling`.
     AutoScaling,
+    /// `AWS/ApplicationELB`.
+    ApplicationElb,
     /// Series of the simulator's own (`cost_usd`): not CloudWatch metrics, kept alongside for the report.
     Simulator,
 }
@@ -44,6 +46,8 @@ pub enum Dimensions {
     Service(ServiceIdx),
     /// `AutoScalingGroupName`.
     AutoScalingGroup(AsgIdx),
+    /// `TargetGroup` (and its `LoadBalancer`).
+    TargetGroup(TargetGroupIdx),
 }
 
 /// What identifies a metric: namespace, name and dimensions.
@@ -73,6 +77,16 @@ enum Kind {
         numerator: MetricId,
         denominator: MetricId,
     },
+    /// A rate per second set like a gauge; its datapoint is the number over the period (∫ rate dt).
+    Rate,
+    /// ∫numerator ÷ ∫denominator (two hidden gauges): a mean weighted by the denominator, e.g. the mean
+    /// response time weighted by requests.
+    Mean {
+        numerator: MetricId,
+        denominator: MetricId,
+    },
+    /// A rate's number over the period ÷ a gauge's mean over it (e.g. requests per healthy target).
+    PerUnit { rate: MetricId, units: MetricId },
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +157,60 @@ impl MetricStore {
         self.push(Some(key), Some((scope, id.to_string())), Kind::Gauge)
     }
 
+    /// Registers a rate per second reported as `(scope, id)` with the number over each period
+    /// (`RequestCount`, `HTTPCode_ELB_5XX_Count`, …).
+    pub fn rate(&mut self, key: MetricKey, scope: Scope, id: &str) -> MetricId {
+        self.push(Some(key), Some((scope, id.to_string())), Kind::Rate)
+    }
+
+    /// A hidden rate per second (a component of another series).
+    pub fn hidden_rate(&mut self) -> MetricId {
+        self.push(None, None, Kind::Rate)
+    }
+
+    /// A hidden gauge.
+    pub fn hidden_gauge(&mut self) -> MetricId {
+        self.push(None, None, Kind::Gauge)
+    }
+
+    /// Registers ∫`numerator` ÷ ∫`denominator` reported as `(scope, id)`; returns (mean, numerator,
+    /// denominator), the last two being hidden gauges the caller sets.
+    pub fn mean(
+        &mut self,
+        key: MetricKey,
+        scope: Scope,
+        id: &str,
+    ) -> (MetricId, MetricId, MetricId) {
+        let numerator = self.push(None, None, Kind::Gauge);
+        let denominator = self.push(None, None, Kind::Gauge);
+        let mean = self.push(
+            Some(key),
+            Some((scope, id.to_string())),
+            Kind::Mean {
+                numerator,
+                denominator,
+            },
+        );
+        (mean, numerator, denominator)
+    }
+
+    /// Registers `rate`'s number per period ÷ `units`' mean over it, reported as `(scope, id)`; no datapoint
+    /// when `units` averaged 0.
+    pub fn per_unit(
+        &mut self,
+        key: MetricKey,
+        scope: Scope,
+        id: &str,
+        rate: MetricId,
+        units: MetricId,
+    ) -> MetricId {
+        self.push(
+            Some(key),
+            Some((scope, id.to_string())),
+            Kind::PerUnit { rate, units },
+        )
+    }
+
     /// Registers a count reported as `(scope, id)`.
     pub fn count(&mut self, key: MetricKey, scope: Scope, id: &str) -> MetricId {
         self.push(Some(key), Some((scope, id.to_string())), Kind::Count)
@@ -181,7 +249,7 @@ impl MetricStore {
     #[inline]
     pub fn set(&mut self, now: SimTime, gauge: MetricId, value: f64) {
         let s = &mut self.series[gauge.0 as usize];
-        debug_assert_eq!(s.kind, Kind::Gauge);
+        debug_assert!(matches!(s.kind, Kind::Gauge | Kind::Rate));
         if s.value != value {
             s.acc += s.value * (now - s.since).as_ms() as f64;
             s.since = now;
@@ -208,10 +276,13 @@ impl MetricStore {
             return;
         }
         for s in &mut self.series {
-            if matches!(s.kind, Kind::Ratio { .. }) {
+            if matches!(
+                s.kind,
+                Kind::Ratio { .. } | Kind::Mean { .. } | Kind::PerUnit { .. }
+            ) {
                 continue;
             }
-            if s.kind == Kind::Gauge {
+            if matches!(s.kind, Kind::Gauge | Kind::Rate) {
                 s.acc += s.value * (end - s.since).as_ms() as f64;
                 s.since = end;
             }
@@ -226,7 +297,7 @@ impl MetricStore {
     /// nothing (a run knows how many periods it has; STYLE.md §14).
     pub fn reserve_periods(&mut self, periods: usize) {
         for s in &mut self.series {
-            if !matches!(s.kind, Kind::Ratio { .. }) {
+            if matches!(s.kind, Kind::Gauge | Kind::Rate | Kind::Count) {
                 s.closed
                     .reserve_exact(periods.saturating_sub(s.closed.len()));
             }
@@ -273,6 +344,18 @@ impl MetricStore {
             } => {
                 let den = sum(denominator);
                 (den > 0.0).then(|| 100.0 * sum(numerator) / den)
+            }
+            Kind::Rate => Some(sum(id) / 1000.0),
+            Kind::Mean {
+                numerator,
+                denominator,
+            } => {
+                let den = sum(denominator);
+                (den > 0.0).then(|| sum(numerator) / den)
+            }
+            Kind::PerUnit { rate, units } => {
+                let mean_units = sum(units) / len_ms as f64;
+                (mean_units > 0.0).then(|| sum(rate) / 1000.0 / mean_units)
             }
         }
     }
@@ -326,7 +409,7 @@ impl MetricStore {
 /// The metric keys of the series a run publishes today.
 pub mod keys {
     use super::{Dimensions, MetricKey, Namespace};
-    use crate::world::{AsgIdx, ServiceIdx};
+    use crate::world::{AsgIdx, ServiceIdx, TargetGroupIdx};
 
     /// An `AWS/ECS` metric.
     pub const fn ecs(name: &'static str, dimensions: Dimensions) -> MetricKey {
@@ -353,6 +436,24 @@ pub mod keys {
             namespace: Namespace::AutoScaling,
             name,
             dimensions: Dimensions::AutoScalingGroup(a),
+        }
+    }
+
+    /// An `AWS/ApplicationELB` metric of target group `tg`.
+    pub const fn target_group(name: &'static str, tg: TargetGroupIdx) -> MetricKey {
+        MetricKey {
+            namespace: Namespace::ApplicationElb,
+            name,
+            dimensions: Dimensions::TargetGroup(tg),
+        }
+    }
+
+    /// A simulator series of service `s` (not a CloudWatch metric: `requests`, `error_requests`).
+    pub const fn service_traffic(name: &'static str, s: ServiceIdx) -> MetricKey {
+        MetricKey {
+            namespace: Namespace::Simulator,
+            name,
+            dimensions: Dimensions::Service(s),
         }
     }
 

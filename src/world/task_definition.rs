@@ -31,6 +31,9 @@ pub struct TaskDefRuntime {
     pub family: String,
     /// CPU units reserved on an instance.
     pub cpu_units: u32,
+    /// A task-level `cpu` is set: a hard cap on what the task uses (container-level `cpu` alone is a soft
+    /// share that may use the instance's unreserved CPU, ECS-SEMANTICS §6.3).
+    pub task_level_cpu: bool,
     /// MiB reserved on an instance.
     pub memory_mib: u32,
     /// What placement needs (the group is set per placement call).
@@ -112,6 +115,7 @@ impl TaskDefRuntime {
             name: td.family_revision(),
             family: td.family.clone(),
             cpu_units,
+            task_level_cpu: td.cpu.is_some(),
             memory_mib,
             requirements: TaskRequirements {
                 group: format!("family:{}", td.family),
