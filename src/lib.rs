@@ -39,4 +39,5 @@ pub mod query;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod workload;
 pub mod world;
