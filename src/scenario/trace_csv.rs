@@ -55,9 +55,14 @@ pub(super) fn read(cx: &mut Cx, file_node: &Node) -> Option<Vec<(SimTime, f64)>>
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
+            // The operating system's words for a missing file differ between systems; say it plainly.
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "it does not exist".to_string(),
+                _ => e.to_string(),
+            };
             cx.error(
                 file_node,
-                format!("cannot read trace file `{name}`: {e}"),
+                format!("cannot read trace file `{name}`: {why}"),
                 Some("the path is relative to the scenario file's directory".into()),
             );
             return None;
