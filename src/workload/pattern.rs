@@ -154,7 +154,7 @@ pub fn next_breakpoint(pattern: &Pattern, after: SimTime) -> Option<SimTime> {
 /// `noise = 0` returns exactly 1 and draws nothing. Otherwise the call draws exactly two `next_u64`
 /// (Box–Muller, one normal per call, the second discarded), so a stream's position depends only on how
 /// many factors were drawn: Z = √(−2 ln(1 − u₁)) · cos(2π u₂) with u₁, u₂ from
-/// [`unit_f64`](crate::engine::rng::unit_f64), `1 − u₁` in (0, 1] so the logarithm is finite, and
+/// [`unit_f64`], `1 − u₁` in (0, 1] so the logarithm is finite, and
 /// `libm`'s `log`, `sqrt` and `cos` for the same bits on every machine.
 ///
 /// # Panics
