@@ -218,7 +218,7 @@ fn header_problem(cells: &[Cell], row: &str, span: Range<usize>) -> Option<Probl
     if names.len() > 2 && names[..2] == ["time_s", "rps"] {
         let extra = &cells[2];
         let shown = if extra.text.is_empty() {
-            "an empty column".to_string()
+            "empty column".to_string()
         } else {
             format!("column `{}`", extra.text)
         };
@@ -236,12 +236,21 @@ fn header_problem(cells: &[Cell], row: &str, span: Range<usize>) -> Option<Probl
             format!("add the line {HEADER} above it"),
         ));
     }
+    // Spreadsheets in some locales separate cells with `;`, and tab-separated exports are common.
+    let separator = [';', '\t']
+        .into_iter()
+        .find(|&c| cells.len() == 1 && row.contains(c));
+    let hint = match separator {
+        Some(';') => format!("separate the columns with a comma, not `;`: {HEADER}"),
+        Some(_) => format!("separate the columns with a comma, not a tab: {HEADER}"),
+        None => format!(
+            "write {HEADER} on the first line: the time in seconds since t = 0, then requests per second"
+        ),
+    };
     Some(Problem::new(
         span,
         format!("expected the header `{HEADER}`, found `{row}`"),
-        format!(
-            "write {HEADER} on the first line: the time in seconds since t = 0, then requests per second"
-        ),
+        hint,
     ))
 }
 
@@ -440,6 +449,15 @@ mod tests {
         assert_eq!(
             problems("time,rps\n0,10\n")[0].1,
             "expected the header `time_s,rps`, found `time,rps`"
+        );
+        let semicolons = parse("time_s;rps\n0;10\n").expect_err("not a comma-separated trace");
+        assert_eq!(
+            semicolons[0].hint,
+            "separate the columns with a comma, not `;`: time_s,rps"
+        );
+        assert_eq!(
+            problems("time_s,rps,\n0,10\n")[0].1,
+            "unexpected empty column in the header: a trace has two columns, time_s,rps"
         );
         assert_eq!(
             problems("time_s,rps,region\n0,10,a\n"),

@@ -172,7 +172,15 @@ fn diurnal(cx: &mut Cx, t: &mut Table) -> Option<Pattern> {
 }
 
 fn steps(cx: &mut Cx, t: &mut Table) -> Option<Pattern> {
-    let items = t.required(cx, "steps").and_then(|s| reader::array(cx, s))?;
+    let node = t.required(cx, "steps")?;
+    let items = reader::array(cx, node)?;
+    if items.is_empty() {
+        cx.error(
+            node,
+            "a steps pattern needs at least one step",
+            Some("write steps = [{ at = \"0s\", rps = 10 }, …]".into()),
+        );
+    }
     let mut steps = Vec::with_capacity(items.len());
     let mut last: Option<SimTime> = None;
     for item in items {
@@ -200,15 +208,6 @@ fn steps(cx: &mut Cx, t: &mut Table) -> Option<Pattern> {
         if let (Some(a), Some(r)) = (at, rate) {
             steps.push((a, r));
         }
-    }
-    if items.is_empty()
-        && let Some(n) = t.get("steps")
-    {
-        cx.error(
-            n,
-            "a steps pattern needs at least one step",
-            Some("write steps = [{ at = \"0s\", rps = 10 }, …]".into()),
-        );
     }
     Some(Pattern::Steps { steps })
 }

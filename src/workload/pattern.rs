@@ -48,9 +48,9 @@ impl Clock {
     /// The clock of a run whose t = 0 is `start_time_unix_ms` (milliseconds since the Unix epoch, UTC;
     /// instants before 1970 included).
     pub fn from_start_unix_ms(start_time_unix_ms: i64) -> Clock {
-        let day = i64::try_from(DAY_MS).expect("a day in ms fits in i64");
-        // `rem_euclid` by a positive divisor is in [0, day), so the conversion cannot fail.
-        let offset = u64::try_from(start_time_unix_ms.rem_euclid(day)).unwrap_or(0);
+        const DAY_MS_I64: i64 = DAY_MS as i64;
+        // `rem_euclid` by a positive divisor is in [0, 1 day), so the conversion cannot fail.
+        let offset = u64::try_from(start_time_unix_ms.rem_euclid(DAY_MS_I64)).unwrap_or(0);
         Clock {
             start_of_day_ms: offset,
         }
