@@ -23,7 +23,8 @@
 //!
 //! Data flows one way: [`scenario`] (parse and validate) → [`sim`] (build the [`world`], run the
 //! [`engine`]'s event loop, dispatch to the controllers in [`ecs`] and [`ec2`]) → [`report`] (the recorder
-//! and the writers). The engine guarantees are stated in [`engine`]'s documentation.
+//! and the writers). [`workload`] holds the traffic patterns as pure functions. The engine guarantees are
+//! stated in [`engine`]'s documentation.
 #![warn(missing_docs)]
 
 pub mod catalog;
@@ -40,4 +41,5 @@ pub mod query;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod workload;
 pub mod world;

@@ -40,6 +40,7 @@ pub mod simulation;
 pub mod target_groups;
 pub mod task_definitions;
 pub mod toml_source;
+pub mod trace_csv;
 pub mod tree;
 pub mod variants;
 pub mod workloads;

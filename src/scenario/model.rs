@@ -39,7 +39,7 @@ pub struct Scenario {
     pub services: Vec<Service>,
     /// `[[scalable_targets]]`, `[[scaling_policies]]`, `[[alarms]]`, `[[scheduled_actions]]` (accepted only).
     pub scaling: Scaling,
-    /// `[[workloads]]` (accepted; simulated by a later milestone).
+    /// `[[workloads]]`, in file order (read in full; the traffic they offer is not simulated yet).
     pub workloads: Vec<Workload>,
     /// `[[scheduled_tasks]]`: EventBridge schedules that call RunTask.
     pub scheduled_tasks: Vec<ScheduledTask>,
@@ -559,11 +559,74 @@ pub struct Scaling {
     pub scheduled_actions: usize,
 }
 
-/// `[[workloads]]` (SPEC §3.10), accepted and validated; simulated by a later milestone.
-#[derive(Clone, Debug)]
+/// `[[workloads]]` (SPEC §3.10): traffic offered to a target group or a service. Read and validated in full;
+/// what the rate is at each instant is [`crate::workload::pattern`]'s business.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Workload {
-    /// Name.
+    /// Name (unique among workloads; it names the noise stream `workload/<name>/noise`).
     pub name: String,
+    /// Where the requests go.
+    pub target: WorkloadTarget,
+    /// The offered request rate over time, before noise.
+    pub pattern: Pattern,
+    /// Relative standard deviation of the rate (`noise`, default 0 = none); finite and ≥ 0.
+    pub noise: f64,
+}
+
+/// The one target of a workload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkloadTarget {
+    /// `target_group`: requests spread by the ALB. Index into [`Scenario::target_groups`].
+    TargetGroup(usize),
+    /// `service`: requests to the service directly. Index into [`Scenario::services`].
+    Service(usize),
+}
+
+/// A workload's `pattern`: the offered request rate (requests per second, finite and ≥ 0) over time.
+///
+/// Instants are simulated time since t = 0, so a pattern is independent of `start_time` except for
+/// [`Pattern::Diurnal`], which follows the UTC time of day.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pattern {
+    /// `{ type = "constant", rps }`.
+    Constant {
+        /// The rate, always.
+        rps: f64,
+    },
+    /// `{ type = "diurnal", min_rps, max_rps, peak_at }`: a daily cosine, highest at `peak_at`, lowest 12 h
+    /// later.
+    Diurnal {
+        /// The lowest rate; ≤ `max_rps`.
+        min_rps: f64,
+        /// The highest rate.
+        max_rps: f64,
+        /// The UTC time of day of the peak, milliseconds since 00:00 (below 24 h).
+        peak_at: SimDuration,
+    },
+    /// `{ type = "steps", steps = [{ at, rps }] }`: 0 rps before the first step, then each step's rate from
+    /// its `at` on.
+    Steps {
+        /// (at, rps), at least one, `at` strictly increasing.
+        steps: Vec<(SimTime, f64)>,
+    },
+    /// `{ type = "spike", base_rps, peak_rps, at, duration }`: `peak_rps` during [at, at + duration),
+    /// `base_rps` otherwise.
+    Spike {
+        /// The rate outside the spike.
+        base_rps: f64,
+        /// The rate during the spike.
+        peak_rps: f64,
+        /// When the spike starts.
+        at: SimTime,
+        /// How long it lasts.
+        duration: SimDuration,
+    },
+    /// `{ type = "trace", file }`: the rows of the CSV (`time_s,rps`), linear between rows, the first row's
+    /// rate before it and the last row's after it.
+    Trace {
+        /// (time, rps), at least one, time strictly increasing (`time_s` rounded to the millisecond).
+        points: Vec<(SimTime, f64)>,
+    },
 }
 
 /// When a schedule fires (AWS `at(...)`, `rate(...)`, `cron(...)`).

@@ -1,16 +1,19 @@
-//! `[[workloads]]` (SPEC §3.10): traffic offered to a target group or a service; validated but not simulated
-//! yet (one note).
+//! `[[workloads]]` (SPEC §3.10): traffic offered to a target group or a service, read into
+//! [`Workload`]s; validated and kept, but no traffic is simulated yet (one note, [`Cx::not_simulated`]).
 //!
 //! Exactly one target. Patterns: `constant { rps }`, `diurnal { min_rps ≤ max_rps, peak_at = "HH:MM" }`,
 //! `steps { steps = [{ at, rps }] }` with increasing `at`, `spike { base_rps, peak_rps, at, duration }`,
-//! `trace { file }` (a CSV with header `time_s,rps`, relative to the scenario file, checked now). Rates are
-//! ≥ 0; `noise` is a relative standard deviation ≥ 0 (default 0).
+//! `trace { file }` (a CSV with header `time_s,rps`, relative to the scenario file, read and checked now by
+//! [`super::trace_csv`], errors pointing into the CSV). Rates are ≥ 0; `noise` is a relative standard deviation
+//! ≥ 0 (default 0). Times (`at`, trace rows) are simulated time since t = 0; only `peak_at` is a UTC time of
+//! day. What a pattern's rate is at each instant is [`crate::workload::pattern`]'s business.
 
-use super::model::Workload;
+use super::model::{Pattern, Workload, WorkloadTarget};
 use super::reader::{self, Cx, Table};
 use super::target_groups;
+use super::trace_csv;
 use super::tree::{Key, Node};
-use crate::engine::SimDuration;
+use crate::engine::{SimDuration, SimTime};
 
 /// Reads every workload.
 pub(super) fn read(
@@ -24,6 +27,7 @@ pub(super) fn read(
         return Vec::new();
     };
     if let Some(k) = key {
+        // Withdrawn when traffic is simulated: this one call is the whole note.
         cx.not_simulated("workloads", k);
     }
     let mut out = Vec::new();
@@ -39,31 +43,42 @@ pub(super) fn read(
         t.set_what(format!("workload `{name}`"));
         let tg = t.get("target_group");
         let svc = t.get("service");
-        match (tg, svc) {
-            (Some(_), Some(s)) => cx.error(
-                s,
-                "a workload has one target: `target_group` or `service`, not both",
-                Some("keep one".into()),
-            ),
-            (None, None) => t.absent_fields(
-                cx,
-                &["target_group", "service"],
-                format!("workload `{name}` has no target"),
-                "add target_group = \"…\" or service = \"…\"",
-            ),
+        let target = match (tg, svc) {
+            (Some(_), Some(s)) => {
+                cx.error(
+                    s,
+                    "a workload has one target: `target_group` or `service`, not both",
+                    Some("keep one".into()),
+                );
+                None
+            }
+            (None, None) => {
+                t.absent_fields(
+                    cx,
+                    &["target_group", "service"],
+                    format!("workload `{name}` has no target"),
+                    "add target_group = \"…\" or service = \"…\"",
+                );
+                None
+            }
             (Some(n), None) => {
-                target_groups::resolve(cx, n, target_groups);
+                target_groups::resolve(cx, n, target_groups).map(WorkloadTarget::TargetGroup)
             }
             (None, Some(n)) => {
-                reader::resolve(cx, n, services, "service");
+                reader::resolve(cx, n, services, "service").map(WorkloadTarget::Service)
             }
-        }
-        if let Some(p) = t.required(cx, "pattern") {
-            pattern(cx, p);
-        }
-        t.f64(cx, "noise", 0.0, f64::MAX);
+        };
+        let pattern = t.required(cx, "pattern").and_then(|p| pattern(cx, p));
+        let noise = t.f64(cx, "noise", 0.0, f64::MAX).unwrap_or(0.0);
         t.finish(cx, &[]);
-        out.push(Workload { name });
+        // A part that failed has been reported, and any report fails the load: the placeholders never
+        // reach a run.
+        out.push(Workload {
+            name,
+            target: target.unwrap_or(WorkloadTarget::Service(0)),
+            pattern: pattern.unwrap_or(Pattern::Constant { rps: 0.0 }),
+            noise,
+        });
     }
     reader::check_duplicates(cx, &names, "workload");
     out
@@ -74,78 +89,40 @@ fn rps(cx: &mut Cx, t: &mut Table, name: &str) -> Option<f64> {
         .and_then(|n| reader::number(cx, n, 0.0, f64::MAX))
 }
 
-fn pattern(cx: &mut Cx, n: &Node) {
-    let Some(mut t) = Table::new(cx, n, "pattern") else {
-        return;
-    };
+/// A human duration read as an instant since t = 0.
+fn instant(cx: &mut Cx, n: &Node) -> Option<SimTime> {
+    reader::human_duration(cx, n).map(|d| SimTime::from_ms(d.as_ms()))
+}
+
+/// Reads a `pattern` table; `None` after reporting any problem in it.
+fn pattern(cx: &mut Cx, n: &Node) -> Option<Pattern> {
+    let mut t = Table::new(cx, n, "pattern")?;
+    let mark = cx.diags.len();
     let ty = t.required(cx, "type").and_then(|n| {
         reader::enumeration(cx, n, &["constant", "diurnal", "steps", "spike", "trace"])
     });
-    match ty {
-        Some("constant") => {
-            rps(cx, &mut t, "rps");
-        }
-        Some("diurnal") => {
-            let lo = rps(cx, &mut t, "min_rps");
-            let hi_node = t.get("max_rps");
-            let hi = rps(cx, &mut t, "max_rps");
-            if let (Some(lo), Some(hi), Some(hn)) = (lo, hi, hi_node)
-                && lo > hi
-            {
-                cx.error(
-                    hn,
-                    format!("max_rps {hi} is below min_rps {lo}"),
-                    Some("make min_rps ≤ max_rps".into()),
-                );
-            }
-            if let Some(p) = t.required(cx, "peak_at")
-                && let Some(s) = reader::string(cx, p)
-                && super::simulation::clock_time(s).is_none()
-            {
-                cx.error(
-                    p,
-                    format!("`{s}` is not a time of day"),
-                    Some("write \"HH:MM\", e.g. \"14:00\" (UTC)".into()),
-                );
-            }
-        }
-        Some("steps") => {
-            if let Some(items) = t.required(cx, "steps").and_then(|s| reader::array(cx, s)) {
-                let mut last: Option<SimDuration> = None;
-                for item in items {
-                    let Some(mut st) = Table::new(cx, item, "step") else {
-                        continue;
-                    };
-                    let at_node = st.required(cx, "at");
-                    let at = at_node.and_then(|a| reader::human_duration(cx, a));
-                    rps(cx, &mut st, "rps");
-                    st.finish(cx, &[]);
-                    if let (Some(a), Some(l), Some(an)) = (at, last, at_node)
-                        && a <= l
-                    {
-                        cx.error(
-                            an,
-                            format!("step at {a} is not after the previous step ({l})"),
-                            Some("list steps in increasing `at` order".into()),
-                        );
-                    }
-                    last = at.or(last);
-                }
-            }
-        }
+    let out = match ty {
+        Some("constant") => rps(cx, &mut t, "rps").map(|rps| Pattern::Constant { rps }),
+        Some("diurnal") => diurnal(cx, &mut t),
+        Some("steps") => steps(cx, &mut t),
         Some("spike") => {
-            rps(cx, &mut t, "base_rps");
-            rps(cx, &mut t, "peak_rps");
-            t.required(cx, "at")
+            let base_rps = rps(cx, &mut t, "base_rps");
+            let peak_rps = rps(cx, &mut t, "peak_rps");
+            let at = t.required(cx, "at").and_then(|a| instant(cx, a));
+            let duration = t
+                .required(cx, "duration")
                 .and_then(|a| reader::human_duration(cx, a));
-            t.required(cx, "duration")
-                .and_then(|a| reader::human_duration(cx, a));
+            Some(Pattern::Spike {
+                base_rps: base_rps?,
+                peak_rps: peak_rps?,
+                at: at?,
+                duration: duration?,
+            })
         }
-        Some(_) => {
-            if let Some(f) = t.required(cx, "file") {
-                trace_file(cx, f);
-            }
-        }
+        Some(_) => t
+            .required(cx, "file")
+            .and_then(|f| trace_csv::read(cx, f))
+            .map(|points| Pattern::Trace { points }),
         None => {
             // The type is wrong: accept every pattern field rather than call them unknown too.
             for f in [
@@ -154,74 +131,83 @@ fn pattern(cx: &mut Cx, n: &Node) {
             ] {
                 t.get(f);
             }
+            None
         }
-    }
+    };
     t.finish(cx, &[]);
+    out.filter(|_| !cx.failed_since(mark))
 }
 
-fn trace_file(cx: &mut Cx, f: &Node) {
-    let Some(rel) = reader::string(cx, f) else {
-        return;
-    };
-    let path = cx.base_dir.join(rel);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            cx.error(
-                f,
-                format!("cannot read trace file `{}`: {e}", path.display()),
-                Some("the path is relative to the scenario file's directory".into()),
-            );
-            return;
-        }
-    };
-    let source = cx.sources.add(&path.display().to_string(), &text);
-    let mut offset = 0;
-    let mut last_time = f64::NEG_INFINITY;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let row = line.trim_end_matches(['\n', '\r']);
-        let span = offset..offset + row.len();
-        offset += line.len();
-        if i == 0 {
-            if row.trim() != "time_s,rps" {
-                cx.error_span(
-                    source,
-                    span,
-                    "a trace starts with the header `time_s,rps`",
-                    Some("add the header line time_s,rps".into()),
-                );
-                return;
-            }
-            continue;
-        }
-        if row.trim().is_empty() {
-            continue;
-        }
-        let parsed = row.split_once(',').and_then(|(a, b)| {
-            Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
-        });
-        match parsed {
-            Some((time, rate))
-                if time.is_finite()
-                    && rate.is_finite()
-                    && time >= 0.0
-                    && rate >= 0.0
-                    && time > last_time =>
-            {
-                last_time = time
-            }
-            _ => {
-                cx.error_span(
-                    source,
-                    span,
-                    format!("bad trace row `{row}`"),
-                    Some(
-                        "each row is time_s,rps with non-negative numbers and increasing time_s"
-                            .into(),
-                    ),
-                );
-                return;
-            }
+fn diurnal(cx: &mut Cx, t: &mut Table) -> Option<Pattern> {
+    let lo = rps(cx, t, "min_rps");
+    let hi_node = t.get("max_rps");
+    let hi = rps(cx, t, "max_rps");
+    if let (Some(lo), Some(hi), Some(hn)) = (lo, hi, hi_node)
+        && lo > hi
+    {
+        cx.error(
+            hn,
+            format!("max_rps {hi} is below min_rps {lo}"),
+            Some("make min_rps ≤ max_rps".into()),
+        );
+    }
+    let mut peak_at = None;
+    if let Some(p) = t.required(cx, "peak_at")
+        && let Some(s) = reader::string(cx, p)
+    {
+        match super::simulation::clock_time(s).and_then(|ms| u64::try_from(ms).ok()) {
+            Some(ms) => peak_at = Some(SimDuration::from_ms(ms)),
+            None => cx.error(
+                p,
+                format!("`{s}` is not a time of day"),
+                Some("write \"HH:MM\", e.g. \"14:00\" (UTC)".into()),
+            ),
         }
     }
+    Some(Pattern::Diurnal {
+        min_rps: lo?,
+        max_rps: hi?,
+        peak_at: peak_at?,
+    })
+}
+
+fn steps(cx: &mut Cx, t: &mut Table) -> Option<Pattern> {
+    let node = t.required(cx, "steps")?;
+    let items = reader::array(cx, node)?;
+    if items.is_empty() {
+        cx.error(
+            node,
+            "a steps pattern needs at least one step",
+            Some("write steps = [{ at = \"0s\", rps = 10 }, …]".into()),
+        );
+    }
+    let mut steps = Vec::with_capacity(items.len());
+    let mut last: Option<SimTime> = None;
+    for item in items {
+        let Some(mut st) = Table::new(cx, item, "step") else {
+            continue;
+        };
+        let at_node = st.required(cx, "at");
+        let at = at_node.and_then(|a| instant(cx, a));
+        let rate = rps(cx, &mut st, "rps");
+        st.finish(cx, &[]);
+        if let (Some(a), Some(l), Some(an)) = (at, last, at_node)
+            && a <= l
+        {
+            cx.error(
+                an,
+                format!(
+                    "step at {} is not after the previous step ({})",
+                    SimDuration::from_ms(a.as_ms()),
+                    SimDuration::from_ms(l.as_ms())
+                ),
+                Some("list steps in increasing `at` order".into()),
+            );
+        }
+        last = at.or(last);
+        if let (Some(a), Some(r)) = (at, rate) {
+            steps.push((a, r));
+        }
+    }
+    Some(Pattern::Steps { steps })
 }

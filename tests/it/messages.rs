@@ -101,6 +101,44 @@ fn hints_for_an_aws_json_task_definition_use_its_camel_case_keys() {
 }
 
 #[test]
+fn a_bad_trace_csv_is_reported_at_its_cells_with_how_to_fix_each() {
+    let dir = temp_dir("trace-csv");
+    std::fs::write(
+        dir.join("peak.csv"),
+        "time_s,rps\n0,10\n60,12.5\n120,lots\n180,20\n90,20\n240,-3\n300,30,eu-west-1a\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("nohead.csv"), "0,10\n60,20\n").unwrap();
+    let text = r#"name = "replay"
+[simulation]
+duration = "1h"
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:1", memory = 256 }]
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 2
+[[workloads]]
+name = "peak"
+service = "web"
+pattern = { type = "trace", file = "peak.csv" }
+[[workloads]]
+name = "nohead"
+service = "web"
+pattern = { type = "trace", file = "nohead.csv" }
+[[workloads]]
+name = "gone"
+service = "web"
+pattern = { type = "trace", file = "gone.csv" }
+"#;
+    let rendered =
+        problems_in("replay.toml", text, &dir).replace(&dir.display().to_string(), "DIR");
+    let _ = std::fs::remove_dir_all(dir);
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
 fn an_unclosed_toml_array_or_table_points_at_where_it_was_opened() {
     let array = r#"name = "open"
 [simulation]

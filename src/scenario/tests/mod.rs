@@ -9,6 +9,7 @@ mod overrides;
 mod props;
 mod services;
 mod task_defs;
+mod workloads;
 
 use std::path::{Path, PathBuf};
 

@@ -1,4 +1,4 @@
-//! Scaling, workloads, scheduled tasks, events and checks.
+//! Scaling, scheduled tasks, events and checks.
 
 use super::*;
 use crate::scenario::model::Schedule;
@@ -150,38 +150,6 @@ fn scheduled_actions_parse_their_schedule_with_errors_inside_the_string() {
     )));
     assert_eq!(d.message, "invalid schedule: hours 25 is out of range");
     assert_eq!((d.line, d.column, d.snippet.as_str()), (17, 20, "25"));
-}
-
-#[test]
-fn workloads_need_exactly_one_target_and_a_valid_pattern() {
-    let e = errors(&svc(
-        "[[workloads]]\nname = \"w\"\npattern = { type = \"diurnal\", min_rps = 10, max_rps = 5, peak_at = \"25:00\" }\n",
-    ));
-    let msgs: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(
-        msgs,
-        [
-            "workload `w` has no target",
-            "max_rps 5 is below min_rps 10",
-            "`25:00` is not a time of day"
-        ]
-    );
-    let d = one_error(&svc(
-        "[[workloads]]\nname = \"w\"\nservice = \"web\"\npattern = { type = \"constnt\", rps = 1 }\n",
-    ));
-    assert_eq!(d.hint.as_deref(), Some("did you mean `constant`?"));
-}
-
-#[test]
-fn a_workload_trace_file_must_exist_and_have_the_header() {
-    let d = one_error(&svc(
-        "[[workloads]]\nname = \"w\"\nservice = \"web\"\npattern = { type = \"trace\", file = \"missing.csv\" }\n",
-    ));
-    assert!(
-        d.message.starts_with("cannot read trace file"),
-        "{}",
-        d.message
-    );
 }
 
 // ECS-SEMANTICS §7.4 / SPEC §3.10: scheduled tasks.
