@@ -435,9 +435,7 @@ pub fn container_health(
 /// The app inside the task starts answering (its load balancer health checks start passing).
 pub fn on_app_ready(world: &mut World, task: TaskIdx) {
     world.task_mut(task).app_ready = true;
-    if world.task(task).targets.count > 0 {
-        world.lb_dirty.tasks.push(task);
-    }
+    world.lb_dirty.tasks.push(task);
 }
 
 /// The health of some of `task`'s targets changed (the `elb` controller applied it): the task counts as

@@ -46,9 +46,6 @@ pub(super) fn read(
         if let Some(d) = t.duration(cx, "pull_time") {
             img.pull_time = d;
         }
-        if let Some(k) = t.key("cpu_per_request") {
-            cx.not_simulated("images.cpu_per_request (traffic)", k);
-        }
         if let Some(d) = t.duration(cx, "cpu_per_request") {
             img.cpu_per_request = d;
         }

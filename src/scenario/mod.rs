@@ -319,13 +319,7 @@ fn validate<'n>(
         scheduled_actions: section(&mut top, "scheduled_actions"),
     };
     let scaling = scaling::read(cx, &nodes, &services, &tg_names, &simulation);
-    let workloads = workloads::read(
-        cx,
-        top.get("workloads"),
-        top.key("workloads"),
-        &tg_names,
-        &service_names,
-    );
+    let workloads = workloads::read(cx, top.get("workloads"), &tg_names, &service_names);
     let launch = LaunchEnv {
         cluster_default: &cluster.default_capacity_provider_strategy,
         asg_providers: &provider_names,

@@ -1,5 +1,5 @@
 //! `[[workloads]]` (SPEC §3.10): traffic offered to a target group or a service, read into
-//! [`Workload`]s; validated and kept, but no traffic is simulated yet (one note, [`Cx::not_simulated`]).
+//! [`Workload`]s, validated and kept for the traffic model (`workload::traffic`).
 //!
 //! Exactly one target. Patterns: `constant { rps }`, `diurnal { min_rps ≤ max_rps, peak_at = "HH:MM" }`,
 //! `steps { steps = [{ at, rps }] }` with increasing `at`, `spike { base_rps, peak_rps, at, duration }`,
@@ -12,24 +12,19 @@ use super::model::{Pattern, Workload, WorkloadTarget};
 use super::reader::{self, Cx, Table};
 use super::target_groups;
 use super::trace_csv;
-use super::tree::{Key, Node};
+use super::tree::Node;
 use crate::engine::{SimDuration, SimTime};
 
 /// Reads every workload.
 pub(super) fn read(
     cx: &mut Cx,
     node: Option<&Node>,
-    key: Option<&Key>,
     target_groups: &[String],
     services: &[String],
 ) -> Vec<Workload> {
     let Some(items) = node.and_then(|n| reader::array(cx, n)) else {
         return Vec::new();
     };
-    if let Some(k) = key {
-        // Withdrawn when traffic is simulated: this one call is the whole note.
-        cx.not_simulated("workloads", k);
-    }
     let mut out = Vec::new();
     let mut names: Vec<(String, &Node)> = Vec::new();
     for item in items {

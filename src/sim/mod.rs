@@ -20,6 +20,7 @@ use crate::kernel::{Cx, Event};
 use crate::report::recorded::{InstanceRow, Manifest, Recorded, Scope, TaskRow};
 use crate::report::recorder::Recorder;
 use crate::scenario::{EventAction, Scenario};
+use crate::workload::traffic::Traffic;
 use crate::world::{AsgIdx, ServiceIdx, World};
 
 /// Called now and then with the fraction of simulated time done (for a progress bar).
@@ -96,6 +97,7 @@ pub struct Simulation<'s> {
     cx: Cx<'s>,
     ecs: Ecs,
     elb: Elb,
+    traffic: Traffic,
     store: MetricStore,
     obs: observe::Observer,
     /// The instant whose events are being processed; observed once the clock moves past it.
@@ -118,6 +120,8 @@ impl<'s> Simulation<'s> {
         world.debug_checks = !opts.skip_debug_checks;
         let mut store = MetricStore::new(METRIC_RESOLUTION);
         let obs = observe::Observer::new(scenario, &world, &mut store, opts.observation);
+        let traffic = Traffic::new(&world, &mut cx, &mut store);
+        traffic.start(&mut cx);
         let periods = end.as_ms().div_ceil(store.period().as_ms());
         store.reserve_periods(usize::try_from(periods).unwrap_or(0));
         build::start(&mut world, &mut cx, &mut ecs);
@@ -137,6 +141,7 @@ impl<'s> Simulation<'s> {
             cx,
             ecs,
             elb: Elb::new(opts.health_checks),
+            traffic,
             store,
             obs,
             instant: SimTime::ZERO,
@@ -171,7 +176,14 @@ impl<'s> Simulation<'s> {
         };
         if next > self.instant {
             if !self.settled {
-                settle(self.instant, &mut self.world, &mut self.cx, &mut self.elb);
+                settle(
+                    self.instant,
+                    &mut self.world,
+                    &mut self.cx,
+                    &mut self.elb,
+                    &mut self.traffic,
+                    &mut self.store,
+                );
                 self.settled = true;
                 return;
             }
@@ -184,11 +196,12 @@ impl<'s> Simulation<'s> {
             self.ended = true;
             return;
         };
-        let (world, cx, store, elb) = (
+        let (world, cx, store, elb, traffic) = (
             &mut self.world,
             &mut self.cx,
             &mut self.store,
             &mut self.elb,
+            &mut self.traffic,
         );
         self.popped += 1;
         if self.popped.is_multiple_of(PROGRESS_EVERY_EVENTS)
@@ -202,7 +215,7 @@ impl<'s> Simulation<'s> {
         }
         match event {
             Event::EndOfRun => {
-                settle(now, world, cx, elb);
+                settle(now, world, cx, elb, traffic, store);
                 self.obs.observe(now, world, store);
                 self.obs.close_period(now, world, cx, store);
                 self.ended = true;
@@ -218,6 +231,8 @@ impl<'s> Simulation<'s> {
                 }
             }
             Event::Warmup => {}
+            Event::TrafficTick => traffic.on_tick(now, world, cx),
+            Event::WorkloadBreakpoint(w) => traffic.on_breakpoint(now, world, cx, w as usize),
             other => dispatch(now, world, cx, &mut self.ecs, elb, other),
         }
         world.check_invariants();
@@ -232,7 +247,14 @@ impl<'s> Simulation<'s> {
         let world = &self.world;
         let events_processed = self.cx.queue.events_processed();
         let timeseries = self.store.report(scenario.simulation.metric_period);
-        let summary = summary::compute(scenario, world, &timeseries, &self.obs, self.end);
+        let summary = summary::compute(
+            scenario,
+            world,
+            &timeseries,
+            &self.obs,
+            &mut self.traffic,
+            self.end,
+        );
         let tasks = task_rows(world);
         let instances = instance_rows(world, scenario);
         let (events, narration, trace) =
@@ -265,7 +287,15 @@ impl<'s> Simulation<'s> {
 
 /// The end of instant `now`: what changed for the load balancers settles (new targets' health checks start,
 /// probes of tasks whose app changed are re-read) before the observer reads the world.
-fn settle(now: SimTime, world: &mut World, cx: &mut Cx, elb: &mut Elb) {
+fn settle(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    elb: &mut Elb,
+    traffic: &mut Traffic,
+    store: &mut MetricStore,
+) {
+    traffic.settle(now, world, cx, elb, store);
     elb.settle(now, world, cx);
 }
 
@@ -294,7 +324,9 @@ fn dispatch(
                 task_lifecycle::on_targets_changed(now, world, cx, &mut ecs.scheduler, task);
             }
         }
-        Event::TrafficTick | Event::WorkloadBreakpoint(_) => {}
+        Event::TrafficTick | Event::WorkloadBreakpoint(_) => {
+            unreachable!("handled by the run loop")
+        }
         Event::Scenario(i) => on_scenario_event(now, world, cx, ecs, i as usize),
         Event::ScheduledTask(i) => on_scheduled_task(now, world, cx, ecs, i as usize),
         Event::InstanceRegistered(inst) => {

@@ -6,6 +6,7 @@ use crate::scenario::Scenario;
 use crate::world::World;
 
 use super::observe::Observer;
+use crate::workload::traffic::Traffic;
 
 /// Every summary metric of the run, sorted by name.
 pub fn compute(
@@ -13,6 +14,7 @@ pub fn compute(
     world: &World,
     timeseries: &TimeSeries,
     obs: &Observer,
+    traffic: &mut Traffic,
     end: SimTime,
 ) -> Vec<SummaryMetric> {
     let warmup = SimTime::ZERO + scenario.simulation.warmup;
@@ -50,6 +52,20 @@ pub fn compute(
             format!("{p}zone_imbalance_max"),
             f64::from(track.zone_imbalance_max),
         );
+        // What users got (SPEC §4): only for a service some workload aims at; availability only when it was
+        // offered requests in the window.
+        if let Some(o) = traffic.outcome(crate::world::ServiceIdx(i as u32), end) {
+            if o.offered > 0.0 {
+                put(format!("{p}availability"), o.ok / o.offered);
+            }
+            put(format!("{p}error_requests"), o.errors);
+            if let Some(ms) = o.latency_p50_ms {
+                put(format!("{p}latency_p50_ms"), ms);
+            }
+            if let Some(ms) = o.latency_p99_ms {
+                put(format!("{p}latency_p99_ms"), ms);
+            }
+        }
     }
 
     let cluster = &scenario.cluster.name;

@@ -1,8 +1,10 @@
 //! Traffic: the request rate each `[[workloads]]` entry offers over simulated time (SPEC §3.10).
 //!
 //! Owns what a [`Pattern`](crate::scenario::Pattern) means at each instant and over each interval, and the
-//! multiplicative noise on top of it. Ignores where the requests go (target groups, tasks, routing) and
-//! every AWS API: the load model that turns offered requests into per-task load builds on these functions.
+//! multiplicative noise on top of it ([`pattern`]); what a task does with the requests routed to it
+//! ([`model`]); and the traffic controller that routes each workload's rate through the load balancers and
+//! keeps the services' accounts ([`traffic`]). The pattern functions are pure, which lets them be tested
+//! alone.
 //! They are pure — a pattern, a [`Clock`] and an instant or interval in, a number out — so they are tested
 //! alone and give the same numbers on every machine (SPEC §5: transcendental math through `libm`, no
 //! floating-point time).
@@ -36,7 +38,9 @@
 //!    at 0 keeps rates non-negative and lifts the mean factor above 1 by under 0.01 % while noise ≤ 0.3
 //!    (0.4 % at 0.5, 8 % at 1).
 
+pub mod model;
 pub mod pattern;
+pub mod traffic;
 
 pub use pattern::{
     Clock, NOISE_INTERVAL, mean_rate, next_breakpoint, noise_factor, noise_stream, rate_at,

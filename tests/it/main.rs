@@ -24,3 +24,4 @@ mod scenarios;
 mod service;
 mod snapshots;
 mod support;
+mod traffic;

@@ -451,7 +451,6 @@ fn unsimulated_sections_and_ignored_fields_are_noted_once_each() {
         "`scaling_policies`",
         "`alarms`",
         "`scheduled_actions`",
-        "`workloads`",
         "`events.az_outage`",
         "`events.spot_interruption`",
         "`events.fargate_capacity_shortage`",
@@ -467,7 +466,12 @@ fn unsimulated_sections_and_ignored_fields_are_noted_once_each() {
         );
     }
     // Simulated now: no note.
-    for section in ["`target_groups`", "`services.load_balancers`"] {
+    for section in [
+        "`target_groups`",
+        "`services.load_balancers`",
+        "`workloads`",
+        "`images.cpu_per_request (traffic)`",
+    ] {
         assert_eq!(count(&format!("{section} is validated")), 0, "{section}");
     }
     assert_eq!(count("`log_configuration` is an AWS field"), 1);

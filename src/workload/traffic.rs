@@ -1,0 +1,824 @@
+//! The traffic controller: how many requests each workload offers, where the ALB sends them, what each task
+//! makes of them, and what users got (docs/model.md).
+//!
+//! Rates, not requests: each workload's rate is set for 60-second intervals — the exact mean of its
+//! pattern over the interval times that interval's noise factor (stream `workload/<name>/noise`) — and at
+//! its pattern's breakpoints inside one (a step, a spike's edges, a trace row). At the end of every instant
+//! in which something that matters changed (a rate, a target's health or registration), the target groups
+//! concerned are recomputed: their offered rate is split over the routable targets (round robin: equal
+//! shares, slow-start ramps; least outstanding requests: shares in proportion to each task's service rate,
+//! which equalises the queues), each touched task answers through the per-task model
+//! ([`super::model`]), and the results flow into the CloudWatch series and the services' accounts. A
+//! workload aimed at a service (no target group) is split evenly over the service's RUNNING tasks.
+//!
+//! Accounts are integrals over [warmup, end] of piecewise-constant rates: requests offered, answered
+//! without error, failed; and, for latency, the request-weighted mixture of the exponential response times
+//! of the tasks (their rates binned in 1 % steps), from which p50 and p99 are solved at the end.
+
+use std::collections::BTreeMap;
+
+use crate::cloudwatch::{MetricId, MetricStore, keys};
+use crate::elb::Elb;
+use crate::elb::routing;
+use crate::engine::{Phase, SimDuration, SimTime, StreamId};
+use crate::kernel::{Cx, Event};
+use crate::report::recorded::Scope;
+use crate::scenario::{LaunchType, WorkloadTarget};
+use crate::world::{ServiceIdx, TargetGroupIdx, TaskIdx, TaskStatus, World};
+
+use super::model::{self, Capacity, Served};
+use super::pattern::{self, Clock};
+
+/// How often a workload's rate (and its noise) moves on: CloudWatch's standard period.
+pub const INTERVAL: SimDuration = SimDuration::from_secs(60);
+
+/// One workload's current rate.
+#[derive(Clone, Debug)]
+struct Flow {
+    /// Requests per second offered now (noise included).
+    rate: f64,
+    /// This interval's noise factor.
+    noise: f64,
+    noise_stream: StreamId,
+    /// The end of the current 60-second interval.
+    interval_end: SimTime,
+    /// Where its requests go.
+    target: WorkloadTarget,
+}
+
+/// What one task was last given and how it answered.
+#[derive(Clone, Copy, Debug, Default)]
+struct TaskFlow {
+    /// Requests per second from a workload aimed at its service directly.
+    direct: f64,
+    /// Requests per second in all.
+    offered: f64,
+    served: Served,
+}
+
+/// The current contribution of one source (a target group, or direct traffic) to a service's account.
+#[derive(Clone, Debug, Default)]
+struct Source {
+    offered: f64,
+    ok: f64,
+    errors: f64,
+    /// (response-rate bin, answered requests per second) of its tasks.
+    classes: Vec<(i32, f64)>,
+}
+
+impl Source {
+    fn add_class(&mut self, bin: i32, ok: f64) {
+        if ok <= 0.0 {
+            return;
+        }
+        match self.classes.iter_mut().find(|(b, _)| *b == bin) {
+            Some((_, rate)) => *rate += ok,
+            None => self.classes.push((bin, ok)),
+        }
+    }
+}
+
+/// A service's account.
+#[derive(Clone, Debug, Default)]
+struct Account {
+    /// Per target group of its `load_balancers` (in order), then direct traffic.
+    sources: Vec<Source>,
+    /// Their sums, as of `since`.
+    offered: f64,
+    ok: f64,
+    errors: f64,
+    since: SimTime,
+    /// Integrals over the summary window, in requests.
+    offered_total: f64,
+    ok_total: f64,
+    errors_total: f64,
+    /// Answered requests per response-rate bin, over the summary window.
+    latency: BTreeMap<i32, f64>,
+    /// Whether any workload aims at the service (or its target groups).
+    offered_any: bool,
+    requests: Option<MetricId>,
+    error_requests: Option<MetricId>,
+}
+
+/// A target group's series.
+#[derive(Clone, Copy, Debug)]
+struct GroupSeries {
+    requests: MetricId,
+    elb_5xx: MetricId,
+    target_5xx: MetricId,
+    response_time: (MetricId, MetricId),
+    healthy: MetricId,
+    unhealthy: MetricId,
+}
+
+/// What users got from a service over the summary window.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ServiceOutcome {
+    /// Requests offered.
+    pub offered: f64,
+    /// Requests answered without error.
+    pub ok: f64,
+    /// Requests that failed (5XX from the ALB or the task).
+    pub errors: f64,
+    /// Median response time of the answered requests, ms (`None` when none was answered).
+    pub latency_p50_ms: Option<f64>,
+    /// 99th percentile, ms.
+    pub latency_p99_ms: Option<f64>,
+}
+
+/// The traffic of a run.
+#[derive(Debug)]
+pub struct Traffic {
+    clock: Clock,
+    flows: Vec<Flow>,
+    warmup: SimTime,
+    /// Requests per second offered to each target group.
+    group_offered: Vec<f64>,
+    /// Requests per second offered to each service directly.
+    direct_offered: Vec<f64>,
+    direct_dirty: Vec<bool>,
+    direct_list: Vec<ServiceIdx>,
+    /// Per service: the tasks given direct traffic at the last recompute.
+    direct_tasks: Vec<Vec<TaskIdx>>,
+    tasks: Vec<TaskFlow>,
+    touched: Vec<TaskIdx>,
+    touched_flag: Vec<bool>,
+    groups_scratch: Vec<TargetGroupIdx>,
+    aggregate_flag: Vec<bool>,
+    aggregate: Vec<TargetGroupIdx>,
+    series: Vec<GroupSeries>,
+    accounts: Vec<Account>,
+    scratch_sources: Vec<(ServiceIdx, Source)>,
+}
+
+impl Traffic {
+    /// The traffic of a run of `cx.scenario`, with the series it publishes registered in `store`.
+    pub fn new(world: &World, cx: &mut Cx, store: &mut MetricStore) -> Traffic {
+        let scenario = cx.scenario;
+        let flows = scenario
+            .workloads
+            .iter()
+            .map(|w| Flow {
+                rate: 0.0,
+                noise: 1.0,
+                noise_stream: cx.rng.id(&pattern::noise_stream(&w.name)),
+                interval_end: SimTime::ZERO,
+                target: w.target,
+            })
+            .collect();
+        let series = world
+            .target_groups
+            .iter()
+            .enumerate()
+            .map(|(i, tg)| {
+                let g = TargetGroupIdx(i as u32);
+                let id = &*tg.name;
+                let requests = store.rate(
+                    keys::target_group("RequestCount", g),
+                    Scope::TargetGroup,
+                    id,
+                );
+                let healthy = store.gauge(
+                    keys::target_group("HealthyHostCount", g),
+                    Scope::TargetGroup,
+                    id,
+                );
+                store.per_unit(
+                    keys::target_group("RequestCountPerTarget", g),
+                    Scope::TargetGroup,
+                    id,
+                    requests,
+                    healthy,
+                );
+                let (_, num, den) = store.mean(
+                    keys::target_group("TargetResponseTime", g),
+                    Scope::TargetGroup,
+                    id,
+                );
+                GroupSeries {
+                    requests,
+                    elb_5xx: store.rate(
+                        keys::target_group("HTTPCode_ELB_5XX_Count", g),
+                        Scope::TargetGroup,
+                        id,
+                    ),
+                    target_5xx: store.rate(
+                        keys::target_group("HTTPCode_Target_5XX_Count", g),
+                        Scope::TargetGroup,
+                        id,
+                    ),
+                    response_time: (num, den),
+                    healthy,
+                    unhealthy: store.gauge(
+                        keys::target_group("UnHealthyHostCount", g),
+                        Scope::TargetGroup,
+                        id,
+                    ),
+                }
+            })
+            .collect();
+        let mut accounts: Vec<Account> = scenario
+            .services
+            .iter()
+            .map(|s| Account {
+                sources: vec![Source::default(); s.load_balancers.len() + 1],
+                ..Account::default()
+            })
+            .collect();
+        for w in &scenario.workloads {
+            let aimed: Vec<usize> = match w.target {
+                WorkloadTarget::Service(s) => vec![s],
+                WorkloadTarget::TargetGroup(tg) => world.target_groups[tg]
+                    .services
+                    .iter()
+                    .map(|s| s.index())
+                    .collect(),
+            };
+            for s in aimed {
+                accounts[s].offered_any = true;
+            }
+        }
+        for (s, account) in accounts.iter_mut().enumerate() {
+            if account.offered_any {
+                let name = &world.services[s].name;
+                let idx = ServiceIdx(s as u32);
+                account.requests =
+                    Some(store.rate(keys::service_traffic("requests", idx), Scope::Service, name));
+                account.error_requests = Some(store.rate(
+                    keys::service_traffic("error_requests", idx),
+                    Scope::Service,
+                    name,
+                ));
+            }
+        }
+        let n_services = scenario.services.len();
+        Traffic {
+            clock: Clock::new(scenario),
+            flows,
+            warmup: cx.warmup,
+            group_offered: vec![0.0; world.target_groups.len()],
+            direct_offered: vec![0.0; n_services],
+            direct_dirty: vec![false; n_services],
+            direct_list: Vec::new(),
+            direct_tasks: vec![Vec::new(); n_services],
+            tasks: Vec::new(),
+            touched: Vec::new(),
+            touched_flag: Vec::new(),
+            groups_scratch: Vec::new(),
+            aggregate_flag: vec![false; world.target_groups.len()],
+            aggregate: Vec::new(),
+            series,
+            accounts,
+            scratch_sources: Vec::new(),
+        }
+    }
+
+    /// Schedules the first interval of every workload (at t = 0).
+    pub fn start(&self, cx: &mut Cx) {
+        if !self.flows.is_empty() {
+            cx.schedule(SimTime::ZERO, Phase::Transition, Event::TrafficTick);
+        }
+    }
+
+    /// Every workload moves to its next 60-second interval: a new noise factor and the pattern's mean over
+    /// the interval (up to its first breakpoint inside it).
+    pub fn on_tick(&mut self, now: SimTime, world: &mut World, cx: &mut Cx) {
+        let scenario = cx.scenario;
+        for (w, spec) in scenario.workloads.iter().enumerate() {
+            let flow = &mut self.flows[w];
+            flow.noise = pattern::noise_factor(cx.rng.get(flow.noise_stream), spec.noise);
+            flow.interval_end = now + INTERVAL;
+            self.start_segment(now, cx, w);
+        }
+        self.refresh_offered(world);
+        // Capacity and slow-start shares drift with time: every group with traffic is looked at again.
+        for (g, &offered) in self.group_offered.iter().enumerate() {
+            if offered > 0.0 {
+                world.lb_dirty.target_group(TargetGroupIdx(g as u32));
+            }
+        }
+        for s in 0..self.direct_offered.len() {
+            if self.direct_offered[s] > 0.0 || !self.direct_tasks[s].is_empty() {
+                self.mark_direct(ServiceIdx(s as u32));
+            }
+        }
+        let next = now + INTERVAL;
+        cx.schedule(next, Phase::Transition, Event::TrafficTick);
+    }
+
+    /// Workload `w`'s pattern changes value inside the current interval.
+    pub fn on_breakpoint(&mut self, now: SimTime, world: &mut World, cx: &mut Cx, w: usize) {
+        self.start_segment(now, cx, w);
+        self.refresh_offered(world);
+    }
+
+    /// Sets workload `w`'s rate for the segment from `now` to its next breakpoint or the interval's end.
+    fn start_segment(&mut self, now: SimTime, cx: &mut Cx, w: usize) {
+        let spec = &cx.scenario.workloads[w];
+        let flow = &mut self.flows[w];
+        let breakpoint =
+            pattern::next_breakpoint(&spec.pattern, now).filter(|&b| b < flow.interval_end);
+        let end = breakpoint.unwrap_or(flow.interval_end);
+        flow.rate = pattern::mean_rate(&spec.pattern, &self.clock, now, end) * flow.noise;
+        if let Some(b) = breakpoint {
+            cx.schedule(b, Phase::Transition, Event::WorkloadBreakpoint(w as u32));
+        }
+    }
+
+    /// Sums the workloads' rates per target group and per service; what changed is marked for recompute.
+    fn refresh_offered(&mut self, world: &mut World) {
+        for g in 0..self.group_offered.len() {
+            let rate: f64 = self
+                .flows
+                .iter()
+                .filter(|f| f.target == WorkloadTarget::TargetGroup(g))
+                .map(|f| f.rate)
+                .sum();
+            if rate != self.group_offered[g] {
+                self.group_offered[g] = rate;
+                world.lb_dirty.target_group(TargetGroupIdx(g as u32));
+            }
+        }
+        for s in 0..self.direct_offered.len() {
+            let rate: f64 = self
+                .flows
+                .iter()
+                .filter(|f| f.target == WorkloadTarget::Service(s))
+                .map(|f| f.rate)
+                .sum();
+            if rate != self.direct_offered[s] {
+                self.direct_offered[s] = rate;
+                self.mark_direct(ServiceIdx(s as u32));
+            }
+        }
+    }
+
+    fn mark_direct(&mut self, s: ServiceIdx) {
+        if !self.direct_dirty[s.index()] {
+            self.direct_dirty[s.index()] = true;
+            self.direct_list.push(s);
+        }
+    }
+}
+
+impl Traffic {
+    /// Recomputes what changed during instant `now` (see the module docs): the target groups whose rate,
+    /// targets or health changed, services whose direct traffic or tasks changed, the tasks they touch,
+    /// and the series and accounts fed by them.
+    pub fn settle(
+        &mut self,
+        now: SimTime,
+        world: &mut World,
+        cx: &mut Cx,
+        elb: &mut Elb,
+        store: &mut MetricStore,
+    ) {
+        if self.tasks.len() < world.tasks.len() {
+            self.tasks.resize(world.tasks.len(), TaskFlow::default());
+            self.touched_flag.resize(world.tasks.len(), false);
+        }
+        // Direct traffic follows a service's tasks: their counters changed, or an app started answering.
+        for k in 0..world.dirty.services.len() {
+            let s = world.dirty.services[k];
+            if self.has_direct(s) {
+                self.mark_direct(s);
+            }
+        }
+        // A task whose app started answering serves what it is given from now on.
+        for k in 0..world.lb_dirty.tasks.len() {
+            let t = world.lb_dirty.tasks[k];
+            if self.tasks[t.index()].offered > 0.0 {
+                self.touch(t);
+            }
+            if let Some(s) = world.task(t).service
+                && self.has_direct(s)
+            {
+                self.mark_direct(s);
+            }
+        }
+        let mut groups = std::mem::take(&mut self.groups_scratch);
+        world.lb_dirty.take_target_groups(&mut groups);
+        for &g in &groups {
+            self.route(now, world, cx, g);
+            self.mark_aggregate(g);
+        }
+        groups.clear();
+        self.groups_scratch = groups;
+        for k in 0..self.direct_list.len() {
+            let s = self.direct_list[k];
+            self.route_direct(world, s);
+        }
+        for k in 0..self.touched.len() {
+            let t = self.touched[k];
+            self.answer(now, world, cx, elb, t);
+            for target in world.task(t).targets.indices() {
+                self.mark_aggregate(world.targets[target.index()].target_group);
+            }
+            if self.tasks[t.index()].direct > 0.0
+                && let Some(s) = world.task(t).service
+            {
+                self.mark_direct(s);
+            }
+        }
+        for k in 0..self.aggregate.len() {
+            let g = self.aggregate[k];
+            self.aggregate_group(now, world, cx, store, g);
+            self.aggregate_flag[g.index()] = false;
+        }
+        self.aggregate.clear();
+        for k in 0..self.direct_list.len() {
+            let s = self.direct_list[k];
+            self.aggregate_direct(now, store, s);
+            self.direct_dirty[s.index()] = false;
+        }
+        self.direct_list.clear();
+        for &t in &self.touched {
+            self.touched_flag[t.index()] = false;
+        }
+        self.touched.clear();
+    }
+
+    fn has_direct(&self, s: ServiceIdx) -> bool {
+        self.direct_offered[s.index()] > 0.0 || !self.direct_tasks[s.index()].is_empty()
+    }
+
+    fn touch(&mut self, t: TaskIdx) {
+        if !self.touched_flag[t.index()] {
+            self.touched_flag[t.index()] = true;
+            self.touched.push(t);
+        }
+    }
+
+    fn mark_aggregate(&mut self, g: TargetGroupIdx) {
+        if !self.aggregate_flag[g.index()] {
+            self.aggregate_flag[g.index()] = true;
+            self.aggregate.push(g);
+        }
+    }
+
+    /// Splits group `g`'s offered rate over its routable targets; touches every task whose share changed or
+    /// that gets requests (its capacity may have moved).
+    fn route(&mut self, now: SimTime, world: &mut World, cx: &Cx, g: TargetGroupIdx) {
+        let spec = &cx.scenario.target_groups[world.target_groups[g.index()].spec];
+        let how = routing::routing(world, spec, g);
+        let offered = self.group_offered[g.index()];
+        let least_outstanding = spec.load_balancing_algorithm_type == "least_outstanding_requests";
+        let weight_of = |world: &World, this: &Self, t: crate::world::TargetIdx| -> f64 {
+            let target = &world.targets[t.index()];
+            if !how.routes_to(target) {
+                return 0.0;
+            }
+            if least_outstanding {
+                // Equal queues: shares in proportion to each task's service rate.
+                let mu = this.capacity(world, cx, target.task).service_rate();
+                if mu.is_finite() { mu } else { 1.0 }
+            } else {
+                routing::weight(target, spec, now)
+            }
+        };
+        let n = world.target_groups[g.index()].targets.len();
+        let mut total = 0.0;
+        for k in 0..n {
+            let t = world.target_groups[g.index()].targets[k];
+            total += weight_of(world, self, t);
+        }
+        for k in 0..n {
+            let t = world.target_groups[g.index()].targets[k];
+            let rate = if total > 0.0 {
+                offered * weight_of(world, self, t) / total
+            } else {
+                0.0
+            };
+            let target = &mut world.targets[t.index()];
+            let task = target.task;
+            let changed = target.rate != rate;
+            target.rate = rate;
+            if changed || rate > 0.0 {
+                self.touch(task);
+            }
+        }
+    }
+
+    /// Splits service `s`'s direct rate evenly over its RUNNING tasks.
+    fn route_direct(&mut self, world: &World, s: ServiceIdx) {
+        let mut previous = std::mem::take(&mut self.direct_tasks[s.index()]);
+        for &t in &previous {
+            self.tasks[t.index()].direct = 0.0;
+            self.touch(t);
+        }
+        previous.clear();
+        let offered = self.direct_offered[s.index()];
+        if offered > 0.0 {
+            previous.extend(
+                world.services[s.index()]
+                    .tasks
+                    .iter()
+                    .copied()
+                    .filter(|&t| {
+                        let task = world.task(t);
+                        task.is_active() && task.last_status == TaskStatus::Running
+                    }),
+            );
+            let share = offered / previous.len().max(1) as f64;
+            for &t in &previous {
+                self.tasks[t.index()].direct = share;
+                self.touch(t);
+            }
+        }
+        self.direct_tasks[s.index()] = previous;
+    }
+
+    /// What task `t` can do now.
+    fn capacity(&self, world: &World, cx: &Cx, t: TaskIdx) -> Capacity {
+        let task = world.task(t);
+        let td = &world.taskdefs[task.task_definition.index()];
+        let image = task
+            .targets
+            .indices()
+            .next()
+            .and_then(|target| crate::elb::app_image(world, cx, target))
+            .or_else(|| td.essential.first().map(|c| c.behaviour.clone()))
+            .unwrap_or_default();
+        let hard = td.task_level_cpu || task.launch_type == LaunchType::Fargate;
+        let cap = match task.instance.and_then(|i| world.resources(i)) {
+            // Container-level CPU alone: the task may use what no other task reserved (§6.3).
+            Some(r) if !hard => f64::from(r.remaining_cpu_units() + task.cpu_units),
+            _ => f64::from(task.cpu_units),
+        };
+        Capacity {
+            cap_cpu_units: cap,
+            idle_cpu_units: f64::from(td.used_cpu_units),
+            cpu_per_request_s: image.cpu_per_request.as_secs_f64(),
+            answering: task.app_ready && task.last_status == TaskStatus::Running,
+            broken: image.fails_health_checks,
+        }
+    }
+
+    /// Task `t` answers what it is given; its CPU use and saturation reach the world (and its health
+    /// checks, through the load balancer).
+    fn answer(&mut self, now: SimTime, world: &mut World, cx: &mut Cx, elb: &mut Elb, t: TaskIdx) {
+        let task = world.task(t);
+        let from_targets: f64 = task
+            .targets
+            .indices()
+            .map(|x| world.targets[x.index()].rate)
+            .sum();
+        let flow = &mut self.tasks[t.index()];
+        flow.offered = from_targets + flow.direct;
+        let capacity = self.capacity(world, cx, t);
+        let served = model::serve(self.tasks[t.index()].offered, &capacity);
+        self.tasks[t.index()].served = served;
+        let used = served.cpu_units.round() as u32;
+        let task = world.task(t);
+        let saturated_changed = task.saturated != served.saturated;
+        if task.used_cpu_units != used || saturated_changed {
+            let mut task = world.task_mut(t);
+            task.used_cpu_units = used;
+            task.saturated = served.saturated;
+        }
+        if saturated_changed {
+            for target in world.task(t).targets.indices() {
+                elb.refresh(now, world, cx, target);
+            }
+        }
+    }
+
+    /// Group `g`'s series and its services' accounts, from its targets' shares.
+    fn aggregate_group(
+        &mut self,
+        now: SimTime,
+        world: &World,
+        cx: &Cx,
+        store: &mut MetricStore,
+        g: TargetGroupIdx,
+    ) {
+        let group = &world.target_groups[g.index()];
+        let series = self.series[g.index()];
+        let offered = self.group_offered[g.index()];
+        let mut sources = std::mem::take(&mut self.scratch_sources);
+        sources.clear();
+        for &s in &group.services {
+            sources.push((s, Source::default()));
+        }
+        let (mut routed, mut elb_5xx, mut target_5xx, mut rt_num, mut rt_den) =
+            (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &t in &group.targets {
+            let target = &world.targets[t.index()];
+            if target.rate <= 0.0 {
+                continue;
+            }
+            routed += target.rate;
+            let flow = &self.tasks[target.task.index()];
+            let share = target.rate / flow.offered;
+            let ok = flow.served.ok * share;
+            let errors = flow.served.target_errors * share;
+            let unanswered = flow.served.unanswered * share;
+            target_5xx += errors;
+            elb_5xx += unanswered;
+            if flow.served.response_rate.is_finite() {
+                rt_num += ok / flow.served.response_rate;
+            }
+            rt_den += ok;
+            if let Some(s) = world.task(target.task).service
+                && let Some((_, src)) = sources.iter_mut().find(|(x, _)| *x == s)
+            {
+                src.offered += target.rate;
+                src.ok += ok;
+                src.errors += errors + unanswered;
+                src.add_class(bin(flow.served.response_rate), ok);
+            }
+        }
+        // Requests no routable target took: the ALB answers 503, shared among the group's services.
+        if routed == 0.0 && offered > 0.0 {
+            elb_5xx += offered;
+            let n = sources.len().max(1) as f64;
+            for (_, src) in &mut sources {
+                src.offered += offered / n;
+                src.errors += offered / n;
+            }
+        }
+        store.set(now, series.requests, offered);
+        store.set(now, series.elb_5xx, elb_5xx);
+        store.set(now, series.target_5xx, target_5xx);
+        store.set(now, series.response_time.0, rt_num);
+        store.set(now, series.response_time.1, rt_den);
+        store.set(now, series.healthy, f64::from(group.counts.healthy));
+        store.set(now, series.unhealthy, f64::from(group.counts.unhealthy));
+        let spec = group.spec;
+        for (s, src) in &sources {
+            let slot = cx.scenario.services[s.index()]
+                .load_balancers
+                .iter()
+                .position(|lb| lb.target_group == spec)
+                .expect("the group is one of the service's load balancers");
+            self.update_source(now, store, *s, slot, src);
+        }
+        self.scratch_sources = sources;
+    }
+
+    /// Service `s`'s direct traffic account.
+    fn aggregate_direct(&mut self, now: SimTime, store: &mut MetricStore, s: ServiceIdx) {
+        let mut src = Source::default();
+        let offered = self.direct_offered[s.index()];
+        src.offered = offered;
+        for &t in &self.direct_tasks[s.index()] {
+            let flow = &self.tasks[t.index()];
+            if flow.offered <= 0.0 {
+                continue;
+            }
+            let share = flow.direct / flow.offered;
+            let ok = flow.served.ok * share;
+            src.ok += ok;
+            src.errors += (flow.served.target_errors + flow.served.unanswered) * share;
+            src.add_class(bin(flow.served.response_rate), ok);
+        }
+        if self.direct_tasks[s.index()].is_empty() {
+            src.errors = offered;
+        }
+        let slot = self.accounts[s.index()].sources.len() - 1;
+        self.update_source(now, store, s, slot, &src);
+    }
+
+    /// Replaces source `slot` of service `s`'s account at `now`, after integrating what held until then.
+    fn update_source(
+        &mut self,
+        now: SimTime,
+        store: &mut MetricStore,
+        s: ServiceIdx,
+        slot: usize,
+        src: &Source,
+    ) {
+        let warmup = self.warmup;
+        let account = &mut self.accounts[s.index()];
+        account.advance(now, warmup);
+        let old = &mut account.sources[slot];
+        old.offered = src.offered;
+        old.ok = src.ok;
+        old.errors = src.errors;
+        old.classes.clone_from(&src.classes);
+        account.offered = account.sources.iter().map(|x| x.offered).sum();
+        account.ok = account.sources.iter().map(|x| x.ok).sum();
+        account.errors = account.sources.iter().map(|x| x.errors).sum();
+        if let (Some(requests), Some(errors)) = (account.requests, account.error_requests) {
+            store.set(now, requests, account.offered);
+            store.set(now, errors, account.errors);
+        }
+    }
+
+    /// What users got from service `s` over [warmup, `end`]; `None` when no workload aims at it.
+    pub fn outcome(&mut self, s: ServiceIdx, end: SimTime) -> Option<ServiceOutcome> {
+        let account = &mut self.accounts[s.index()];
+        if !account.offered_any {
+            return None;
+        }
+        account.advance(end, self.warmup);
+        Some(ServiceOutcome {
+            offered: account.offered_total,
+            ok: account.ok_total,
+            errors: account.errors_total,
+            latency_p50_ms: latency_percentile(&account.latency, 0.50),
+            latency_p99_ms: latency_percentile(&account.latency, 0.99),
+        })
+    }
+}
+
+impl Account {
+    /// Integrates the current rates from `since` to `now`, within the summary window.
+    fn advance(&mut self, now: SimTime, warmup: SimTime) {
+        let from = self.since.max(warmup);
+        if now > from {
+            let secs = (now - from).as_secs_f64();
+            self.offered_total += self.offered * secs;
+            self.ok_total += self.ok * secs;
+            self.errors_total += self.errors * secs;
+            for src in &self.sources {
+                for &(b, ok) in &src.classes {
+                    *self.latency.entry(b).or_insert(0.0) += ok * secs;
+                }
+            }
+        }
+        self.since = now;
+    }
+}
+
+/// The 1 % bin of a response-time rate (1/s); an infinite rate (requests that cost nothing) is its own bin.
+fn bin(rate: f64) -> i32 {
+    if !rate.is_finite() {
+        return i32::MAX;
+    }
+    (libm::log(rate.max(1e-9)) / libm::log(1.01)).round() as i32
+}
+
+/// The rate a bin stands for.
+fn bin_rate(b: i32) -> f64 {
+    libm::pow(1.01, f64::from(b))
+}
+
+/// The `q`-quantile of the response time of a mixture of exponentials (weights per rate bin), in ms,
+/// rounded to the 1 % log-spaced bucket it falls in; `None` without weight.
+pub fn latency_percentile(mix: &BTreeMap<i32, f64>, q: f64) -> Option<f64> {
+    let total: f64 = mix.values().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let cdf = |x: f64| -> f64 {
+        mix.iter()
+            .map(|(&b, &w)| {
+                if b == i32::MAX {
+                    w
+                } else {
+                    w * (1.0 - libm::exp(-bin_rate(b) * x))
+                }
+            })
+            .sum::<f64>()
+            / total
+    };
+    if cdf(0.0) >= q {
+        return Some(0.0);
+    }
+    // Bisection on log(x), x in seconds from 1 µs to 10^6 s.
+    let (mut lo, mut hi) = (libm::log(1e-6), libm::log(1e6));
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if cdf(libm::exp(mid)) < q {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let ms = libm::exp(hi) * 1000.0;
+    let bucket = (libm::log(ms) / libm::log(1.01)).round();
+    Some(libm::pow(1.01, bucket))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // SPEC §4 latency: the median of one exponential response time with rate r is ln 2 / r.
+    #[test]
+    fn the_median_of_an_exponential_response_time_is_ln2_over_its_rate() {
+        let mix = BTreeMap::from([(bin(50.0), 1.0)]);
+        let p50 = latency_percentile(&mix, 0.5).unwrap();
+        let exact = std::f64::consts::LN_2 / bin_rate(bin(50.0)) * 1000.0;
+        assert!((p50 / exact - 1.0).abs() < 0.01, "{p50} vs {exact}");
+        let p99 = latency_percentile(&mix, 0.99).unwrap();
+        let exact99 = libm::log(100.0) / bin_rate(bin(50.0)) * 1000.0;
+        assert!((p99 / exact99 - 1.0).abs() < 0.01, "{p99} vs {exact99}");
+    }
+
+    // A request-weighted mixture: 99 % of the requests fast, 1 % very slow puts p99 at the edge.
+    #[test]
+    fn percentiles_weight_each_class_by_its_requests() {
+        let mix = BTreeMap::from([(bin(1000.0), 99.0), (bin(1.0), 1.0)]);
+        let p50 = latency_percentile(&mix, 0.5).unwrap();
+        assert!(p50 < 1.0, "{p50}");
+        let p99 = latency_percentile(&mix, 0.99).unwrap();
+        assert!(p99 > 3.0, "{p99}");
+    }
+
+    #[test]
+    fn no_answered_request_has_no_latency() {
+        assert_eq!(latency_percentile(&BTreeMap::new(), 0.5), None);
+    }
+}
