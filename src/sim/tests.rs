@@ -168,7 +168,7 @@ fn service_tasks_belong_to_the_primary_deployment() {
         assert_eq!(world.task(t).deployment, Some(svc.primary_index()));
     }
     assert!(
-        svc.primary().completed,
+        svc.primary().completed(),
         "a warm start's deployment is COMPLETED"
     );
 }

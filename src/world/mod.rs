@@ -21,10 +21,10 @@ use counters::{AsgCounters, ClusterCounters, Contribution, Dirty};
 use crate::placement::{self, InstanceResources, PlacementIndex};
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{
-    AsgIdx, DeploymentIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskId, TaskIdx, ec2_instance_id,
-    task_id,
+    AsgIdx, DeploymentIdx, InstanceIdx, ServiceIdx, TaskDefIdx, TaskId, TaskIdx, deployment_id,
+    ec2_instance_id, task_id,
 };
-pub use service::{AzRebalancing, Deployment, ServiceState};
+pub use service::{AzRebalancing, Deployment, RolloutState, ServiceState};
 pub use task_definition::TaskDefRuntime;
 
 pub use task::{HealthStatus, StopCode, Task, TaskHome, TaskStatus, TaskTimes};
