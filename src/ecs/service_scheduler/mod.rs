@@ -234,16 +234,9 @@ fn reconcile_replica(
     // and may roll back) before anything starts for the deployment that fails, and leave the rest to the
     // reconcile that follows.
     let foreseen = plan::stops(&inputs, wanted, wanted).unhealthy as usize;
-    let primary = world.services[s.index()].primary_index();
-    let failing = unhealthy[..foreseen.min(unhealthy.len())]
-        .iter()
-        .filter(|&&t| world.task(t).deployment == Some(primary))
-        .count() as u32;
-    if deployment::would_trip(world, cx, s, failing) {
-        for &t in unhealthy.iter().take(foreseen) {
-            stop_unhealthy(now, world, cx, ecs, s, t, stopped);
-        }
-        write_stopped_event(now, world, cx, &spec.name, stopped);
+    let tripping = &unhealthy[..foreseen.min(unhealthy.len())];
+    if deployment::would_trip(world, cx, s, primary_tasks(world, s, tripping)) {
+        stop_and_trip(now, world, cx, ecs, s, tripping, stopped);
         ecs.lists = lists;
         return false;
     }
@@ -281,17 +274,16 @@ fn reconcile_replica(
         );
     }
 
-    // 2. UNHEALTHY tasks (§3.2).
-    let deployments = world.services[s.index()].deployments.len();
-    for &t in unhealthy.iter().take(decision.unhealthy as usize) {
-        stop_unhealthy(now, world, cx, ecs, s, t, stopped);
-    }
-    let failed_now = !deployment::launches_allowed(world, s);
-    if world.services[s.index()].deployments.len() != deployments || failed_now != halted {
-        // The circuit breaker tripped: what follows was planned for the deployment that failed.
-        write_stopped_event(now, world, cx, &spec.name, stopped);
+    // 2. UNHEALTHY tasks (§3.2). If they trip the circuit breaker after all (nothing could be placed, so
+    // one stops to make room), what follows was planned for the deployment that failed.
+    let failing = &unhealthy[..(decision.unhealthy as usize).min(unhealthy.len())];
+    if deployment::would_trip(world, cx, s, primary_tasks(world, s, failing)) {
+        stop_and_trip(now, world, cx, ecs, s, failing, stopped);
         ecs.lists = lists;
         return false;
+    }
+    for &t in failing {
+        stop_unhealthy(now, world, cx, ecs, s, t, stopped);
     }
 
     // 3. Tasks on DRAINING instances, those AZ rebalancing moves and those of older deployments (§3.3,
@@ -414,6 +406,46 @@ fn narrate_deployment_step(
     }
     text.push('.');
     cx.rec.narrate(now, text);
+}
+
+/// How many of `tasks` belong to the PRIMARY deployment of `s`.
+fn primary_tasks(world: &World, s: ServiceIdx, tasks: &[TaskIdx]) -> u32 {
+    let primary = world.services[s.index()].primary_index();
+    tasks
+        .iter()
+        .filter(|&&t| world.task(t).deployment == Some(primary))
+        .count() as u32
+}
+
+/// Stops the UNHEALTHY `tasks` of service `s`, which trip its circuit breaker: the "has stopped" event
+/// first, then each failure counted, so that `events.csv` tells the stops, then the FAILED deployment, then
+/// the rollback. The rest of the reconcile is left to the one the trip requests.
+fn stop_and_trip(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+    tasks: &[TaskIdx],
+    stopped: &mut Vec<TaskIdx>,
+) {
+    for &t in tasks {
+        task_lifecycle::stop(
+            now,
+            world,
+            cx,
+            &mut ecs.scheduler,
+            t,
+            StopCode::ServiceSchedulerInitiated,
+            UNHEALTHY_REASON.clone(),
+        );
+        stopped.push(t);
+    }
+    write_stopped_event(now, world, cx, &world.services[s.index()].name, stopped);
+    for &t in tasks {
+        let how = Failure::ContainerHealthCheck;
+        deployment::on_task_failed(now, world, cx, &mut ecs.scheduler, t, how);
+    }
 }
 
 /// Stops an UNHEALTHY task of service `s` (ECS-SEMANTICS §3.2) and counts it for the deployment circuit
