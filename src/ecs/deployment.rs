@@ -10,8 +10,9 @@
 //!
 //! **The hooks other controllers call** (all cheap, no allocation):
 //! * [`on_task_running`] when a task reaches RUNNING (the lifecycle): the breaker enters stage 2;
-//! * [`on_task_healthy`] when a task first counts as healthy for its service ([`Task::counts_as_healthy`]
-//!   turns true): with `reset_on_healthy_task` the count returns to 0;
+//! * [`on_task_healthy`] when a task first counts as healthy for its service
+//!   ([`crate::world::Task::counts_as_healthy`] turns true): with `reset_on_healthy_task` the count returns
+//!   to 0;
 //! * [`on_task_failed`] for every failure the breaker counts: a task that stopped without reaching RUNNING
 //!   ([`Failure::FailedToStart`], the lifecycle at STOPPED), and a task the scheduler stops because a health
 //!   check failed ([`Failure::ContainerHealthCheck`] today; [`Failure::ElbHealthCheck`] for the load

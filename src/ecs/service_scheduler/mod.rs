@@ -93,8 +93,11 @@ pub fn on_reconcile(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs,
     };
     let steady = update_steady_state(now, world, cx, s, settled);
     // A steady service is watched for AZ imbalance (§3.5); a rebalancing that starts is carried out by the
-    // next reconcile, at the same instant.
-    if steady && az_rebalancing::on_steady(now, world, cx, ecs, s) {
+    // next reconcile, at the same instant. A FAILED deployment launches nothing, so it cannot move tasks.
+    if steady
+        && deployment::launches_allowed(world, s)
+        && az_rebalancing::on_steady(now, world, cx, ecs, s)
+    {
         ecs.scheduler.request_reconcile(cx, now, s);
     }
 }
