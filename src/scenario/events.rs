@@ -180,9 +180,18 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
             let service = t
                 .required(cx, "service")
                 .and_then(|s| reader::resolve(cx, s, &names, "service"));
-            let task_definition = t
-                .get("task_definition")
-                .and_then(|n| task_definitions::resolve(cx, n, env.task_definitions));
+            let td_node = t.get("task_definition");
+            let task_definition =
+                td_node.and_then(|n| task_definitions::resolve(cx, n, env.task_definitions));
+            // The new revision must run where the service runs (AWS rejects the update otherwise).
+            if let (Some(s), Some(td), Some(n)) = (service, task_definition, td_node) {
+                super::placement::check_compatibility(
+                    cx,
+                    n,
+                    &env.services[s].launch,
+                    &env.task_definitions[td],
+                );
+            }
             let dc_node = t.get("desired_count");
             let desired_count =
                 dc_node.and_then(|n| reader::u32_in(cx, n, 0, super::services::MAX_DESIRED_COUNT));

@@ -694,3 +694,42 @@ fn explain_narrates_deployment_arithmetic_and_circuit_breaker_decisions() {
         "{lines}"
     );
 }
+
+// ECS-SEMANTICS §4.2 with §8/§11: the revision an update deploys must run where the service runs; AWS
+// rejects an update of a Fargate service to a task definition without FARGATE compatibility.
+#[test]
+fn an_update_to_a_task_definition_the_launch_type_cannot_run_is_an_error() {
+    let text = r#"
+name = "t"
+[simulation]
+duration = "30m"
+[cluster]
+name = "c"
+[[task_definitions]]
+family = "web"
+cpu = "256"
+memory = "512"
+network_mode = "awsvpc"
+requires_compatibilities = ["FARGATE"]
+container_definitions = [{ name = "web", image = "web:1" }]
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:2", cpu = 256, memory = 512 }]
+[[services]]
+name = "web"
+task_definition = "web:1"
+desired_count = 2
+launch_type = "FARGATE"
+[[events]]
+at = "5m"
+update_service = { service = "web", task_definition = "web:2" }
+"#;
+    let err = ecsim::scenario::load_str("t.toml", text, &root(), &[])
+        .err()
+        .expect("the update is rejected");
+    let rendered = err.render(false);
+    assert!(
+        rendered.contains("task definition web:2 is not compatible with FARGATE"),
+        "{rendered}"
+    );
+}
