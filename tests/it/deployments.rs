@@ -724,9 +724,9 @@ launch_type = "FARGATE"
 at = "5m"
 update_service = { service = "web", task_definition = "web:2" }
 "#;
-    let err = ecsim::scenario::load_str("t.toml", text, &root(), &[])
-        .err()
-        .expect("the update is rejected");
+    let Err(err) = ecsim::scenario::load_str("t.toml", text, &root(), &[]) else {
+        panic!("the update is rejected");
+    };
     let rendered = err.render(false);
     assert!(
         rendered.contains("task definition web:2 is not compatible with FARGATE"),
