@@ -8,6 +8,7 @@
 //! reconcile sorts tasks into, so that an event in steady state allocates nothing (STYLE.md §14).
 
 pub mod capacity_provider_strategy;
+pub mod deployment;
 pub mod placement_inputs;
 pub mod run_task;
 pub mod service_scheduler;

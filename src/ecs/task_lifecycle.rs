@@ -21,6 +21,7 @@ use crate::kernel::{Cx, Event};
 use crate::report::recorded::Scope;
 use crate::scenario::LaunchType;
 
+use super::deployment::{self, Failure};
 use super::wakeups::Wakeups;
 use crate::world::{
     HealthStatus, InstanceIdx, ServiceIdx, StopCode, Task, TaskDefIdx, TaskHome, TaskIdx,
@@ -277,6 +278,7 @@ fn enter_running(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeu
     if let Some(inst) = world.task(task).instance {
         sched.tasks_changed_on_instance(cx, now, inst);
     }
+    deployment::on_task_running(world, task);
     if let Some(s) = service {
         let svc = &mut world.services[s.index()];
         svc.consecutive_start_failures = 0;
@@ -464,6 +466,7 @@ pub fn on_targets_changed(
         && !t.is_unhealthy()
     {
         world.task_mut(task).times.healthy = Some(now);
+        deployment::on_task_healthy(now, world, cx, task);
     }
     let t = world.task(task);
     let (service, unhealthy, running) = (t.service, t.targets.unhealthy > 0, t.times.running);
@@ -508,7 +511,7 @@ pub fn on_healthy(
         .essential
         .iter()
         .any(|c| c.health_check.is_some());
-    {
+    let first = {
         let mut t = world.task_mut(task);
         if !t.is_active() {
             return;
@@ -519,9 +522,14 @@ pub fn on_healthy(
         // Only a service counts tasks as healthy (ECS-SEMANTICS §4.1); a standalone task ignores its health
         // (§2.2), so its `healthy_s` stays empty (SPEC §4). Behind a load balancer its targets must be
         // healthy too.
-        if t.service.is_some() && t.times.healthy.is_none() && t.targets_healthy() {
+        let first = t.service.is_some() && t.times.healthy.is_none() && t.targets_healthy();
+        if first {
             t.times.healthy = Some(now);
         }
+        first
+    };
+    if first && world.task(task).counts_as_healthy() {
+        deployment::on_task_healthy(now, world, cx, task);
     }
     sched.task_changed(cx, now, world, task);
 }
@@ -690,6 +698,10 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeu
         }
         if failed && now >= cx.warmup {
             svc.tasks_failed += 1;
+        }
+        // Stage 1 of the deployment circuit breaker counts tasks that never reached RUNNING (§4.3).
+        if failed_to_start {
+            deployment::on_task_failed(now, world, cx, sched, task, Failure::FailedToStart);
         }
     }
     // Its own service looks again, and the room it freed may let a waiting service place what it could not.

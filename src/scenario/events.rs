@@ -2,6 +2,8 @@
 //!
 //! Each entry has `at` (a human duration from t = 0) and exactly one action. `update_service` needs at least
 //! one of `task_definition`, `desired_count`, `force_new_deployment`; a DAEMON service takes no desired count.
+//! A different task definition or `force_new_deployment = true` starts a rolling deployment
+//! (`ecs::deployment`).
 //! `spot_interruption` needs a spot group; `az_outage` a zone of the cluster. `az_outage`,
 //! `spot_interruption` and `fargate_capacity_shortage` are validated but not simulated yet (one note per
 //! kind). An event after the end of the run never happens and is noted.
@@ -178,28 +180,22 @@ fn read_action(cx: &mut Cx, name: &str, n: &Node, env: &EventEnv) -> Option<Even
             let service = t
                 .required(cx, "service")
                 .and_then(|s| reader::resolve(cx, s, &names, "service"));
-            let task_definition = t
-                .get("task_definition")
-                .and_then(|n| task_definitions::resolve(cx, n, env.task_definitions));
+            let td_node = t.get("task_definition");
+            let task_definition =
+                td_node.and_then(|n| task_definitions::resolve(cx, n, env.task_definitions));
+            // The new revision must run where the service runs (AWS rejects the update otherwise).
+            if let (Some(s), Some(td), Some(n)) = (service, task_definition, td_node) {
+                super::placement::check_compatibility(
+                    cx,
+                    n,
+                    &env.services[s].launch,
+                    &env.task_definitions[td],
+                );
+            }
             let dc_node = t.get("desired_count");
             let desired_count =
                 dc_node.and_then(|n| reader::u32_in(cx, n, 0, super::services::MAX_DESIRED_COUNT));
             let force = t.bool(cx, "force_new_deployment");
-            // A new deployment (rolling update) belongs to a later milestone; the desired count applies now.
-            if let Some(k) = t.key("task_definition") {
-                cx.not_simulated(
-                    "events.update_service.task_definition (a rolling deployment)",
-                    k,
-                );
-            }
-            if force == Some(true)
-                && let Some(k) = t.key("force_new_deployment")
-            {
-                cx.not_simulated(
-                    "events.update_service.force_new_deployment (a rolling deployment)",
-                    k,
-                );
-            }
             if t.key("task_definition").is_none()
                 && dc_node.is_none()
                 && force != Some(true)

@@ -475,9 +475,31 @@ pub struct DeploymentCircuitBreaker {
     /// `reset_on_healthy_task` (default true).
     pub reset_on_healthy_task: bool,
     /// `threshold_configuration.type` (`COUNT` | `BOUNDED_PERCENT` default | `UNBOUNDED_PERCENT`).
-    pub threshold_type: String,
+    pub threshold_type: ThresholdType,
     /// `threshold_configuration.value` (default 50).
     pub threshold_value: u32,
+}
+
+/// `threshold_configuration.type` (ECS-SEMANTICS §4.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThresholdType {
+    /// The threshold is `value`.
+    Count,
+    /// `value` % of the latest desired count, rounded up and clamped to 3..200 (the default).
+    BoundedPercent,
+    /// `value` % of the latest desired count, rounded up, unclamped.
+    UnboundedPercent,
+}
+
+impl ThresholdType {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThresholdType::Count => "COUNT",
+            ThresholdType::BoundedPercent => "BOUNDED_PERCENT",
+            ThresholdType::UnboundedPercent => "UNBOUNDED_PERCENT",
+        }
+    }
 }
 
 /// `deployment_configuration`.

@@ -6,12 +6,12 @@
 //! default to false, `reset_on_healthy_task` to true, the threshold to BOUNDED_PERCENT 50; grace period 0;
 //! AZ rebalancing ENABLED except for binpack and DAEMON services (§3.5). REPLICA needs `desired_count`
 //! (0–5000, the tasks-per-service quota); DAEMON takes none, runs on EC2 only and takes no strategy.
-//! Load balancers (at most 5), the circuit breaker and deployment alarms are validated but not simulated
-//! yet (one note each). Only the ROLLING deployment strategy is simulated.
+//! Load balancers (at most 5) and deployment alarms are validated but not simulated yet (one note each); the
+//! circuit breaker is simulated (`ecs::deployment`). Only the ROLLING deployment strategy is simulated.
 
 use super::model::{
     DeploymentCircuitBreaker, DeploymentConfiguration, LaunchTarget, LaunchType, LoadBalancer,
-    PlacementStrategy, SchedulingStrategy, Service, TaskDefinition,
+    PlacementStrategy, SchedulingStrategy, Service, TaskDefinition, ThresholdType,
 };
 use super::placement::{self, LaunchEnv};
 use super::reader::{self, Cx, Table};
@@ -250,12 +250,6 @@ fn deployment_configuration(
         d.maximum_percent = v;
     }
     if let Some(cb) = t.get("deployment_circuit_breaker") {
-        if let Some(k) = t.key("deployment_circuit_breaker") {
-            cx.not_simulated(
-                "services.deployment_configuration.deployment_circuit_breaker",
-                k,
-            );
-        }
         d.deployment_circuit_breaker = circuit_breaker(cx, cb);
     }
     if let Some(a) = t.get("alarms") {
@@ -309,7 +303,7 @@ fn circuit_breaker(cx: &mut Cx, n: &Node) -> Option<DeploymentCircuitBreaker> {
         enable: t.bool(cx, "enable").unwrap_or(false),
         rollback: t.bool(cx, "rollback").unwrap_or(false),
         reset_on_healthy_task: t.bool(cx, "reset_on_healthy_task").unwrap_or(true),
-        threshold_type: "BOUNDED_PERCENT".into(),
+        threshold_type: ThresholdType::BoundedPercent,
         threshold_value: 50,
     };
     if let Some(tc) = t.get("threshold_configuration")
@@ -320,9 +314,13 @@ fn circuit_breaker(cx: &mut Cx, n: &Node) -> Option<DeploymentCircuitBreaker> {
             "type",
             &["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"],
         ) {
-            cb.threshold_type = v.to_string();
+            cb.threshold_type = match v {
+                "COUNT" => ThresholdType::Count,
+                "UNBOUNDED_PERCENT" => ThresholdType::UnboundedPercent,
+                _ => ThresholdType::BoundedPercent,
+            };
         }
-        let hi = if cb.threshold_type == "BOUNDED_PERCENT" {
+        let hi = if cb.threshold_type == ThresholdType::BoundedPercent {
             100
         } else {
             u32::MAX

@@ -11,8 +11,8 @@ use crate::kernel::{Cx, Event};
 use crate::report::recorder::Recorder;
 use crate::scenario::{Scenario, Schedule, SchedulingStrategy};
 use crate::world::{
-    AsgIdx, HealthStatus, InstanceIdx, InstanceStatus, ServiceIdx, TaskDefIdx, TaskHome, TaskIdx,
-    TaskStatus, World,
+    AsgIdx, HealthStatus, InstanceIdx, InstanceStatus, RolloutState, ServiceIdx, TaskDefIdx,
+    TaskHome, TaskIdx, TaskStatus, World,
 };
 
 use super::RunOptions;
@@ -135,7 +135,7 @@ fn warm_service(world: &mut World, cx: &mut Cx, ecs: &mut Ecs, s: ServiceIdx) {
         warm_task(world, cx, ecs, s, td, home);
     }
     // SPEC §3.1: the initial deployment is COMPLETED at t = 0 even if some tasks did not fit.
-    world.services[s.index()].primary_mut().completed = true;
+    world.services[s.index()].primary_mut().rollout = RolloutState::Completed;
 }
 
 fn warm_task(

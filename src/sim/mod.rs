@@ -13,7 +13,7 @@ mod summary;
 
 use crate::cloudwatch::MetricStore;
 use crate::ec2;
-use crate::ecs::{Ecs, run_task, service_scheduler, task_lifecycle};
+use crate::ecs::{Ecs, deployment, run_task, service_scheduler, task_lifecycle};
 use crate::elb::Elb;
 use crate::engine::{Phase, SimDuration, SimTime};
 use crate::kernel::{Cx, Event};
@@ -21,7 +21,7 @@ use crate::report::recorded::{InstanceRow, Manifest, Recorded, Scope, TaskRow};
 use crate::report::recorder::Recorder;
 use crate::scenario::{EventAction, Scenario};
 use crate::workload::traffic::Traffic;
-use crate::world::{AsgIdx, ServiceIdx, World};
+use crate::world::{AsgIdx, ServiceIdx, TaskDefIdx, World};
 
 /// Called now and then with the fraction of simulated time done (for a progress bar).
 pub type ProgressFn = std::sync::Arc<dyn Fn(f64) + Send + Sync>;
@@ -377,7 +377,8 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs
         EventAction::UpdateService {
             service,
             desired_count,
-            ..
+            task_definition,
+            force_new_deployment,
         } => {
             let s = ServiceIdx(*service as u32);
             if let Some(d) = desired_count {
@@ -393,6 +394,13 @@ fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs
                     "SERVICE_DESIRED_COUNT_UPDATED",
                     format_args!("UpdateService {name}: desiredCount {before} -> {d}."),
                 );
+            }
+            // A different task definition (a `family` names its latest revision) or a forced deployment
+            // starts a new PRIMARY deployment (ECS-SEMANTICS §4.2).
+            let current = world.services[s.index()].task_definition();
+            let td = task_definition.map_or(current, |t| TaskDefIdx(t as u32));
+            if td != current || *force_new_deployment {
+                deployment::on_update_service(now, world, cx, &mut ecs.scheduler, s, td);
             }
             ecs.scheduler.request_reconcile(cx, now, s);
         }

@@ -42,7 +42,10 @@ pub fn compute(
             format!("{p}deployments_completed"),
             svc.deployments_completed as f64,
         );
-        put(format!("{p}deployments_rolled_back"), 0.0);
+        put(
+            format!("{p}deployments_rolled_back"),
+            svc.deployments_rolled_back as f64,
+        );
         put(format!("{p}scaling_actions"), 0.0);
         put(
             format!("{p}max_tasks_per_instance"),

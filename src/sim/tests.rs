@@ -169,7 +169,7 @@ fn service_tasks_belong_to_the_primary_deployment() {
         assert_eq!(world.task(t).deployment, Some(svc.primary_index()));
     }
     assert!(
-        svc.primary().completed,
+        svc.primary().completed(),
         "a warm start's deployment is COMPLETED"
     );
 }
@@ -205,4 +205,194 @@ fn an_auto_scaling_group_reconciles_toward_its_desired_capacity() {
     world.asgs[0].desired_capacity = 1;
     let extra = ec2::reconcile(SimTime::ZERO, &mut world, &mut cx, asg);
     assert_eq!(extra.len(), 3);
+}
+
+/// `SCENARIO` with a second revision `web:2`, 3 tasks and the circuit breaker `breaker`, built and started.
+fn deployable(breaker: &str) -> crate::scenario::Loaded {
+    let text = SCENARIO.replace(
+        "task_definition = \"web\"\ndesired_count = 1",
+        "task_definition = \"web:1\"\ndesired_count = 3",
+    ) + &format!(
+        r#"deployment_configuration = {{ deployment_circuit_breaker = {{ {breaker} }} }}
+[[task_definitions]]
+family = "web"
+container_definitions = [{{ name = "web", image = "web:2", cpu = 256, memory = 512 }}]
+"#
+    );
+    crate::scenario::load_str("t.toml", &text, std::path::Path::new("."), &[]).unwrap()
+}
+
+/// Kills every PRIMARY task of service 0 that has not reached RUNNING, as tasks that failed to start.
+fn fail_pending_primary_tasks(
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    now: SimTime,
+) -> usize {
+    let s = ServiceIdx(0);
+    let primary = world.services[0].primary_index();
+    let pending: Vec<_> = world
+        .active_tasks_of(s)
+        .filter(|&t| {
+            world.task(t).deployment == Some(primary) && world.task(t).times.running.is_none()
+        })
+        .collect();
+    for &t in &pending {
+        task_lifecycle::kill(
+            now,
+            world,
+            cx,
+            &mut ecs.scheduler,
+            t,
+            crate::world::StopCode::TaskFailedToStart,
+            "CannotPullContainerError".into(),
+        );
+    }
+    pending.len()
+}
+
+// ECS-SEMANTICS §4.3 stage 1: before any task of the new deployment reaches RUNNING, each task that fails to
+// start counts; at the threshold (clamp(ceil(0.5 × 3), 3, 200) = 3) the deployment is FAILED and rolls back
+// to the COMPLETED one. (No input of this milestone makes a task fail to start, so the test stops them.)
+#[test]
+fn stage_1_counts_tasks_that_fail_to_start_until_the_deployment_fails() {
+    let loaded = deployable("enable = true, rollback = true");
+    let opts = RunOptions::default();
+    let (mut world, mut cx, mut ecs) =
+        build::build(&loaded.scenario, 1, SimTime::from_secs(3600), &opts);
+    build::start(&mut world, &mut cx, &mut ecs);
+    let s = ServiceIdx(0);
+    let now = SimTime::from_secs(60);
+    crate::ecs::deployment::on_update_service(
+        now,
+        &mut world,
+        &mut cx,
+        &mut ecs.scheduler,
+        s,
+        crate::world::TaskDefIdx(1),
+    );
+    on_reconcile(now, &mut world, &mut cx, &mut ecs, s);
+    assert_eq!(
+        fail_pending_primary_tasks(&mut world, &mut cx, &mut ecs, now),
+        3
+    );
+    let svc = &world.services[0];
+    assert_eq!(svc.deployments.len(), 3, "failed, then rolled back");
+    assert_eq!(
+        svc.deployments[1].rollout,
+        crate::world::RolloutState::Failed
+    );
+    assert_eq!(svc.deployments[1].failed_tasks, 3);
+    assert_eq!(svc.task_definition(), crate::world::TaskDefIdx(0));
+    assert_eq!(
+        svc.deployments[2].rollback_of.as_deref(),
+        Some(svc.deployments[0].id.as_str())
+    );
+    assert_eq!(svc.deployments_rolled_back, 1);
+    // The deployment rolled back to is no longer eligible for another rollback.
+    assert!(!svc.deployments[0].completed());
+}
+
+// ECS-SEMANTICS §4.3: with reset_on_healthy_task (the default) a task of the deployment becoming healthy
+// resets the count to 0; with it off the count keeps going.
+#[test]
+fn a_healthy_task_resets_the_failure_count_unless_told_not_to() {
+    for (breaker, after) in [
+        ("enable = true", 0),
+        ("enable = true, reset_on_healthy_task = false", 2),
+    ] {
+        let loaded = deployable(breaker);
+        let opts = RunOptions::default();
+        let (mut world, mut cx, mut ecs) =
+            build::build(&loaded.scenario, 1, SimTime::from_secs(3600), &opts);
+        build::start(&mut world, &mut cx, &mut ecs);
+        let s = ServiceIdx(0);
+        let now = SimTime::from_secs(60);
+        let td = crate::world::TaskDefIdx(1);
+        crate::ecs::deployment::on_update_service(
+            now,
+            &mut world,
+            &mut cx,
+            &mut ecs.scheduler,
+            s,
+            td,
+        );
+        on_reconcile(now, &mut world, &mut cx, &mut ecs, s);
+        // Two of the three new tasks fail to start: 2 of 3.
+        let primary = world.services[0].primary_index();
+        let new: Vec<_> = world
+            .active_tasks_of(s)
+            .filter(|&t| world.task(t).deployment == Some(primary))
+            .collect();
+        for &t in &new[..2] {
+            task_lifecycle::kill(
+                now,
+                &mut world,
+                &mut cx,
+                &mut ecs.scheduler,
+                t,
+                crate::world::StopCode::TaskFailedToStart,
+                "CannotPullContainerError".into(),
+            );
+        }
+        assert_eq!(world.services[0].primary().failed_tasks, 2, "{breaker}");
+        // The third runs and becomes healthy (40 s after RUNNING).
+        run_until(
+            &mut world,
+            &mut cx,
+            &mut ecs,
+            now + SimDuration::from_secs(50),
+        );
+        assert!(world.task(new[2]).counts_as_healthy());
+        assert_eq!(world.services[0].primary().failed_tasks, after, "{breaker}");
+    }
+}
+
+// ECS-SEMANTICS §3.2: throttling resets at once when the service is updated to a new task definition; a
+// forced deployment of the same one keeps it.
+#[test]
+fn a_new_task_definition_resets_throttling_and_a_forced_deployment_does_not() {
+    let loaded = deployable("enable = false");
+    let opts = RunOptions::default();
+    let (mut world, mut cx, mut ecs) =
+        build::build(&loaded.scenario, 1, SimTime::from_secs(3600), &opts);
+    build::start(&mut world, &mut cx, &mut ecs);
+    let s = ServiceIdx(0);
+    let throttle = |world: &mut World| {
+        let svc = &mut world.services[0];
+        svc.consecutive_start_failures = 5;
+        svc.throttled_at_failures = 5;
+        svc.throttle_event_written = true;
+        svc.launch_not_before = SimTime::from_secs(900);
+    };
+    throttle(&mut world);
+    let now = SimTime::from_secs(60);
+    let same = world.services[0].task_definition();
+    crate::ecs::deployment::on_update_service(
+        now,
+        &mut world,
+        &mut cx,
+        &mut ecs.scheduler,
+        s,
+        same,
+    );
+    assert_eq!(world.services[0].consecutive_start_failures, 5);
+    assert_eq!(world.services[0].launch_not_before, SimTime::from_secs(900));
+
+    let td = crate::world::TaskDefIdx(1);
+    crate::ecs::deployment::on_update_service(now, &mut world, &mut cx, &mut ecs.scheduler, s, td);
+    let svc = &world.services[0];
+    assert_eq!(svc.consecutive_start_failures, 0);
+    assert!(!svc.throttle_event_written);
+    assert!(svc.launch_not_before <= now);
+    on_reconcile(now, &mut world, &mut cx, &mut ecs, s);
+    let primary = world.services[0].primary_index();
+    assert_eq!(
+        world
+            .active_tasks_of(s)
+            .filter(|&t| world.task(t).deployment == Some(primary))
+            .count(),
+        3,
+        "the new deployment launches at once"
+    );
 }

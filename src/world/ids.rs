@@ -57,6 +57,16 @@ pub fn ec2_instance_id(n: u32) -> String {
     format!("i-{:017x}", 0xec51_0000_0000_0000_u64 + u64::from(n))
 }
 
+/// The id of deployment `n` (0 for the one it was created with) of the `service`-th service: `ecs-svc/` and
+/// 19 digits, as ECS prints deployment ids. Deterministic and unique in a run: the service's position in the
+/// last nine digits, the deployment's in the nine before.
+pub fn deployment_id(service: usize, n: usize) -> String {
+    format!(
+        "ecs-svc/{:019}",
+        1_000_000_000_000_000_000u64 + n as u64 * 1_000_000_000 + service as u64 + 1
+    )
+}
+
 /// The task id of the `n`-th task created in a run: 32 lowercase hex digits, as ECS prints task ids. It is
 /// kept as the number and spelled out when shown (`Display`), so creating a task allocates no string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,5 +98,8 @@ mod tests {
         assert_eq!(task_id(7).len(), 32);
         assert!(task_id(9) < task_id(10));
         assert!(ec2_instance_id(15) < ec2_instance_id(16));
+        assert_eq!(deployment_id(0, 0), "ecs-svc/1000000000000000001");
+        assert_eq!(deployment_id(2, 1), "ecs-svc/1000000001000000003");
+        assert_eq!(deployment_id(0, 1).len(), "ecs-svc/".len() + 19);
     }
 }

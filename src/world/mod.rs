@@ -23,9 +23,9 @@ use crate::placement::{self, InstanceResources, PlacementIndex};
 pub use container_instance::{ContainerInstance, InstanceStatus};
 pub use ids::{
     AsgIdx, DeploymentIdx, InstanceIdx, ServiceIdx, TargetGroupIdx, TargetIdx, TaskDefIdx, TaskId,
-    TaskIdx, ec2_instance_id, task_id,
+    TaskIdx, deployment_id, ec2_instance_id, task_id,
 };
-pub use service::{AzRebalancing, Deployment, ServiceState};
+pub use service::{AzRebalancing, Deployment, RolloutState, ServiceState};
 pub use task_definition::TaskDefRuntime;
 
 pub use target_group::{

@@ -37,6 +37,8 @@ pub struct ServiceState {
     pub throttled_at_failures: u32,
     /// Deployments that completed during the run.
     pub deployments_completed: u64,
+    /// Rollbacks the circuit breaker started during the run (summary `deployments_rolled_back`).
+    pub deployments_rolled_back: u64,
     /// The last placement attempt left tasks unplaced and nothing has changed since: the next attempt waits
     /// for a capacity change, a service update or the retry timer (ECS-SEMANTICS §1.7, DECIDED).
     pub placement_blocked: bool,
@@ -63,30 +65,80 @@ pub struct ServiceState {
     pub unplaced_instances: Vec<bool>,
 }
 
-/// One deployment of a service (ECS-SEMANTICS §4.2): the task definition it runs and whether it completed.
+/// `rolloutState` of a deployment (ECS-SEMANTICS §4.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RolloutState {
+    /// Started and not yet at steady state.
+    InProgress,
+    /// The service reached steady state with this deployment as PRIMARY.
+    Completed,
+    /// The circuit breaker tripped: the deployment launches no new tasks.
+    Failed,
+}
+
+impl RolloutState {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RolloutState::InProgress => "IN_PROGRESS",
+            RolloutState::Completed => "COMPLETED",
+            RolloutState::Failed => "FAILED",
+        }
+    }
+}
+
+/// One deployment of a service (ECS-SEMANTICS §4.2): the task definition it runs, its rollout state and its
+/// circuit-breaker count.
+///
+/// Its `status` is implied: the last deployment of the service is PRIMARY; an older one is ACTIVE until a
+/// newer deployment completes, then INACTIVE (`inactive`). INACTIVE deployments are kept (tasks record their
+/// deployment by index) and always form a prefix of the list, since a completion makes every older one
+/// INACTIVE.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deployment {
-    /// `ecs-svc/` and 19 digits.
+    /// `ecs-svc/` and 19 digits ([`super::ids::deployment_id`]).
     pub id: String,
     /// The task definition revision its tasks run.
     pub task_definition: TaskDefIdx,
-    /// `rolloutState` COMPLETED.
-    pub completed: bool,
+    /// `rolloutState`.
+    pub rollout: RolloutState,
+    /// `status` INACTIVE: a newer deployment completed and every task of this one is STOPPED.
+    pub inactive: bool,
+    /// `failedTasks`: the circuit breaker's count of consecutive failures (ECS-SEMANTICS §4.3).
+    pub failed_tasks: u32,
+    /// A task of this deployment has reached RUNNING: the circuit breaker is in its stage 2.
+    pub task_ran: bool,
+    /// Started by the circuit breaker's rollback, to the task definition of this deployment (its id).
+    pub rollback_of: Option<String>,
     /// The `stoppedReason` of the tasks the scheduler stops while this deployment is PRIMARY, written once:
     /// `Scaling activity initiated by (deployment <id>)`.
     pub scaling_reason: std::sync::Arc<str>,
 }
 
 impl Deployment {
-    /// A new deployment `id` of `task_definition`, not completed.
+    /// A new deployment `id` of `task_definition`, IN_PROGRESS.
     pub fn new(id: String, task_definition: TaskDefIdx) -> Deployment {
         let scaling_reason = format!("Scaling activity initiated by (deployment {id})").into();
         Deployment {
             id,
             task_definition,
-            completed: false,
+            rollout: RolloutState::InProgress,
+            inactive: false,
+            failed_tasks: 0,
+            task_ran: false,
+            rollback_of: None,
             scaling_reason,
         }
+    }
+
+    /// `rolloutState` COMPLETED.
+    pub fn completed(&self) -> bool {
+        self.rollout == RolloutState::Completed
+    }
+
+    /// `rolloutState` FAILED.
+    pub fn failed(&self) -> bool {
+        self.rollout == RolloutState::Failed
     }
 }
 
@@ -112,6 +164,19 @@ impl ServiceState {
     pub fn task_definition(&self) -> TaskDefIdx {
         self.primary().task_definition
     }
+
+    /// Whether an older deployment is still ACTIVE: some of its tasks may still have to be replaced, so the
+    /// scheduler looks at the service's tasks. INACTIVE deployments form a prefix of the list, so the one
+    /// before the PRIMARY says it for all of them.
+    pub fn deploying(&self) -> bool {
+        let n = self.deployments.len();
+        n >= 2 && !self.deployments[n - 2].inactive
+    }
+
+    /// Whether task `deployment` belongs to an older deployment than the PRIMARY.
+    pub fn is_old(&self, deployment: Option<DeploymentIdx>) -> bool {
+        deployment.is_some_and(|d| d != self.primary_index())
+    }
 }
 
 /// An Availability Zone rebalancing in progress: tasks move from the zones with the most tasks of the
@@ -135,10 +200,7 @@ impl ServiceState {
             counters: Default::default(),
             spec: index,
             deployments: vec![Deployment::new(
-                format!(
-                    "ecs-svc/{:019}",
-                    1_000_000_000_000_000_000u64 + index as u64 + 1
-                ),
+                super::ids::deployment_id(index, 0),
                 TaskDefIdx(spec.task_definition as u32),
             )],
             desired_count: spec.desired_count,
@@ -149,6 +211,7 @@ impl ServiceState {
             throttled_at_failures: 0,
             throttle_timer: None,
             deployments_completed: 0,
+            deployments_rolled_back: 0,
             retry_scheduled: false,
             unplaced_counted: 0,
             placement_blocked: false,

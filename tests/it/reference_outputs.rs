@@ -33,11 +33,14 @@ reference_outputs! {
     az_spread_nine => "az-spread-nine.toml",
     batch_jobs_memberof => "batch-jobs-memberof.toml",
     binpack_vs_spread => "binpack-vs-spread.toml",
+    circuit_breaker_rollback => "circuit-breaker-rollback.toml",
     daemon_and_replica => "daemon-and-replica.toml",
     fargate_service => "fargate-service.toml",
     placement_by_instance_type => "placement-by-instance-type.toml",
     placement_templates => "placement-templates.toml",
     placement_type_and_zone => "placement-type-and-zone.toml",
+    rolling_update_50_100 => "rolling-update-50-100.toml",
+    rolling_update_50_200 => "rolling-update-50-200.toml",
     unplaceable_service => "unplaceable-service.toml",
 }
 
@@ -55,11 +58,14 @@ fn every_reference_scenario_has_its_output_snapshots() {
         "az-spread-nine.toml",
         "batch-jobs-memberof.toml",
         "binpack-vs-spread.toml",
+        "circuit-breaker-rollback.toml",
         "daemon-and-replica.toml",
         "fargate-service.toml",
         "placement-by-instance-type.toml",
         "placement-templates.toml",
         "placement-type-and-zone.toml",
+        "rolling-update-50-100.toml",
+        "rolling-update-50-200.toml",
         "unplaceable-service.toml",
     ];
     assert_eq!(names, covered, "add the new scenario to reference_outputs!");

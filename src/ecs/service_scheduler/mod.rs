@@ -1,22 +1,27 @@
 //! The service scheduler (ECS-SEMANTICS §3, §4.1): keeps each service at its desired count.
 //!
-//! REPLICA services follow the reconcile rule of §4.1 (DECIDED), with the tasks to be replaced — those on
-//! DRAINING instances (§3.3) — in the role of an older deployment's tasks:
-//! 1. start min(floor(d·max/100) − A, d − N_keep) tasks;
-//! 2. stop min(H − ceil(d·min/100), N_replace) tasks to be replaced, not-yet-healthy ones first;
+//! REPLICA services follow the reconcile rule of §4.1 (DECIDED). The tasks *to replace* are every task of an
+//! older deployment (§4.2), those on DRAINING instances (§3.3), UNHEALTHY ones (§3.2) and those an AZ
+//! rebalancing moves (§3.5); the others are *kept* (the PRIMARY deployment's):
+//! 1. start min(floor(d·max/100) − A, d − N_keep) tasks (none once the PRIMARY deployment FAILED);
+//! 2. stop min(H − ceil(d·min/100), N_replace) tasks to be replaced, not-yet-healthy ones first, then those
+//!    on DRAINING instances or moved by the rebalancing, then older deployments' by the placement
+//!    strategy's scale-in rule;
 //! 3. stop surplus kept tasks above d (scale-in), not-yet-running first, then by the placement strategy's
 //!    scale-in rule.
 //!
 //! Here A counts tasks whose desiredStatus is RUNNING, N_keep those not to be replaced, and H those counted
 //! healthy. UNHEALTHY tasks are stopped at once (they count as neither healthy nor wanted) and replaced
-//! within `maximumPercent`. DAEMON services run one task on every ACTIVE instance that satisfies their
-//! constraints, are placed first and stopped last on DRAINING instances (§3.1).
+//! within `maximumPercent`; each such stop is a failure for the deployment circuit breaker
+//! ([`crate::ecs::deployment`]). A reconcile reads the service's counters and walks its tasks only when
+//! some must be replaced. DAEMON services (`daemon`) run one task on every ACTIVE instance that satisfies
+//! their constraints, are placed first and stopped last on DRAINING instances (§3.1).
 //!
 //! Unplaced tasks are not created; the service retries on every capacity change and every
 //! `placement_retry_interval`, writing its placement-failure event once per cause (again after 6 h or after
 //! the cause cleared) (§1.7, DECIDED). Tasks that never reach RUNNING throttle launches: after the third
 //! consecutive failure the scheduler waits 1 min, doubling per further failure up to 27 min (§3.2, DECIDED
-//! model).
+//! model); a new task definition resets the throttling.
 
 use crate::ecs::task_placement::{self as placement, DefaultPlacement, PlacementRequest};
 use crate::engine::{Phase, SimDuration, SimTime};
@@ -25,17 +30,21 @@ use crate::report::recorded::Scope;
 use crate::scenario::SchedulingStrategy;
 
 use super::Ecs;
-use crate::world::{
-    InstanceIdx, InstanceStatus, ServiceIdx, StopCode, TaskHome, TaskIdx, TaskStatus, World,
-};
+use super::deployment::{self, Failure};
+use crate::world::{ServiceIdx, StopCode, TaskHome, TaskIdx, TaskStatus, World};
 
 pub use super::capacity_provider_strategy::launch_type_of;
 use super::task_lifecycle::{self, NewTask};
 pub use super::wakeups::{DaemonScope, Wakeups};
 
 mod az_rebalancing;
+mod daemon;
 pub mod plan;
+mod service_events;
 pub use az_rebalancing::{IMBALANCE_THRESHOLD_TASKS, plan_moves};
+use service_events::{
+    service_event_once, task_list, update_steady_state, write_started_event, write_stopped_event,
+};
 
 /// Longest wait between launch attempts of a service whose tasks keep failing to start (ECS-SEMANTICS §3.2,
 /// *current* developer guide: 27 minutes).
@@ -80,12 +89,15 @@ pub fn on_reconcile(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs,
     ecs.scheduler.reconcile_queued[s.index()] = false;
     let settled = match cx.scenario.services[s.index()].scheduling_strategy {
         SchedulingStrategy::Replica => reconcile_replica(now, world, cx, ecs, s),
-        SchedulingStrategy::Daemon => reconcile_daemon(now, world, cx, ecs, s),
+        SchedulingStrategy::Daemon => daemon::reconcile_daemon(now, world, cx, ecs, s),
     };
     let steady = update_steady_state(now, world, cx, s, settled);
     // A steady service is watched for AZ imbalance (§3.5); a rebalancing that starts is carried out by the
-    // next reconcile, at the same instant.
-    if steady && az_rebalancing::on_steady(now, world, cx, ecs, s) {
+    // next reconcile, at the same instant. A FAILED deployment launches nothing, so it cannot move tasks.
+    if steady
+        && deployment::launches_allowed(world, s)
+        && az_rebalancing::on_steady(now, world, cx, ecs, s)
+    {
         ecs.scheduler.request_reconcile(cx, now, s);
     }
 }
@@ -159,10 +171,12 @@ fn reconcile_replica(
         keep,
     } = &mut lists;
     let svc = &world.services[s.index()];
-    // Nothing to replace (no task on a DRAINING instance, none UNHEALTHY, no AZ rebalancing): the counters
-    // say all the rule needs, without looking at a task.
-    let plain =
-        svc.counters.on_draining == 0 && svc.counters.unhealthy == 0 && svc.rebalancing.is_none();
+    // Nothing to replace (no task on a DRAINING instance, none UNHEALTHY, no AZ rebalancing, no older
+    // deployment ACTIVE): the counters say all the rule needs, without looking at a task.
+    let plain = svc.counters.on_draining == 0
+        && svc.counters.unhealthy == 0
+        && svc.rebalancing.is_none()
+        && !svc.deploying();
 
     // PENDING tasks on DRAINING instances are stopped at once (§3.3).
     if svc.counters.on_draining > 0 {
@@ -176,8 +190,9 @@ fn reconcile_replica(
         keep.clear();
     }
 
-    // Tasks to replace: those on DRAINING instances, UNHEALTHY ones past the grace period (§3.2), and those an
-    // AZ rebalancing moves out of their zone (§3.5); UNHEALTHY ones are replaced by their own rule.
+    // Tasks to replace: those on DRAINING instances, UNHEALTHY ones past the grace period (§3.2), those an
+    // AZ rebalancing moves out of their zone (§3.5) and every task of an older deployment (§4.1); UNHEALTHY
+    // ones are replaced by their own rule.
     let svc = &world.services[s.index()];
     let dc = &spec.deployment_configuration;
     let mut inputs = plan::Inputs {
@@ -196,7 +211,8 @@ fn reconcile_replica(
             let task = world.task(t);
             let to_replace = task.on_draining_instance
                 || is_unhealthy_past_grace(now, world, cx, t)
-                || az_rebalancing::is_victim(world, s, t);
+                || az_rebalancing::is_victim(world, s, t)
+                || svc.is_old(task.deployment);
             match (to_replace, task.is_unhealthy()) {
                 (true, true) => unhealthy.push(t),
                 (true, false) => replace.push(t),
@@ -212,32 +228,93 @@ fn reconcile_replica(
         });
     }
 
+    // A FAILED deployment launches no new tasks and its rollout halts: it stops no more tasks of the older
+    // deployments either (§4.2, DECIDED).
+    let halted = !deployment::launches_allowed(world, s);
+    let wanted = if halted { 0 } else { plan::starts(&inputs) };
+
+    // The UNHEALTHY tasks this reconcile stops would trip the circuit breaker: stop them (the breaker trips
+    // and may roll back) before anything starts for the deployment that fails, and leave the rest to the
+    // reconcile that follows.
+    let foreseen = plan::stops(&inputs, wanted, wanted).unhealthy as usize;
+    let tripping = &unhealthy[..foreseen.min(unhealthy.len())];
+    if deployment::would_trip(world, cx, s, primary_tasks(world, s, tripping)) {
+        stop_and_trip(now, world, cx, ecs, s, tripping, stopped);
+        ecs.lists = lists;
+        return false;
+    }
+
+    if cx.rec.narrating() && !halted && world.services[s.index()].deploying() {
+        let old = unhealthy
+            .iter()
+            .chain(replace.iter())
+            .filter(|&&t| world.services[s.index()].is_old(world.task(t).deployment))
+            .count() as u32;
+        let foreseen = plan::stops(&inputs, wanted, wanted);
+        let svc = &world.services[s.index()];
+        narrate_deployment_step(now, svc, cx, &inputs, old, wanted, &foreseen);
+    }
+
     // 1. Start.
-    let wanted = plan::starts(&inputs);
     let unplaced = match wanted {
         0 => 0,
         _ if world.services[s.index()].placement_blocked => wanted,
         _ => launch(now, world, cx, ecs, s, wanted),
     };
-    let decision = plan::stops(&inputs, wanted, wanted - unplaced);
-
-    // 2. UNHEALTHY tasks (§3.2).
-    for &t in unhealthy.iter().take(decision.unhealthy as usize) {
-        task_lifecycle::stop(
+    let mut decision = plan::stops(&inputs, wanted, wanted - unplaced);
+    if halted {
+        decision.replaced = 0;
+        decision.stuck = false;
+    }
+    if unplaced > 0 && cx.rec.narrating() && world.services[s.index()].deploying() {
+        cx.rec.narrate(
             now,
-            world,
-            cx,
-            &mut ecs.scheduler,
-            t,
-            StopCode::ServiceSchedulerInitiated,
-            unhealthy_reason(world, t),
+            format!(
+                "Only {} of the {wanted} new tasks could be placed: stop {} of those to replace.",
+                wanted - unplaced,
+                decision.replaced
+            ),
         );
-        stopped.push(t);
     }
 
-    // 3. Tasks on DRAINING instances and those AZ rebalancing moves, not-yet-healthy first (§3.3, §3.5).
-    replace.sort_by_key(|&t| (world.task(t).counts_as_healthy(), t));
-    for &t in replace.iter().take(decision.replaced as usize) {
+    // 2. UNHEALTHY tasks (§3.2). If they trip the circuit breaker after all (nothing could be placed, so
+    // one stops to make room), what follows was planned for the deployment that failed.
+    let failing = &unhealthy[..(decision.unhealthy as usize).min(unhealthy.len())];
+    if deployment::would_trip(world, cx, s, primary_tasks(world, s, failing)) {
+        stop_and_trip(now, world, cx, ecs, s, failing, stopped);
+        ecs.lists = lists;
+        return false;
+    }
+    for &t in failing {
+        stop_unhealthy(now, world, cx, ecs, s, t, stopped);
+    }
+
+    // 3. Tasks on DRAINING instances, those AZ rebalancing moves and those of older deployments (§3.3,
+    // §3.5, §4.1): not-yet-healthy first; then healthy ones on DRAINING instances or moved by the
+    // rebalancing, in creation order; then healthy tasks of older deployments by the placement strategy's
+    // scale-in rule.
+    let svc = &world.services[s.index()];
+    let only_old = |t: TaskIdx| {
+        let task = world.task(t);
+        svc.is_old(task.deployment)
+            && !task.on_draining_instance
+            && !az_rebalancing::is_victim(world, s, t)
+    };
+    replace.sort_by_key(|&t| (world.task(t).counts_as_healthy(), only_old(t), t));
+    let n = (decision.replaced as usize).min(replace.len());
+    let first_old = replace[..n]
+        .iter()
+        .position(|&t| world.task(t).counts_as_healthy() && only_old(t));
+    if let Some(k) = first_old {
+        // Healthy tasks of older deployments are chosen by the scale-in rule among all of them.
+        let candidates: Vec<TaskIdx> = replace[k..].to_vec();
+        let chosen = placement::choose_tasks_to_stop(world, cx, s, &candidates, (n - k) as u32);
+        replace.truncate(k);
+        replace.extend(chosen);
+    } else {
+        replace.truncate(n);
+    }
+    for &t in replace.iter() {
         if az_rebalancing::is_victim(world, s, t) {
             scheduler_stop(now, world, cx, ecs, s, t, rebalanced);
         } else {
@@ -270,7 +347,7 @@ fn reconcile_replica(
             cx,
             s,
             "SERVICE_DEPLOYMENT_STUCK",
-            "stuck",
+            deployment::STUCK_KEY,
             message,
         );
     }
@@ -282,6 +359,126 @@ fn reconcile_replica(
         && wanted == 0;
     ecs.lists = lists;
     settled
+}
+
+/// `explain`: one step of a deployment with its arithmetic (ECS-SEMANTICS §4.1), e.g. "desired 4,
+/// minimumHealthyPercent 50 → at least 2 healthy; maximumPercent 200 → at most 8; 4 tasks (4 healthy), 4
+/// old → start min(8 − 4, 4 − 0) = 4, stop min(4 − 2, 4) = 2". `old` counts the tasks to replace that
+/// belong to older deployments; the others are on DRAINING instances, UNHEALTHY or moved by AZ rebalancing.
+fn narrate_deployment_step(
+    now: SimTime,
+    svc: &crate::world::ServiceState,
+    cx: &mut Cx,
+    i: &plan::Inputs,
+    old: u32,
+    wanted: u32,
+    decision: &plan::Stops,
+) {
+    if wanted == 0 && decision.replaced == 0 && decision.unhealthy == 0 && !decision.stuck {
+        return;
+    }
+    let (d, min, max) = (i.desired, i.minimum_healthy_percent, i.maximum_percent);
+    let floor = minimum_healthy_tasks(d, min);
+    let ceiling = maximum_tasks(d, max);
+    let others = i.replaced + i.unhealthy - old;
+    let mut text = format!(
+        "Deployment {} of service {}: desired {d}, minimumHealthyPercent {min} → at least {floor} healthy; maximumPercent {max} → at most {ceiling}; {} tasks ({} healthy), {old} old",
+        svc.primary().id,
+        svc.name,
+        i.active,
+        i.healthy,
+    );
+    if others > 0 {
+        text.push_str(&format!(
+            " and {others} more to replace (DRAINING, UNHEALTHY or moved by AZ rebalancing)"
+        ));
+    }
+    text.push_str(&format!(
+        " → start min({ceiling} − {}, {d} − {}) = {wanted}, stop min({} − {floor}, {}) = {}",
+        i.active,
+        i.kept(),
+        i.healthy,
+        i.replaced,
+        decision.replaced
+    ));
+    if decision.unhealthy > 0 {
+        text.push_str(&format!(" and {} UNHEALTHY", decision.unhealthy));
+    }
+    if decision.stuck {
+        text.push_str(": nothing may start or stop, the deployment is stuck");
+    }
+    text.push('.');
+    cx.rec.narrate(now, text);
+}
+
+/// How many of `tasks` belong to the PRIMARY deployment of `s`.
+fn primary_tasks(world: &World, s: ServiceIdx, tasks: &[TaskIdx]) -> u32 {
+    let primary = world.services[s.index()].primary_index();
+    tasks
+        .iter()
+        .filter(|&&t| world.task(t).deployment == Some(primary))
+        .count() as u32
+}
+
+/// Stops the UNHEALTHY `tasks` of service `s`, which trip its circuit breaker: the "has stopped" event
+/// first, then each failure counted, so that `events.csv` tells the stops, then the FAILED deployment, then
+/// the rollback. The rest of the reconcile is left to the one the trip requests.
+fn stop_and_trip(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+    tasks: &[TaskIdx],
+    stopped: &mut Vec<TaskIdx>,
+) {
+    let first = stopped.len();
+    for &t in tasks {
+        let reason = unhealthy_reason(world, t);
+        task_lifecycle::stop(
+            now,
+            world,
+            cx,
+            &mut ecs.scheduler,
+            t,
+            StopCode::ServiceSchedulerInitiated,
+            reason,
+        );
+        stopped.push(t);
+    }
+    write_stopped_event(now, world, cx, &world.services[s.index()].name, stopped);
+    for k in first..stopped.len() {
+        let t = stopped[k];
+        let how = failure_of(world, t);
+        deployment::on_task_failed(now, world, cx, &mut ecs.scheduler, t, how);
+    }
+}
+
+/// Stops an UNHEALTHY task of service `s` (ECS-SEMANTICS §3.2) and counts it for the deployment circuit
+/// breaker (§4.3 stage 2).
+fn stop_unhealthy(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    s: ServiceIdx,
+    t: TaskIdx,
+    stopped: &mut Vec<TaskIdx>,
+) {
+    debug_assert_eq!(world.task(t).service, Some(s));
+    let reason = unhealthy_reason(world, t);
+    task_lifecycle::stop(
+        now,
+        world,
+        cx,
+        &mut ecs.scheduler,
+        t,
+        StopCode::ServiceSchedulerInitiated,
+        reason,
+    );
+    stopped.push(t);
+    let how = failure_of(world, t);
+    deployment::on_task_failed(now, world, cx, &mut ecs.scheduler, t, how);
 }
 
 /// The `stoppedReason` of unhealthy task `t`: a target's group's "Task failed ELB health checks in
@@ -301,6 +498,23 @@ fn unhealthy_reason(world: &World, t: TaskIdx) -> std::sync::Arc<str> {
         )
 }
 
+/// Which health check failed task `t` for the circuit breaker: a load balancer's when the task was stopped
+/// with its target group's reason, else its container health check.
+fn failure_of(world: &World, t: TaskIdx) -> Failure {
+    let task = world.task(t);
+    let elb = task.stopped_reason.as_ref().is_some_and(|r| {
+        task.targets.indices().any(|x| {
+            let tg = world.targets[x.index()].target_group;
+            std::sync::Arc::ptr_eq(r, &world.target_groups[tg.index()].failed_reason)
+        })
+    });
+    if elb {
+        Failure::ElbHealthCheck
+    } else {
+        Failure::ContainerHealthCheck
+    }
+}
+
 /// `stoppedReason` of a task stopped for failing its container health check.
 pub static UNHEALTHY_REASON: std::sync::LazyLock<std::sync::Arc<str>> =
     std::sync::LazyLock::new(|| std::sync::Arc::from("Task failed container health checks"));
@@ -312,245 +526,6 @@ fn is_unhealthy_past_grace(now: SimTime, world: &World, cx: &Cx, t: TaskIdx) -> 
         cx.scenario.services[s.index()].health_check_grace_period
     });
     task.is_unhealthy() && task.times.running.is_some_and(|r| now >= r + grace)
-}
-
-fn reconcile_daemon(
-    now: SimTime,
-    world: &mut World,
-    cx: &mut Cx,
-    ecs: &mut Ecs,
-    s: ServiceIdx,
-) -> bool {
-    let name = cx.scenario.services[s.index()].name.clone();
-    let mut stopped = Vec::new();
-    let mut failure: Option<placement::Unplaced> = None;
-    let blocked = world.services[s.index()].placement_blocked;
-    // The instances it was woken for (a timer or the start: all of them).
-    let instances: Vec<InstanceIdx> = match ecs.scheduler.take_scope(s) {
-        DaemonScope::Instances(mut v) => {
-            v.sort_unstable();
-            v.dedup();
-            v
-        }
-        DaemonScope::All | DaemonScope::Nothing => {
-            (0..world.instances.len() as u32).map(InstanceIdx).collect()
-        }
-    };
-    let n = world.instances.len();
-    let svc = &mut world.services[s.index()];
-    svc.eligible_instances.resize(n, false);
-    svc.unplaced_instances.resize(n, false);
-    // `explain`: what happened on each registered instance, told when the scheduler placed, stopped or could
-    // not place a task (ECS-SEMANTICS §3.1).
-    let mut story = DaemonStory::new(cx.rec.narrating());
-    for inst in instances {
-        let i = inst.index();
-        // Looked at afresh: eligible and unplaced are set again below where they hold.
-        let svc = &mut world.services[s.index()];
-        svc.eligible_instances[i] = false;
-        let was_unplaced = std::mem::replace(&mut svc.unplaced_instances[i], false);
-        let status = world.instance(inst).status;
-        if matches!(
-            status,
-            InstanceStatus::Launching | InstanceStatus::Terminated
-        ) {
-            continue;
-        }
-        let id = world.instance(inst).ec2_instance_id.clone();
-        let mine: Vec<TaskIdx> = world
-            .instance(inst)
-            .tasks
-            .iter()
-            .copied()
-            .filter(|&t| world.task(t).service == Some(s) && world.task(t).is_active())
-            .collect();
-        if status == InstanceStatus::Draining {
-            // PENDING daemon tasks stop at once; running ones last, once every REPLICA service task on the
-            // instance has stopped (standalone tasks are unaffected by draining and are not waited for).
-            let replicas_left = world.instance(inst).tasks.iter().any(|&t| {
-                world.task(t).service.is_some_and(|o| {
-                    cx.scenario.services[o.index()].scheduling_strategy
-                        == SchedulingStrategy::Replica
-                })
-            });
-            let mut waits = false;
-            for &t in &mine {
-                if !replicas_left || world.task(t).last_status < TaskStatus::Running {
-                    scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
-                    story.acted = true;
-                } else {
-                    waits = true;
-                }
-            }
-            story.line(|| match (mine.is_empty(), waits) {
-                (true, _) => format!("{id} is DRAINING: it receives no daemon task."),
-                (false, true) => format!(
-                    "{id} is DRAINING: its daemon task stops last, once the other service tasks on it have stopped."
-                ),
-                (false, false) => format!(
-                    "{id} is DRAINING and no other service task is left on it: its daemon task stops."
-                ),
-            });
-            continue;
-        }
-        if let Some(violated) = placement::daemon_violation(world, cx, &mut ecs.placement, s, inst)
-        {
-            // Tasks on an instance that no longer satisfies the constraints are stopped (§3.1).
-            story.line(|| {
-                let then = if mine.is_empty() {
-                    "no task"
-                } else {
-                    "its task stops"
-                };
-                format!("{id} does not satisfy {violated}: {then}.")
-            });
-            if !mine.is_empty() {
-                story.acted = true;
-                for t in mine {
-                    scheduler_stop(now, world, cx, ecs, s, t, &mut stopped);
-                }
-                let message = format!(
-                    "(service {name}) stopped its task on container instance {id}, which no longer satisfies the service's placement constraints."
-                );
-                cx.rec.event(
-                    now,
-                    Scope::Service,
-                    &name,
-                    "SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED",
-                    format_args!("{message}"),
-                );
-            }
-            continue;
-        }
-        world.services[s.index()].eligible_instances[i] = true;
-        for t in mine {
-            if is_unhealthy_past_grace(now, world, cx, t) {
-                task_lifecycle::stop(
-                    now,
-                    world,
-                    cx,
-                    &mut ecs.scheduler,
-                    t,
-                    StopCode::ServiceSchedulerInitiated,
-                    unhealthy_reason(world, t),
-                );
-                stopped.push(t);
-                story.acted = true;
-                story.line(|| format!("{id}: its task is UNHEALTHY and stops; a new one follows."));
-            }
-        }
-        // A task of this service still on the instance (running, or stopping and holding its resources)
-        // means there is nothing to place yet; its STOPPED transition reconciles again.
-        let own: Vec<bool> = world
-            .instance(inst)
-            .tasks
-            .iter()
-            .filter(|&&t| world.task(t).service == Some(s))
-            .map(|&t| world.task(t).is_active())
-            .collect();
-        if !own.is_empty() {
-            if own.iter().any(|active| !active) {
-                story.line(|| format!("{id}: waits for its stopping task to stop."));
-            } else {
-                story.line(|| format!("{id} runs its task already."));
-            }
-            continue;
-        }
-        if blocked {
-            world.services[s.index()].unplaced_instances[i] = was_unplaced;
-            story.line(|| format!("{id}: waits for capacity (the placement retry)."));
-            continue;
-        }
-        match placement::daemon_fits(world, cx, &mut ecs.placement, s, inst) {
-            Ok(()) => {
-                let mut homes = std::mem::take(&mut ecs.launches.homes);
-                homes.clear();
-                homes.push(TaskHome::Instance(inst));
-                start_tasks(now, world, cx, ecs, s, &mut homes);
-                ecs.launches.homes = homes;
-                story.acted = true;
-                story.line(|| format!("{id}: placed a task."));
-            }
-            Err(unplaced) => {
-                // Each instance its task does not fit on counts once, however many retries (SPEC §4).
-                world.services[s.index()].unplaced_instances[i] = true;
-                if !was_unplaced {
-                    count_placement_failures(world, cx, now, 1);
-                }
-                story.acted = true;
-                story.line(|| format!("{id}: not placed: {}.", unplaced.failure));
-                failure.get_or_insert(unplaced);
-            }
-        }
-    }
-    let svc = &world.services[s.index()];
-    let eligible = svc.eligible_instances.iter().filter(|&&e| e).count() as u32;
-    world.set_desired_count(s, eligible);
-    story.tell(now, cx, &name, eligible);
-    write_stopped_event(now, world, cx, &name, &stopped);
-    let failed = failure.is_some();
-    if let Some(unplaced) = failure {
-        placement_failed(now, world, cx, ecs, s, &unplaced);
-    }
-    // Settled: one task with desiredStatus RUNNING on every eligible instance and on no other, nothing
-    // waiting for room, nothing stopped now.
-    let svc = &world.services[s.index()];
-    let (mut on_eligible, mut active) = (0, 0);
-    for t in world.active_tasks_of(s) {
-        active += 1;
-        if world
-            .task(t)
-            .instance
-            .is_some_and(|i| svc.eligible_instances.get(i.index()) == Some(&true))
-        {
-            on_eligible += 1;
-        }
-    }
-    !failed
-        && !svc.placement_blocked
-        && stopped.is_empty()
-        && on_eligible == active
-        && active == eligible
-}
-
-/// The `explain` narration of one DAEMON reconcile: a line per registered instance, told only when the
-/// scheduler did something (placed, stopped, or could not place a task).
-struct DaemonStory {
-    lines: Option<Vec<String>>,
-    acted: bool,
-}
-
-impl DaemonStory {
-    fn new(narrating: bool) -> Self {
-        DaemonStory {
-            lines: narrating.then(Vec::new),
-            acted: false,
-        }
-    }
-
-    fn line(&mut self, sentence: impl FnOnce() -> String) {
-        if let Some(lines) = &mut self.lines {
-            lines.push(sentence());
-        }
-    }
-
-    fn tell(self, now: SimTime, cx: &mut Cx, service: &str, eligible: u32) {
-        let Some(lines) = self.lines else {
-            return;
-        };
-        if !self.acted {
-            return;
-        }
-        let mut text = format!(
-            "DAEMON service {service}: one task on each ACTIVE instance that satisfies its constraints ({eligible} such instance{}).",
-            if eligible == 1 { "" } else { "s" }
-        );
-        for l in lines {
-            text.push('\n');
-            text.push_str(&l);
-        }
-        cx.rec.narrate(now, text);
-    }
 }
 
 /// Launches up to `n` tasks of a REPLICA service; returns how many were not started (unplaced, or held back
@@ -779,137 +754,4 @@ pub fn on_placement_retry(
     svc.retry_scheduled = false;
     svc.placement_blocked = false;
     ecs.scheduler.request_reconcile(cx, now, s);
-}
-
-/// `(task …) (task …)` as ECS lists tasks in service events, written without building a string.
-struct TaskList<'a>(&'a World, &'a [TaskIdx]);
-
-impl std::fmt::Display for TaskList<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, &t) in self.1.iter().enumerate() {
-            if i > 0 {
-                f.write_str(" ")?;
-            }
-            write!(f, "(task {})", self.0.task(t).task_id)?;
-        }
-        Ok(())
-    }
-}
-
-fn task_list<'a>(world: &'a World, tasks: &'a [TaskIdx]) -> TaskList<'a> {
-    TaskList(world, tasks)
-}
-
-fn write_started_event(
-    now: SimTime,
-    world: &World,
-    cx: &mut Cx,
-    s: ServiceIdx,
-    started: &[TaskIdx],
-) {
-    if started.is_empty() {
-        return;
-    }
-    let name = &world.services[s.index()].name;
-    cx.rec.event(
-        now,
-        Scope::Service,
-        name,
-        "TASKS_STARTED",
-        format_args!(
-            "(service {name}) has started {} tasks: {}.",
-            started.len(),
-            task_list(world, started)
-        ),
-    );
-}
-
-fn write_stopped_event(now: SimTime, world: &World, cx: &mut Cx, name: &str, stopped: &[TaskIdx]) {
-    if stopped.is_empty() {
-        return;
-    }
-    cx.rec.event(
-        now,
-        Scope::Service,
-        name,
-        "TASKS_STOPPED",
-        format_args!(
-            "(service {name}) has stopped {} running tasks: {}.",
-            stopped.len(),
-            task_list(world, stopped)
-        ),
-    );
-}
-
-/// Writes a service event unless an event with the same cause (`key`) was written less than 6 h ago and the
-/// cause has not cleared since (ECS-SEMANTICS §1.7).
-fn service_event_once(
-    now: SimTime,
-    world: &mut World,
-    cx: &mut Cx,
-    s: ServiceIdx,
-    kind: &'static str,
-    key: &str,
-    message: String,
-) {
-    let svc = &mut world.services[s.index()];
-    if svc
-        .repeatable_events
-        .get(key)
-        .is_some_and(|at| now < *at + EVENT_REPEAT_AFTER)
-    {
-        return;
-    }
-    svc.repeatable_events.insert(key.to_string(), now);
-    let name = svc.name.clone();
-    cx.rec
-        .event(now, Scope::Service, &name, kind, format_args!("{message}"));
-}
-
-/// Writes the steady-state event when the service enters steady state; returns whether it is steady.
-fn update_steady_state(
-    now: SimTime,
-    world: &mut World,
-    cx: &mut Cx,
-    s: ServiceIdx,
-    settled: bool,
-) -> bool {
-    // Steady: every task RUNNING and healthy, and none still on its way out (a stopping task's replacement
-    // may already be running, but the service has not settled until the old task is gone).
-    let svc = &world.services[s.index()];
-    let all_healthy = svc.tasks.len() as u32 == svc.counters.steady;
-    let steady = settled && all_healthy;
-    let svc = &mut world.services[s.index()];
-    if steady && !svc.steady {
-        // The cause of any repeated event has cleared.
-        svc.repeatable_events.clear();
-        let completes = !svc.primary().completed;
-        if completes {
-            svc.primary_mut().completed = true;
-            if now >= cx.warmup {
-                svc.deployments_completed += 1;
-            }
-        }
-        let svc = &world.services[s.index()];
-        let name = &svc.name;
-        if completes {
-            let deployment = &svc.primary().id;
-            cx.rec.event(
-                now,
-                Scope::Service,
-                name,
-                "SERVICE_DEPLOYMENT_COMPLETED",
-                format_args!("(service {name}) (deployment {deployment}) deployment completed."),
-            );
-        }
-        cx.rec.event(
-            now,
-            Scope::Service,
-            name,
-            "SERVICE_STEADY_STATE",
-            format_args!("(service {name}) has reached a steady state."),
-        );
-    }
-    world.services[s.index()].steady = steady;
-    steady
 }

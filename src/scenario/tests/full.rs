@@ -455,7 +455,6 @@ fn unsimulated_sections_and_ignored_fields_are_noted_once_each() {
         "`events.spot_interruption`",
         "`events.fargate_capacity_shortage`",
         "`auto_scaling_groups.spot_interruptions`",
-        "`services.deployment_configuration.deployment_circuit_breaker`",
         "`services.deployment_configuration.alarms`",
         "`auto_scaling_groups.termination_policies`",
     ] {
@@ -474,6 +473,9 @@ fn unsimulated_sections_and_ignored_fields_are_noted_once_each() {
     ] {
         assert_eq!(count(&format!("{section} is validated")), 0, "{section}");
     }
+    // Simulated now: the circuit breaker and the update's new task definition (a rolling deployment).
+    assert_eq!(count("deployment_circuit_breaker"), 0);
+    assert_eq!(count("rolling deployment"), 0);
     assert_eq!(count("`log_configuration` is an AWS field"), 1);
     assert_eq!(count("`logConfiguration` is an AWS field"), 1);
     // Notes come in file order: the scenario file first, then the imported JSON file. The first is the
