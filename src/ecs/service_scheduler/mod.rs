@@ -447,8 +447,7 @@ fn stop_and_trip(
         stopped.push(t);
     }
     write_stopped_event(now, world, cx, &world.services[s.index()].name, stopped);
-    for k in first..stopped.len() {
-        let t = stopped[k];
+    for &t in &stopped[first..] {
         let how = failure_of(world, t);
         deployment::on_task_failed(now, world, cx, &mut ecs.scheduler, t, how);
     }
