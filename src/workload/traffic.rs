@@ -46,14 +46,31 @@ struct Flow {
     target: WorkloadTarget,
 }
 
+/// What a task's app is like: read once per task (its task definition and service never change).
+#[derive(Clone, Copy, Debug, Default)]
+struct App {
+    /// CPU time per request, seconds of one vCPU.
+    cpu_per_request_s: f64,
+    /// CPU units the task uses at rest.
+    idle_cpu_units: f64,
+    /// A broken release.
+    broken: bool,
+    /// Its CPU is capped by a task-level `cpu` (or Fargate).
+    hard_cap: bool,
+}
+
 /// What one task was last given and how it answered.
 #[derive(Clone, Copy, Debug, Default)]
 struct TaskFlow {
+    /// Its app, once read.
+    app: Option<App>,
     /// Requests per second from a workload aimed at its service directly.
     direct: f64,
     /// Requests per second in all.
     offered: f64,
     served: Served,
+    /// The 1 % bin of its response-time rate.
+    bin: i32,
 }
 
 /// The current contribution of one source (a target group, or direct traffic) to a service's account.
@@ -149,6 +166,9 @@ pub struct Traffic {
     series: Vec<GroupSeries>,
     accounts: Vec<Account>,
     scratch_sources: Vec<(ServiceIdx, Source)>,
+    weights: Vec<f64>,
+    /// The last response rate binned and its bin (tasks of a group mostly share one).
+    last_bin: (f64, i32),
 }
 
 impl Traffic {
@@ -270,6 +290,8 @@ impl Traffic {
             series,
             accounts,
             scratch_sources: Vec::new(),
+            weights: Vec::new(),
+            last_bin: (f64::NAN, 0),
         }
     }
 
@@ -463,32 +485,28 @@ impl Traffic {
         let how = routing::routing(world, spec, g);
         let offered = self.group_offered[g.index()];
         let least_outstanding = spec.load_balancing_algorithm_type == "least_outstanding_requests";
-        let weight_of = |world: &World, this: &Self, t: crate::world::TargetIdx| -> f64 {
-            let target = &world.targets[t.index()];
-            if !how.routes_to(target) {
-                return 0.0;
-            }
-            if least_outstanding {
-                // Equal queues: shares in proportion to each task's service rate.
-                let mu = this.capacity(world, cx, target.task).service_rate();
-                if mu.is_finite() { mu } else { 1.0 }
-            } else {
-                routing::weight(target, spec, now)
-            }
-        };
         let n = world.target_groups[g.index()].targets.len();
+        let mut weights = std::mem::take(&mut self.weights);
+        weights.clear();
         let mut total = 0.0;
         for k in 0..n {
             let t = world.target_groups[g.index()].targets[k];
-            total += weight_of(world, self, t);
-        }
-        for k in 0..n {
-            let t = world.target_groups[g.index()].targets[k];
-            let rate = if total > 0.0 {
-                offered * weight_of(world, self, t) / total
-            } else {
+            let target = &world.targets[t.index()];
+            let w = if !how.routes_to(target) {
                 0.0
+            } else if least_outstanding {
+                // Equal queues: shares in proportion to each task's service rate.
+                let mu = self.capacity(world, cx, target.task).service_rate();
+                if mu.is_finite() { mu } else { 1.0 }
+            } else {
+                routing::weight(target, spec, now)
             };
+            total += w;
+            weights.push(w);
+        }
+        for (k, &w) in weights.iter().enumerate() {
+            let t = world.target_groups[g.index()].targets[k];
+            let rate = if total > 0.0 { offered * w / total } else { 0.0 };
             let target = &mut world.targets[t.index()];
             let task = target.task;
             let changed = target.rate != rate;
@@ -497,6 +515,7 @@ impl Traffic {
                 self.touch(task);
             }
         }
+        self.weights = weights;
     }
 
     /// Splits service `s`'s direct rate evenly over its RUNNING tasks.
@@ -528,8 +547,12 @@ impl Traffic {
         self.direct_tasks[s.index()] = previous;
     }
 
-    /// What task `t` can do now.
-    fn capacity(&self, world: &World, cx: &Cx, t: TaskIdx) -> Capacity {
+    /// Task `t`'s app: the image of the container its load balancer sends requests to (or its first
+    /// essential container), read on first use.
+    fn app(&mut self, world: &World, cx: &Cx, t: TaskIdx) -> App {
+        if let Some(app) = self.tasks[t.index()].app {
+            return app;
+        }
         let task = world.task(t);
         let td = &world.taskdefs[task.task_definition.index()];
         let image = task
@@ -539,18 +562,31 @@ impl Traffic {
             .and_then(|target| crate::elb::app_image(world, cx, target))
             .or_else(|| td.essential.first().map(|c| c.behaviour.clone()))
             .unwrap_or_default();
-        let hard = td.task_level_cpu || task.launch_type == LaunchType::Fargate;
+        let app = App {
+            cpu_per_request_s: image.cpu_per_request.as_secs_f64(),
+            idle_cpu_units: f64::from(td.used_cpu_units),
+            broken: image.fails_health_checks,
+            hard_cap: td.task_level_cpu || task.launch_type == LaunchType::Fargate,
+        };
+        self.tasks[t.index()].app = Some(app);
+        app
+    }
+
+    /// What task `t` can do now.
+    fn capacity(&mut self, world: &World, cx: &Cx, t: TaskIdx) -> Capacity {
+        let app = self.app(world, cx, t);
+        let task = world.task(t);
         let cap = match task.instance.and_then(|i| world.resources(i)) {
             // Container-level CPU alone: the task may use what no other task reserved (§6.3).
-            Some(r) if !hard => f64::from(r.remaining_cpu_units() + task.cpu_units),
+            Some(r) if !app.hard_cap => f64::from(r.remaining_cpu_units() + task.cpu_units),
             _ => f64::from(task.cpu_units),
         };
         Capacity {
             cap_cpu_units: cap,
-            idle_cpu_units: f64::from(td.used_cpu_units),
-            cpu_per_request_s: image.cpu_per_request.as_secs_f64(),
+            idle_cpu_units: app.idle_cpu_units,
+            cpu_per_request_s: app.cpu_per_request_s,
             answering: task.app_ready && task.last_status == TaskStatus::Running,
-            broken: image.fails_health_checks,
+            broken: app.broken,
         }
     }
 
@@ -567,8 +603,13 @@ impl Traffic {
         flow.offered = from_targets + flow.direct;
         let capacity = self.capacity(world, cx, t);
         let served = model::serve(self.tasks[t.index()].offered, &capacity);
+        if served.response_rate.to_bits() != self.last_bin.0.to_bits() {
+            self.last_bin = (served.response_rate, bin(served.response_rate));
+        }
         self.tasks[t.index()].served = served;
-        let used = served.cpu_units.round() as u32;
+        self.tasks[t.index()].bin = self.last_bin.1;
+        // Round half up (CPU units are never negative).
+        let used = (served.cpu_units + 0.5) as u32;
         let task = world.task(t);
         let saturated_changed = task.saturated != served.saturated;
         if task.used_cpu_units != used || saturated_changed {
@@ -625,7 +666,7 @@ impl Traffic {
                 src.offered += target.rate;
                 src.ok += ok;
                 src.errors += errors + unanswered;
-                src.add_class(bin(flow.served.response_rate), ok);
+                src.add_class(flow.bin, ok);
             }
         }
         // Requests no routable target took: the ALB answers 503, shared among the group's services.
@@ -670,7 +711,7 @@ impl Traffic {
             let ok = flow.served.ok * share;
             src.ok += ok;
             src.errors += (flow.served.target_errors + flow.served.unanswered) * share;
-            src.add_class(bin(flow.served.response_rate), ok);
+            src.add_class(flow.bin, ok);
         }
         if self.direct_tasks[s.index()].is_empty() {
             src.errors = offered;
