@@ -71,6 +71,10 @@ struct TaskFlow {
     served: Served,
     /// The 1 % bin of its response-time rate.
     bin: i32,
+    /// Answered requests per second × their mean response time (∑ for `TargetResponseTime`).
+    ok_seconds: f64,
+    /// Its service (read with its app).
+    service: Option<ServiceIdx>,
 }
 
 /// The current contribution of one source (a target group, or direct traffic) to a service's account.
@@ -569,6 +573,7 @@ impl Traffic {
             hard_cap: td.task_level_cpu || task.launch_type == LaunchType::Fargate,
         };
         self.tasks[t.index()].app = Some(app);
+        self.tasks[t.index()].service = task.service;
         app
     }
 
@@ -606,18 +611,20 @@ impl Traffic {
         if served.response_rate.to_bits() != self.last_bin.0.to_bits() {
             self.last_bin = (served.response_rate, bin(served.response_rate));
         }
-        self.tasks[t.index()].served = served;
-        self.tasks[t.index()].bin = self.last_bin.1;
+        let flow = &mut self.tasks[t.index()];
+        flow.served = served;
+        flow.bin = self.last_bin.1;
+        flow.ok_seconds = if served.response_rate.is_finite() {
+            served.ok / served.response_rate
+        } else {
+            0.0
+        };
         // Round half up (CPU units are never negative).
         let used = (served.cpu_units + 0.5) as u32;
-        let task = world.task(t);
-        let saturated_changed = task.saturated != served.saturated;
-        if task.used_cpu_units != used || saturated_changed {
-            let mut task = world.task_mut(t);
-            task.used_cpu_units = used;
-            task.saturated = served.saturated;
-        }
+        world.set_used_cpu(t, used);
+        let saturated_changed = world.task(t).saturated != served.saturated;
         if saturated_changed {
+            world.task_mut(t).saturated = served.saturated;
             for target in world.task(t).targets.indices() {
                 elb.refresh(now, world, cx, target);
             }
@@ -650,17 +657,20 @@ impl Traffic {
             }
             routed += target.rate;
             let flow = &self.tasks[target.task.index()];
-            let share = target.rate / flow.offered;
+            // Most tasks are in one group only: their whole answer is this target's.
+            let share = if flow.offered == target.rate {
+                1.0
+            } else {
+                target.rate / flow.offered
+            };
             let ok = flow.served.ok * share;
             let errors = flow.served.target_errors * share;
             let unanswered = flow.served.unanswered * share;
             target_5xx += errors;
             elb_5xx += unanswered;
-            if flow.served.response_rate.is_finite() {
-                rt_num += ok / flow.served.response_rate;
-            }
+            rt_num += flow.ok_seconds * share;
             rt_den += ok;
-            if let Some(s) = world.task(target.task).service
+            if let Some(s) = flow.service
                 && let Some((_, src)) = sources.iter_mut().find(|(x, _)| *x == s)
             {
                 src.offered += target.rate;

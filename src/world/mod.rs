@@ -240,6 +240,31 @@ impl World {
         }
     }
 
+    /// Sets the CPU units `task` uses (the load model, every minute for every loaded task): its service's and
+    /// the cluster's used CPU move by the difference while it is RUNNING, as [`TaskMut`] would move them,
+    /// without recomputing the rest of its contribution.
+    pub fn set_used_cpu(&mut self, task: TaskIdx, used: u32) {
+        let t = &mut self.tasks[task.index()];
+        let before = t.used_cpu_units;
+        if before == used {
+            return;
+        }
+        t.used_cpu_units = used;
+        if t.last_status != TaskStatus::Running {
+            return;
+        }
+        let delta = i64::from(used) - i64::from(before);
+        let move_by = |c: &mut u64| *c = (*c as i64 + delta) as u64;
+        if t.instance.is_some() {
+            move_by(&mut self.cluster.used_cpu_units);
+            self.dirty.cluster = true;
+        }
+        if let Some(s) = t.service {
+            move_by(&mut self.services[s.index()].counters.used_cpu_units);
+            self.dirty.service(s);
+        }
+    }
+
     /// Sets service `s`'s desired count.
     pub fn set_desired_count(&mut self, s: ServiceIdx, n: u32) {
         if self.services[s.index()].desired_count != n {
