@@ -792,12 +792,28 @@ impl Account {
     }
 }
 
-/// The 1 % bin of a response-time rate (1/s); an infinite rate (requests that cost nothing) is its own bin.
+/// Bins run from 1.01^−MAX_BIN to 1.01^MAX_BIN per second (about 10^−9 to 10^9).
+const MAX_BIN: i32 = 2083;
+
+/// The edges between bins: bin k holds the rates in [1.01^(k − ½), 1.01^(k + ½)).
+fn bin_edges() -> &'static [f64] {
+    static EDGES: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    EDGES.get_or_init(|| {
+        (-MAX_BIN..MAX_BIN)
+            .map(|k| libm::pow(1.01, f64::from(k) + 0.5))
+            .collect()
+    })
+}
+
+/// The 1 % bin of a response-time rate (1/s): the k with 1.01^k nearest in ratio; an infinite rate
+/// (requests that cost nothing) is its own bin. A binary search over precomputed edges: no logarithm per
+/// task and minute.
 fn bin(rate: f64) -> i32 {
     if !rate.is_finite() {
         return i32::MAX;
     }
-    (libm::log(rate.max(1e-9)) / libm::log(1.01)).round() as i32
+    let edges = bin_edges();
+    edges.partition_point(|&e| e <= rate) as i32 - MAX_BIN
 }
 
 /// The rate a bin stands for.
@@ -866,6 +882,18 @@ mod tests {
         assert!(p50 < 1.0, "{p50}");
         let p99 = latency_percentile(&mix, 0.99).unwrap();
         assert!(p99 > 3.0, "{p99}");
+    }
+
+    // The bins are 1 % wide and centred on the powers of 1.01.
+    #[test]
+    fn rates_fall_in_the_bin_of_the_nearest_power_of_1_01() {
+        assert_eq!(bin(1.0), 0);
+        assert_eq!(bin(1.01), 1);
+        assert_eq!(bin(1.0049), 0);
+        assert_eq!(bin(1.0051), 1);
+        assert_eq!(bin(1.0 / 1.01), -1);
+        assert_eq!(bin(50.0), (libm::log(50.0) / libm::log(1.01)).round() as i32);
+        assert_eq!(bin(f64::INFINITY), i32::MAX);
     }
 
     #[test]
