@@ -28,13 +28,14 @@ pub const SIMULATED_AGENT_VERSION: &str = "1.86.2";
 pub const SIMULATED_VPC_ID: &str = "vpc-0ec5000000000000a";
 
 /// Launches one instance for `asg`; with `warm` it is registered, ACTIVE and has every image cached at once.
+/// `None` when every zone of the group is out of service.
 pub fn launch(
     now: SimTime,
     world: &mut World,
     cx: &mut Cx,
     asg: AsgIdx,
     warm: bool,
-) -> InstanceIdx {
+) -> Option<InstanceIdx> {
     let spec = &cx.scenario.auto_scaling_groups[world.asgs[asg.index()].spec];
     let zone = {
         let live = |z: &String| {
@@ -47,12 +48,18 @@ pub fn launch(
                 })
                 .count()
         };
-        spec.availability_zones
+        // A zone in an outage takes no launches (SPEC §3.11): the group balances over the others.
+        let Some(zone) = spec
+            .availability_zones
             .iter()
             .enumerate()
+            .filter(|(_, z)| !world.zones_down.contains(z))
             .min_by_key(|(i, z)| (live(z), *i))
             .map(|(_, z)| z.clone())
-            .expect("a group has zones")
+        else {
+            return None;
+        };
+        zone
     };
     let type_index = spec.instance_types[0];
     let itype = &cx.scenario.instance_types[type_index];
@@ -135,7 +142,7 @@ pub fn launch(
             Event::InstanceRegistered(idx),
         );
     }
-    idx
+    Some(idx)
 }
 
 /// The agent registered the container instance: it is ACTIVE and can take tasks.
@@ -219,7 +226,9 @@ pub fn reconcile(now: SimTime, world: &mut World, cx: &mut Cx, asg: AsgIdx) -> V
         .collect();
     let desired = world.asgs[asg.index()].desired_capacity as usize;
     for _ in live.len()..desired {
-        launch(now, world, cx, asg, false);
+        if launch(now, world, cx, asg, false).is_none() {
+            break;
+        }
     }
     let mut left = live;
     let mut out = Vec::new();
@@ -271,4 +280,39 @@ pub fn pick_active(
         out.push(pool.remove(k));
     }
     out
+}
+
+/// How many instances `asg` launches to even out its zones after an outage: moves of one instance from its
+/// fullest zone to its emptiest, until they differ by at most one.
+pub fn rebalance_launches(world: &World, cx: &Cx, asg: AsgIdx) -> usize {
+    let spec = &cx.scenario.auto_scaling_groups[world.asgs[asg.index()].spec];
+    let mut counts: Vec<usize> = spec
+        .availability_zones
+        .iter()
+        .filter(|z| !world.zones_down.contains(z))
+        .map(|z| {
+            world.asgs[asg.index()]
+                .instances
+                .iter()
+                .filter(|&&i| {
+                    world.instance(i).status != InstanceStatus::Terminated
+                        && *world.instance(i).availability_zone == **z
+                })
+                .count()
+        })
+        .collect();
+    let mut moves = 0;
+    loop {
+        let (Some(&most), Some(&fewest)) = (counts.iter().max(), counts.iter().min()) else {
+            return moves;
+        };
+        if most - fewest <= 1 {
+            return moves;
+        }
+        let hi = counts.iter().position(|&c| c == most).expect("a maximum");
+        let lo = counts.iter().position(|&c| c == fewest).expect("a minimum");
+        counts[hi] -= 1;
+        counts[lo] += 1;
+        moves += 1;
+    }
 }

@@ -38,10 +38,14 @@ pub fn zones_for(
             .for_each(|t| count(&t.availability_zone)),
     }
     let mut out = Vec::with_capacity(n as usize);
+    // A zone out of service takes no task (unless every zone is).
+    let up = |k: usize| !world.zones_down.contains(&zones[k]);
+    let any_up = (0..zones.len()).any(up);
     for _ in 0..n {
         let (k, _) = counts
             .iter()
             .enumerate()
+            .filter(|&(k, _)| !any_up || up(k))
             .min_by_key(|(k, c)| (**c, *k))
             .expect("a cluster has zones");
         counts[k] += 1;

@@ -80,6 +80,8 @@ pub enum Event {
     TrafficTick,
     /// A workload's pattern changes value (a step, a spike's edge, a trace row).
     WorkloadBreakpoint(u32),
+    /// The outage of `[[events]]` entry `i` (an `az_outage`) ends: its zone is back.
+    ZoneRestored(u32),
     /// The service scheduler reconciles one service.
     ServiceReconcile(ServiceIdx),
     /// The retry timer for tasks a service could not place.
@@ -111,6 +113,7 @@ impl Event {
             Event::TargetHealthApply => "TargetHealthApply",
             Event::TrafficTick => "TrafficTick",
             Event::WorkloadBreakpoint(_) => "WorkloadBreakpoint",
+            Event::ZoneRestored(_) => "ZoneRestored",
             Event::ServiceReconcile(_) => "ServiceReconcile",
             Event::PlacementRetry(_) => "PlacementRetry",
             Event::MetricPeriod => "MetricPeriod",

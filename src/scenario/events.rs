@@ -112,10 +112,8 @@ pub(super) fn read(cx: &mut Cx, node: Option<&Node>, env: &EventEnv) -> Vec<Scen
             let Some(n) = t.get(name) else { continue };
             if present.len() == 1 {
                 action = read_action(cx, name, n, env);
-                if matches!(
-                    name,
-                    "az_outage" | "spot_interruption" | "fargate_capacity_shortage"
-                ) && let Some(k) = t.key(name)
+                if matches!(name, "spot_interruption" | "fargate_capacity_shortage")
+                    && let Some(k) = t.key(name)
                 {
                     cx.not_simulated(&format!("events.{name}"), k);
                 }

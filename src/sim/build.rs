@@ -46,8 +46,9 @@ pub fn start(world: &mut World, cx: &mut Cx, ecs: &mut Ecs) {
     let warm = scenario.simulation.warm_start;
     for a in 0..world.asgs.len() {
         for _ in 0..world.asgs[a].desired_capacity {
-            let inst = ec2::launch(now, world, cx, AsgIdx(a as u32), warm);
-            if warm {
+            if let Some(inst) = ec2::launch(now, world, cx, AsgIdx(a as u32), warm)
+                && warm
+            {
                 ecs.on_instance_registered(now, world, cx, inst);
             }
         }

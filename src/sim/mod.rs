@@ -7,21 +7,22 @@
 mod build;
 pub mod explain;
 mod observe;
+mod scenario_events;
 
 pub use observe::Observation;
 mod summary;
 
 use crate::cloudwatch::MetricStore;
 use crate::ec2;
-use crate::ecs::{Ecs, deployment, run_task, service_scheduler, task_lifecycle};
+use crate::ecs::{Ecs, service_scheduler, task_lifecycle};
 use crate::elb::Elb;
 use crate::engine::{Phase, SimDuration, SimTime};
 use crate::kernel::{Cx, Event};
-use crate::report::recorded::{InstanceRow, Manifest, Recorded, Scope, TaskRow};
+use crate::report::recorded::{InstanceRow, Manifest, Recorded, TaskRow};
 use crate::report::recorder::Recorder;
-use crate::scenario::{EventAction, Scenario};
+use crate::scenario::Scenario;
 use crate::workload::traffic::Traffic;
-use crate::world::{AsgIdx, ServiceIdx, TaskDefIdx, World};
+use crate::world::World;
 
 /// Called now and then with the fraction of simulated time done (for a progress bar).
 pub type ProgressFn = std::sync::Arc<dyn Fn(f64) + Send + Sync>;
@@ -327,11 +328,29 @@ fn dispatch(
         Event::TrafficTick | Event::WorkloadBreakpoint(_) => {
             unreachable!("handled by the run loop")
         }
-        Event::Scenario(i) => on_scenario_event(now, world, cx, ecs, i as usize),
-        Event::ScheduledTask(i) => on_scheduled_task(now, world, cx, ecs, i as usize),
+        Event::Scenario(i) => scenario_events::on_scenario_event(now, world, cx, ecs, i as usize),
+        Event::ZoneRestored(i) => {
+            scenario_events::on_zone_restored(now, world, cx, ecs, i as usize)
+        }
+        Event::ScheduledTask(i) => {
+            scenario_events::on_scheduled_task(now, world, cx, ecs, i as usize)
+        }
         Event::InstanceRegistered(inst) => {
             ec2::register(now, world, cx, inst);
             ecs.on_instance_registered(now, world, cx, inst);
+            // A group that launched ahead of terminating (rebalancing after an outage) now terminates the
+            // instances above its desired capacity, from its fullest zones.
+            let asg = world.instance(inst).asg;
+            for extra in ec2::reconcile(now, world, cx, asg) {
+                scenario_events::terminate_instance(
+                    now,
+                    world,
+                    cx,
+                    ecs,
+                    extra,
+                    "Auto Scaling group AZ rebalancing",
+                );
+            }
         }
         Event::TaskAdvance { task, epoch } => {
             if task_lifecycle::is_current(world, task, epoch) {
@@ -370,157 +389,6 @@ fn dispatch(
     }
 }
 
-fn on_scenario_event(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs, i: usize) {
-    let scenario = cx.scenario;
-    let event = &scenario.events[i];
-    match &event.action {
-        EventAction::UpdateService {
-            service,
-            desired_count,
-            task_definition,
-            force_new_deployment,
-        } => {
-            let s = ServiceIdx(*service as u32);
-            if let Some(d) = desired_count {
-                let before = world.services[s.index()].desired_count;
-                world.set_desired_count(s, *d);
-                let svc = &mut world.services[s.index()];
-                svc.placement_blocked = false;
-                let name = svc.name.clone();
-                cx.rec.event(
-                    now,
-                    Scope::Service,
-                    &name,
-                    "SERVICE_DESIRED_COUNT_UPDATED",
-                    format_args!("UpdateService {name}: desiredCount {before} -> {d}."),
-                );
-            }
-            // A different task definition (a `family` names its latest revision) or a forced deployment
-            // starts a new PRIMARY deployment (ECS-SEMANTICS §4.2).
-            let current = world.services[s.index()].task_definition();
-            let td = task_definition.map_or(current, |t| TaskDefIdx(t as u32));
-            if td != current || *force_new_deployment {
-                deployment::on_update_service(now, world, cx, &mut ecs.scheduler, s, td);
-            }
-            ecs.scheduler.request_reconcile(cx, now, s);
-        }
-        EventAction::RunTask(call) => {
-            run_task::run_task(now, world, cx, ecs, call, &format!("events.{i}"));
-        }
-        EventAction::DrainInstances {
-            count,
-            auto_scaling_group,
-        } => {
-            let picked = pick_instances(
-                now,
-                world,
-                cx,
-                i,
-                "drain_instances",
-                *count,
-                *auto_scaling_group,
-            );
-            let drained: Vec<_> = picked
-                .into_iter()
-                .filter(|&inst| ec2::drain(now, world, cx, inst))
-                .collect();
-            ecs.on_instances_draining(now, world, cx, &drained);
-        }
-        EventAction::TerminateInstances {
-            count,
-            auto_scaling_group,
-        } => {
-            for inst in pick_instances(
-                now,
-                world,
-                cx,
-                i,
-                "terminate_instances",
-                *count,
-                *auto_scaling_group,
-            ) {
-                terminate_instance(now, world, cx, ecs, inst, "terminate_instances event");
-            }
-        }
-        EventAction::AzOutage { .. }
-        | EventAction::SpotInterruption { .. }
-        | EventAction::FargateCapacityShortage { .. } => {
-            // Validated and noted as not simulated yet (scenario layer); nothing happens in this milestone.
-        }
-    }
-}
-
-/// The instances `[[events]]` entry `i` acts on: `count` drawn uniformly from the ACTIVE instances of the
-/// group (or of every group), sorted by id, on the stream `events/<i>` (SPEC §3.11). Fewer than asked is
-/// written as an event.
-fn pick_instances(
-    now: SimTime,
-    world: &World,
-    cx: &mut Cx,
-    i: usize,
-    action: &str,
-    count: u32,
-    auto_scaling_group: Option<usize>,
-) -> Vec<crate::world::InstanceIdx> {
-    let asg = auto_scaling_group.map(|a| AsgIdx(a as u32));
-    let picked = ec2::pick_active(world, cx, asg, count, &format!("events/{i}"));
-    if (picked.len() as u32) < count {
-        let cluster = cx.scenario.cluster.name.clone();
-        let message = format!(
-            "{action} (events.{i}) asked for {count} instances; only {} were ACTIVE.",
-            picked.len()
-        );
-        cx.rec.event(
-            now,
-            Scope::Cluster,
-            &cluster,
-            "EVENT_SHORT",
-            format_args!("{message}"),
-        );
-    }
-    picked
-}
-
-/// Terminates an EC2 instance: the control plane stops its tasks, EC2 terminates it and its group replaces
-/// it, and services blocked on placement look again.
-fn terminate_instance(
-    now: SimTime,
-    world: &mut World,
-    cx: &mut Cx,
-    ecs: &mut Ecs,
-    inst: crate::world::InstanceIdx,
-    reason: &str,
-) {
-    if world.instance(inst).status == crate::world::InstanceStatus::Terminated {
-        return;
-    }
-    ecs.on_instance_terminating(now, world, cx, inst);
-    ec2::terminate(now, world, cx, inst, reason);
-    ecs.on_instance_terminated(now, cx, inst);
-    let asg = world.instance(inst).asg;
-    for extra in ec2::reconcile(now, world, cx, asg) {
-        terminate_instance(now, world, cx, ecs, extra, "Auto Scaling group scale-in");
-    }
-}
-
-fn on_scheduled_task(now: SimTime, world: &mut World, cx: &mut Cx, ecs: &mut Ecs, i: usize) {
-    let scenario = cx.scenario;
-    let st = &scenario.scheduled_tasks[i];
-    run_task::run_task(
-        now,
-        world,
-        cx,
-        ecs,
-        &st.run_task,
-        &format!("scheduled task {}", st.name),
-    );
-    if let Some(next) = build::next_fire(scenario, &st.schedule, now)
-        && next > now
-    {
-        cx.schedule(next, Phase::ScenarioEvent, Event::ScheduledTask(i as u32));
-    }
-}
-
 fn subject_of(world: &World, cx: &Cx, event: Event) -> String {
     match event {
         Event::Scenario(i) => format!("events.{i}"),
@@ -545,6 +413,7 @@ fn subject_of(world: &World, cx: &Cx, event: Event) -> String {
             )
         }
         Event::WorkloadBreakpoint(w) => format!("workloads.{w}"),
+        Event::ZoneRestored(i) => format!("events.{i}"),
         Event::TargetHealthApply
         | Event::TrafficTick
         | Event::MetricPeriod

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::ecs::service_scheduler::{THROTTLE_FIRST_DELAY, on_reconcile};
+use crate::world::ServiceIdx;
 
 const SCENARIO: &str = r#"
 name = "throttle"

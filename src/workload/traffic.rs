@@ -510,7 +510,11 @@ impl Traffic {
         }
         for (k, &w) in weights.iter().enumerate() {
             let t = world.target_groups[g.index()].targets[k];
-            let rate = if total > 0.0 { offered * w / total } else { 0.0 };
+            let rate = if total > 0.0 {
+                offered * w / total
+            } else {
+                0.0
+            };
             let target = &mut world.targets[t.index()];
             let task = target.task;
             let changed = target.rate != rate;
@@ -892,7 +896,10 @@ mod tests {
         assert_eq!(bin(1.0049), 0);
         assert_eq!(bin(1.0051), 1);
         assert_eq!(bin(1.0 / 1.01), -1);
-        assert_eq!(bin(50.0), (libm::log(50.0) / libm::log(1.01)).round() as i32);
+        assert_eq!(
+            bin(50.0),
+            (libm::log(50.0) / libm::log(1.01)).round() as i32
+        );
         assert_eq!(bin(f64::INFINITY), i32::MAX);
     }
 

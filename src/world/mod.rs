@@ -86,6 +86,8 @@ pub struct World {
     pub targets: Vec<Target>,
     /// What changed for the load balancers in the current instant.
     pub lb_dirty: LbDirty,
+    /// Availability Zones out of service (an `az_outage` in progress): nothing launches or runs there.
+    pub zones_down: Vec<String>,
     /// The cluster's counters.
     pub cluster: ClusterCounters,
     /// What changed during the current event instant.

@@ -451,7 +451,6 @@ fn unsimulated_sections_and_ignored_fields_are_noted_once_each() {
         "`scaling_policies`",
         "`alarms`",
         "`scheduled_actions`",
-        "`events.az_outage`",
         "`events.spot_interruption`",
         "`events.fargate_capacity_shortage`",
         "`auto_scaling_groups.spot_interruptions`",
@@ -470,6 +469,7 @@ fn unsimulated_sections_and_ignored_fields_are_noted_once_each() {
         "`services.load_balancers`",
         "`workloads`",
         "`images.cpu_per_request (traffic)`",
+        "`events.az_outage`",
     ] {
         assert_eq!(count(&format!("{section} is validated")), 0, "{section}");
     }
