@@ -49,17 +49,12 @@ pub fn launch(
                 .count()
         };
         // A zone in an outage takes no launches (SPEC §3.11): the group balances over the others.
-        let Some(zone) = spec
-            .availability_zones
+        spec.availability_zones
             .iter()
             .enumerate()
             .filter(|(_, z)| !world.zones_down.contains(z))
             .min_by_key(|(i, z)| (live(z), *i))
-            .map(|(_, z)| z.clone())
-        else {
-            return None;
-        };
-        zone
+            .map(|(_, z)| z.clone())?
     };
     let type_index = spec.instance_types[0];
     let itype = &cx.scenario.instance_types[type_index];
