@@ -135,6 +135,7 @@ pub fn create(
         used_memory_mib: rt.used_memory_mib,
         reservation: None,
         crashed: false,
+        stopped_unhealthy: false,
         load_balanced: new
             .service
             .is_some_and(|s| !cx.scenario.services[s.index()].load_balancers.is_empty()),
@@ -612,6 +613,7 @@ pub fn stop(
         t.desired_running = false;
         t.epoch += 1;
         t.times.stop_requested = Some(now);
+        t.stopped_unhealthy = t.is_unhealthy();
         t.stop_code = Some(code);
         t.stopped_reason = Some(reason);
     }
@@ -687,7 +689,7 @@ fn enter_stopped(now: SimTime, world: &mut World, cx: &mut Cx, sched: &mut Wakeu
                     | StopCode::SpotInterruption
             )
         );
-    let failed = failed_to_start || t.crashed || t.is_unhealthy();
+    let failed = failed_to_start || t.crashed || t.stopped_unhealthy;
     let service = t.service;
     world.release(task);
     if let Some(s) = service {

@@ -185,6 +185,8 @@ pub struct Task {
     pub used_memory_mib: u32,
     /// An essential container crashed (a non-zero exit), as opposed to a batch job's normal end.
     pub crashed: bool,
+    /// It was unhealthy (a failed container or load balancer health check) when told to stop.
+    pub stopped_unhealthy: bool,
     /// Its service has `load_balancers`: the task counts as healthy only once its targets are healthy
     /// (ECS-SEMANTICS §4.1), and it deregisters through the deregistration delay when it stops.
     pub load_balanced: bool,

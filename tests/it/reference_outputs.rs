@@ -30,15 +30,18 @@ macro_rules! reference_outputs {
 
 reference_outputs! {
     aws_cli_task_definition => "aws-cli-task-definition.toml",
+    az_outage_alb => "az-outage-alb.toml",
     az_spread_nine => "az-spread-nine.toml",
     batch_jobs_memberof => "batch-jobs-memberof.toml",
     binpack_vs_spread => "binpack-vs-spread.toml",
     circuit_breaker_rollback => "circuit-breaker-rollback.toml",
     daemon_and_replica => "daemon-and-replica.toml",
     fargate_service => "fargate-service.toml",
+    overload_cascade => "overload-cascade.toml",
     placement_by_instance_type => "placement-by-instance-type.toml",
     placement_templates => "placement-templates.toml",
     placement_type_and_zone => "placement-type-and-zone.toml",
+    rolling_update_100_200_alb => "rolling-update-100-200-alb.toml",
     rolling_update_50_100 => "rolling-update-50-100.toml",
     rolling_update_50_200 => "rolling-update-50-200.toml",
     unplaceable_service => "unplaceable-service.toml",
@@ -55,15 +58,18 @@ fn every_reference_scenario_has_its_output_snapshots() {
     names.sort();
     let covered = [
         "aws-cli-task-definition.toml",
+        "az-outage-alb.toml",
         "az-spread-nine.toml",
         "batch-jobs-memberof.toml",
         "binpack-vs-spread.toml",
         "circuit-breaker-rollback.toml",
         "daemon-and-replica.toml",
         "fargate-service.toml",
+        "overload-cascade.toml",
         "placement-by-instance-type.toml",
         "placement-templates.toml",
         "placement-type-and-zone.toml",
+        "rolling-update-100-200-alb.toml",
         "rolling-update-50-100.toml",
         "rolling-update-50-200.toml",
         "unplaceable-service.toml",
@@ -105,4 +111,54 @@ fn incremental_observation_equals_a_recount_on_every_reference_scenario() {
             );
         }
     }
+}
+
+// DESIGN.md, issue 8 item 11: health checks cost what changes. Computing each target's next health change
+// (the default) gives every reference scenario byte for byte the same `events.csv`, `tasks.csv` and
+// `timeseries.csv` as running every probe of every target every interval.
+#[test]
+fn closed_form_health_checks_equal_probing_on_every_reference_scenario() {
+    let mut names: Vec<_> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    names.sort();
+    let mut with_targets = 0;
+    for path in names {
+        let loaded = ecsim::scenario::load(&path, &[]).unwrap();
+        if loaded.scenario.target_groups.is_empty() {
+            continue;
+        }
+        with_targets += 1;
+        let run = |health_checks| {
+            let opts = ecsim::sim::RunOptions {
+                health_checks,
+                ..Default::default()
+            };
+            let out = ecsim::sim::run(&loaded.scenario, &opts);
+            let rec = &out.recorded;
+            [
+                ecsim::report::events::render(rec),
+                ecsim::report::tasks::render(rec),
+                ecsim::report::timeseries::render(rec),
+            ]
+        };
+        let closed = run(ecsim::elb::HealthCheckMode::ClosedForm);
+        let probed = run(ecsim::elb::HealthCheckMode::ProbeByProbe);
+        for (file, (a, b)) in ["events.csv", "tasks.csv", "timeseries.csv"]
+            .iter()
+            .zip(closed.iter().zip(&probed))
+        {
+            assert!(
+                a == b,
+                "{}: {file} differs between the two ways",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        with_targets >= 3,
+        "reference scenarios behind an ALB: {with_targets}"
+    );
 }
