@@ -282,6 +282,9 @@ impl Elb {
                 continue;
             }
             world.set_target_health(t, to);
+            if cx.rec.narrating() {
+                narrate(now, world, cx, t, from, to);
+            }
             if to == TargetHealth::Healthy {
                 start_slow_start(now, world, cx, t);
             }
@@ -391,6 +394,43 @@ fn start_slow_start(now: SimTime, world: &mut World, cx: &Cx, t: TargetIdx) {
     if other_at_full_share {
         world.targets[t.index()].slow_start_from = Some(now);
     }
+}
+
+/// `explain`: a target's health change and the checks behind it.
+fn narrate(now: SimTime, world: &World, cx: &mut Cx, t: TargetIdx, from: TargetHealth, to: TargetHealth) {
+    let spec = target_group_spec(world, cx, t);
+    let target = &world.targets[t.index()];
+    let group = &world.target_groups[target.target_group.index()].name;
+    let task = world.task(target.task).task_id;
+    let why = match (from, to, target.outcome) {
+        (TargetHealth::Initial, TargetHealth::Healthy, _) => {
+            "a new target needs one passing health check, and its first passed".to_string()
+        }
+        (_, TargetHealth::Healthy, _) => format!(
+            "{} health checks in a row passed (HealthyThresholdCount)",
+            spec.healthy_threshold_count
+        ),
+        (_, _, ProbeOutcome::Error) => format!(
+            "{} health checks in a row were answered with an error (UnhealthyThresholdCount)",
+            spec.unhealthy_threshold_count
+        ),
+        (_, _, _) if world.task(target.task).saturated => format!(
+            "{} health checks in a row timed out: the task is saturated (UnhealthyThresholdCount)",
+            spec.unhealthy_threshold_count
+        ),
+        _ => format!(
+            "{} health checks in a row timed out: the app does not answer (UnhealthyThresholdCount)",
+            spec.unhealthy_threshold_count
+        ),
+    };
+    cx.rec.narrate(
+        now,
+        format!(
+            "[{group}] Target task {task} is {} (was {}): {why}.",
+            to.as_str(),
+            from.as_str()
+        ),
+    );
 }
 
 /// ECS's service event for a target that failed its health checks.

@@ -171,6 +171,8 @@ pub struct Traffic {
     accounts: Vec<Account>,
     scratch_sources: Vec<(ServiceIdx, Source)>,
     weights: Vec<f64>,
+    /// How each group routed at its last recompute (for `explain`).
+    routing: Vec<routing::Routing>,
     /// The last response rate binned and its bin (tasks of a group mostly share one).
     last_bin: (f64, i32),
 }
@@ -295,6 +297,7 @@ impl Traffic {
             accounts,
             scratch_sources: Vec::new(),
             weights: Vec::new(),
+            routing: vec![routing::Routing::Nowhere; world.target_groups.len()],
             last_bin: (f64::NAN, 0),
         }
     }
@@ -484,9 +487,32 @@ impl Traffic {
 
     /// Splits group `g`'s offered rate over its routable targets; touches every task whose share changed or
     /// that gets requests (its capacity may have moved).
-    fn route(&mut self, now: SimTime, world: &mut World, cx: &Cx, g: TargetGroupIdx) {
+    fn route(&mut self, now: SimTime, world: &mut World, cx: &mut Cx, g: TargetGroupIdx) {
         let spec = &cx.scenario.target_groups[world.target_groups[g.index()].spec];
         let how = routing::routing(world, spec, g);
+        if self.routing[g.index()] != how {
+            if cx.rec.narrating() {
+                let group = &world.target_groups[g.index()];
+                let sentence = match how {
+                    routing::Routing::Healthy => format!(
+                        "[{}] {} healthy targets: the ALB routes to the healthy ones.",
+                        group.name, group.counts.healthy
+                    ),
+                    routing::Routing::FailOpen => format!(
+                        "[{}] {} of {} targets healthy, below the minimum: the ALB fails open and routes to every registered target.",
+                        group.name,
+                        group.counts.healthy,
+                        group.counts.in_service()
+                    ),
+                    routing::Routing::Nowhere => format!(
+                        "[{}] no registered target: every request gets a 503.",
+                        group.name
+                    ),
+                };
+                cx.rec.narrate(now, sentence);
+            }
+            self.routing[g.index()] = how;
+        }
         let offered = self.group_offered[g.index()];
         let least_outstanding = spec.load_balancing_algorithm_type == "least_outstanding_requests";
         let n = world.target_groups[g.index()].targets.len();
