@@ -38,6 +38,7 @@
 //!    at 0 keeps rates non-negative and lifts the mean factor above 1 by under 0.01 % while noise ≤ 0.3
 //!    (0.4 % at 0.5, 8 % at 1).
 
+pub mod accounting;
 pub mod model;
 pub mod pattern;
 pub mod traffic;
