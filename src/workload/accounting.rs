@@ -23,6 +23,15 @@ pub(super) struct Source {
 }
 
 impl Source {
+    /// Empties the source, keeping its buffer.
+    pub(super) fn reset(&mut self) {
+        self.offered = 0.0;
+        self.ok = 0.0;
+        self.errors = 0.0;
+        self.classes.clear();
+    }
+
+    /// Adds `ok` answered requests per second in response-rate bin `bin`.
     pub(super) fn add_class(&mut self, bin: i32, ok: f64) {
         if ok <= 0.0 {
             return;

@@ -125,6 +125,7 @@ pub struct Traffic {
     series: Vec<GroupSeries>,
     accounts: Vec<Account>,
     scratch_sources: Vec<(ServiceIdx, Source)>,
+    scratch_direct: Source,
     weights: Vec<f64>,
     /// How each group routed at its last recompute (for `explain`).
     routing: Vec<routing::Routing>,
@@ -251,6 +252,7 @@ impl Traffic {
             series,
             accounts,
             scratch_sources: Vec::new(),
+            scratch_direct: Source::default(),
             weights: Vec::new(),
             routing: vec![routing::Routing::Nowhere; world.target_groups.len()],
             last_bin: (f64::NAN, 0),
@@ -628,10 +630,12 @@ impl Traffic {
         let group = &world.target_groups[g.index()];
         let series = self.series[g.index()];
         let offered = self.group_offered[g.index()];
+        // Reused buffers: each source's class list keeps its capacity from one recompute to the next.
         let mut sources = std::mem::take(&mut self.scratch_sources);
-        sources.clear();
-        for &s in &group.services {
-            sources.push((s, Source::default()));
+        sources.resize_with(group.services.len(), || (ServiceIdx(0), Source::default()));
+        for (slot, &s) in sources.iter_mut().zip(&group.services) {
+            slot.0 = s;
+            slot.1.reset();
         }
         let (mut routed, mut elb_5xx, mut target_5xx, mut rt_num, mut rt_den) =
             (0.0, 0.0, 0.0, 0.0, 0.0);
@@ -694,7 +698,8 @@ impl Traffic {
 
     /// Service `s`'s direct traffic account.
     fn aggregate_direct(&mut self, now: SimTime, store: &mut MetricStore, s: ServiceIdx) {
-        let mut src = Source::default();
+        let mut src = std::mem::take(&mut self.scratch_direct);
+        src.reset();
         let offered = self.direct_offered[s.index()];
         src.offered = offered;
         for &t in &self.direct_tasks[s.index()] {
@@ -713,6 +718,7 @@ impl Traffic {
         }
         let slot = self.accounts[s.index()].sources.len() - 1;
         self.update_source(now, store, s, slot, &src);
+        self.scratch_direct = src;
     }
 
     /// Replaces source `slot` of service `s`'s account at `now`, after integrating what held until then.

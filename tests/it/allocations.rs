@@ -172,3 +172,54 @@ fn an_az_rebalancing_allocates_only_to_plan_its_moves() {
         "{allocations} allocations for {events} events and {rebalancings} rebalancings"
     );
 }
+
+/// One hour of 8 warm tasks behind an ALB taking a noisy 400 rps (recomputed every minute), measured after
+/// an hour of warm-up.
+const WEB_BEHIND_ALB: &str = r#"
+name = "web"
+[simulation]
+duration = "3h"
+warmup = "1h"
+[cluster]
+name = "c"
+[[auto_scaling_groups]]
+name = "nodes"
+instance_types = ["m5.xlarge"]
+min_size = 4
+max_size = 4
+desired_capacity = 4
+[[task_definitions]]
+family = "web"
+network_mode = "bridge"
+container_definitions = [{ name = "web", image = "web:1", cpu = 512, memory = 512, port_mappings = [{ container_port = 80, host_port = 0 }] }]
+[images."web:1"]
+cpu_per_request = "5ms"
+[[target_groups]]
+name = "web-tg"
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 8
+load_balancers = [{ target_group = "web-tg", container_name = "web", container_port = 80 }]
+[[workloads]]
+name = "users"
+target_group = "web-tg"
+pattern = { type = "diurnal", min_rps = 200, max_rps = 600, peak_at = "01:30" }
+noise = 0.1
+"#;
+
+// STYLE.md §14 with traffic: every minute each task's rate, CPU and latency move and the target group's series
+// and the service's account follow, through reused buffers; what may allocate is the growth of the latency
+// histogram (one entry per new 1 % response-time bin) and of the logs (measured: 3).
+#[test]
+fn a_service_behind_an_alb_allocates_nothing_per_minute_of_traffic() {
+    let (allocations, events, _) = second_hour(WEB_BEHIND_ALB);
+    assert!(
+        events >= 120,
+        "the hour should tick every minute: {events} events"
+    );
+    assert!(
+        allocations <= LOG_GROWTH + 16,
+        "{allocations} allocations for {events} events in the measured hour"
+    );
+}
