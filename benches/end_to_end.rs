@@ -44,6 +44,19 @@ fn bench(c: &mut Criterion) {
                 "images.\"api:1.0\".crash_rate_per_hour=0.5".to_string(),
             ],
         ),
+        // A web service behind an ALB taking noisy traffic, updated at 100 %/200 %, for a day.
+        (
+            "web_behind_alb_1d",
+            "scenarios/rolling-update-100-200-alb.toml",
+            vec!["simulation.duration=\"1d\"".to_string()],
+        ),
+        // The 1,000-instance web cluster of benches/README.md (50 services × 400 tasks, each behind its own
+        // target group, diurnal traffic) for six hours.
+        (
+            "thousand_instances_web_6h",
+            "benches/scenarios/large-cluster-web.toml",
+            vec!["simulation.duration=\"6h\"".to_string()],
+        ),
         // The 1,000-instance / 20,000-task churning cluster of benches/README.md for one day instead of
         // seven (the full run is measured with the command there).
         (

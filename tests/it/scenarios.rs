@@ -34,7 +34,11 @@ fn every_reference_scenario_starts_with_demonstrates_runs_and_passes_its_checks(
 // 50 services × 400 tasks spread across zones then binpacked by memory.
 #[test]
 fn the_benchmark_scenarios_validate_at_the_size_the_benchmarks_name() {
-    for name in ["large-cluster-steady.toml", "large-cluster-churn.toml"] {
+    for name in [
+        "large-cluster-steady.toml",
+        "large-cluster-churn.toml",
+        "large-cluster-web.toml",
+    ] {
         let path = root().join("benches").join("scenarios").join(name);
         let loaded = ecsim::scenario::load(&path, &[])
             .unwrap_or_else(|d| panic!("{name} is invalid:\n{}", d.render(false)));
