@@ -223,3 +223,61 @@ fn closed_form_health_checks_equal_probing_every_interval() {
         assert_closed_form_health_checks_equal_probing(&text);
     }
 }
+
+// ECS-SEMANTICS §4.3 stage 2 through the load balancer: a broken release behind an ALB fails its target's
+// health checks; each task the service stops for it counts for the circuit breaker (threshold
+// clamp(ceil(0.5 × 4), 3, 200) = 3), which trips and rolls back to the last COMPLETED revision.
+#[test]
+fn elb_health_check_failures_trip_the_circuit_breaker_and_roll_back() {
+    let text = r#"
+name = "t"
+[simulation]
+duration = "1h"
+[cluster]
+name = "c"
+[[auto_scaling_groups]]
+name = "nodes"
+instance_types = ["m5.xlarge"]
+min_size = 2
+max_size = 2
+desired_capacity = 2
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:1", cpu = 256, memory = 512, port_mappings = [{ container_port = 80, host_port = 0 }] }]
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:2", cpu = 256, memory = 512, port_mappings = [{ container_port = 80, host_port = 0 }] }]
+[images."web:2"]
+fails_health_checks = true
+[[target_groups]]
+name = "web-tg"
+deregistration_delay_seconds = 30
+[[services]]
+name = "web"
+task_definition = "web:1"
+desired_count = 4
+load_balancers = [{ target_group = "web-tg", container_name = "web", container_port = 80 }]
+deployment_configuration = { minimum_healthy_percent = 100, maximum_percent = 200, deployment_circuit_breaker = { enable = true, rollback = true } }
+[[events]]
+at = "5m"
+update_service = { service = "web", task_definition = "web:2" }
+"#;
+    let out = run_toml(text);
+    let rec = &out.recorded;
+    assert_eq!(metric(rec, "service.web.deployments_rolled_back"), 1.0);
+    assert_eq!(events_of(rec, "SERVICE_DEPLOYMENT_FAILED").len(), 1);
+    let failed_elb = tasks_of(rec, "web")
+        .into_iter()
+        .filter(|t| {
+            t.task_definition == "web:2"
+                && t.stopped_reason
+                    .starts_with("Task failed ELB health checks")
+        })
+        .count();
+    assert!(
+        failed_elb >= 3,
+        "the breaker trips at the third failure: {failed_elb}"
+    );
+    // The old revision kept serving throughout: 100 % minimum healthy.
+    assert_eq!(metric(rec, "service.web.min_healthy_tasks"), 4.0);
+}
