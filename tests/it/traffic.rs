@@ -214,3 +214,62 @@ az_outage = { availability_zone = "us-east-1a", duration = "20m" }
     assert_eq!(killed, 2);
     assert!(metric(rec, "service.web.availability") > 0.99);
 }
+
+/// Two `web` tasks (container-level cpu 512: a soft share) on two m5.large, one of them sharing its instance
+/// with a 1,024-unit `hog`: the web task there has half the spare CPU of the other. 250 rps of 10 ms requests,
+/// routed by `algorithm`.
+fn uneven(algorithm: &str) -> String {
+    format!(
+        r#"
+name = "t"
+[simulation]
+duration = "10m"
+[cluster]
+name = "c"
+[[auto_scaling_groups]]
+name = "nodes"
+instance_types = ["m5.large"]
+min_size = 2
+max_size = 2
+desired_capacity = 2
+[[task_definitions]]
+family = "hog"
+container_definitions = [{{ name = "hog", image = "hog:1", cpu = 1024, memory = 512 }}]
+[[task_definitions]]
+family = "web"
+container_definitions = [{{ name = "web", image = "web:1", cpu = 512, memory = 512, port_mappings = [{{ container_port = 80, host_port = 0 }}] }}]
+[images."web:1"]
+idle_cpu = 0
+cpu_per_request = "10ms"
+[[target_groups]]
+name = "web-tg"
+load_balancing_algorithm_type = "{algorithm}"
+[[services]]
+name = "hog"
+task_definition = "hog"
+desired_count = 1
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 2
+placement_constraints = [{{ type = "distinctInstance" }}]
+load_balancers = [{{ target_group = "web-tg", container_name = "web", container_port = 80 }}]
+[[workloads]]
+name = "users"
+target_group = "web-tg"
+pattern = {{ type = "constant", rps = 250 }}
+"#
+    )
+}
+
+// docs/model.md §2: round robin gives both tasks 125 rps, more than the one beside the hog admits (95 % of
+// (2,048 − 1,024) ÷ 10.24 = 97.3/s); least outstanding requests shares by service rate (102.4 vs 204.8/s:
+// 83 and 167 rps), which both serve.
+#[test]
+fn least_outstanding_requests_shares_by_service_rate_where_round_robin_overloads() {
+    let rr = run_toml(&uneven("round_robin"));
+    let lor = run_toml(&uneven("least_outstanding_requests"));
+    let rr_availability = metric(&rr.recorded, "service.web.availability");
+    assert!(rr_availability < 1.0, "round robin: {rr_availability}");
+    assert_eq!(metric(&lor.recorded, "service.web.availability"), 1.0);
+}
