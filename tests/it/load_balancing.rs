@@ -281,3 +281,58 @@ update_service = { service = "web", task_definition = "web:2" }
     // The old revision kept serving throughout: 100 % minimum healthy.
     assert_eq!(metric(rec, "service.web.min_healthy_tasks"), 4.0);
 }
+
+// ECS-SEMANTICS §3.3 with a load balancer: tasks on a DRAINING instance are replaced within the deployment
+// bounds (100 %/200 %: the replacements first), and the old ones leave through the deregistration delay —
+// DEACTIVATING for 300 s (the default) before STOPPING.
+#[test]
+fn draining_replaces_tasks_first_and_the_old_ones_deregister_for_the_delay() {
+    let text = r#"
+name = "t"
+[simulation]
+duration = "30m"
+[cluster]
+name = "c"
+[[auto_scaling_groups]]
+name = "nodes"
+instance_types = ["m5.xlarge"]
+min_size = 2
+max_size = 2
+desired_capacity = 2
+[[task_definitions]]
+family = "web"
+container_definitions = [{ name = "web", image = "web:1", cpu = 256, memory = 512, port_mappings = [{ container_port = 80, host_port = 0 }] }]
+[[target_groups]]
+name = "web-tg"
+[[services]]
+name = "web"
+task_definition = "web"
+desired_count = 4
+load_balancers = [{ target_group = "web-tg", container_name = "web", container_port = 80 }]
+[[workloads]]
+name = "users"
+target_group = "web-tg"
+pattern = { type = "constant", rps = 100 }
+[[events]]
+at = "5m"
+drain_instances = { count = 1, auto_scaling_group = "nodes" }
+"#;
+    let out = run_toml(text);
+    let rec = &out.recorded;
+    let drained: Vec<_> = tasks_of(rec, "web")
+        .into_iter()
+        .filter(|t| t.stop_requested.is_some())
+        .collect();
+    assert!(!drained.is_empty());
+    for t in &drained {
+        assert_eq!(
+            t.stopping.unwrap().as_ms() - t.stop_requested.unwrap().as_ms(),
+            300_000,
+            "DEACTIVATING for the deregistration delay"
+        );
+    }
+    // The replacements were healthy before the old tasks were told to stop: never fewer than 4 healthy,
+    // and users saw no error.
+    assert_eq!(metric(rec, "service.web.min_healthy_tasks"), 4.0);
+    assert_eq!(metric(rec, "service.web.availability"), 1.0);
+}
