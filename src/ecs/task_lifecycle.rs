@@ -633,6 +633,15 @@ pub fn stop(
     // its targets drain (ECS-SEMANTICS §2.1, §5.2 DECIDED); then STOPPING.
     match world.deregister_targets(cx.scenario, task) {
         Some(delay) => {
+            if cx.rec.narrating() {
+                let id = world.task(task).task_id;
+                cx.rec.narrate(
+                    now,
+                    format!(
+                        "Task {id} deregisters from its target groups: DEACTIVATING for the {delay} deregistration delay (its targets drain and get no new requests), then STOPPING."
+                    ),
+                );
+            }
             if world.task(task).last_status == TaskStatus::Running {
                 world.count_running(task, -1);
             }
