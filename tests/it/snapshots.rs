@@ -109,3 +109,32 @@ placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.instan
             .join("\n")
     );
 }
+
+// `explain` of a rolling update behind an ALB (issue 8 item 9): the deployment's arithmetic, each
+// placement, the targets turning healthy, the old tasks deregistering for the delay, the completion.
+#[test]
+fn explain_of_a_rolling_update_behind_an_alb() {
+    let loaded = ecsim::scenario::load(
+        &root().join("scenarios/rolling-update-100-200-alb.toml"),
+        &[],
+    )
+    .unwrap();
+    let opts = ecsim::sim::RunOptions {
+        narrate: true,
+        until: Some(ecsim::engine::SimDuration::from_secs(700)),
+        ..Default::default()
+    };
+    let out = ecsim::sim::run(&loaded.scenario, &opts);
+    let lines = ecsim::sim::explain::render(&loaded.scenario, &out);
+    let from_update: Vec<&String> = lines
+        .iter()
+        .skip_while(|l| !l.contains("600.000s"))
+        .collect();
+    insta::assert_snapshot!(
+        from_update
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
