@@ -294,6 +294,7 @@ impl super::World {
                 continue;
             }
             self.set_target_health(t, TargetHealth::Unused);
+            self.targets[t.index()].rate = 0.0;
             let tg = self.targets[t.index()].target_group;
             let list = &mut self.target_groups[tg.index()].targets;
             if let Some(pos) = list.iter().position(|&x| x == t) {
