@@ -397,7 +397,14 @@ fn start_slow_start(now: SimTime, world: &mut World, cx: &Cx, t: TargetIdx) {
 }
 
 /// `explain`: a target's health change and the checks behind it.
-fn narrate(now: SimTime, world: &World, cx: &mut Cx, t: TargetIdx, from: TargetHealth, to: TargetHealth) {
+fn narrate(
+    now: SimTime,
+    world: &World,
+    cx: &mut Cx,
+    t: TargetIdx,
+    from: TargetHealth,
+    to: TargetHealth,
+) {
     let spec = target_group_spec(world, cx, t);
     let target = &world.targets[t.index()];
     let group = &world.target_groups[target.target_group.index()].name;
