@@ -19,10 +19,13 @@
 //!    a row per service and a column per metric, so that fifty services read as fifty rows rather than
 //!    five hundred.
 //! 5. The plots, in [`super::plots::render_all`]'s order, leaving out those with nothing to show
-//!    ([`Plot::empty`]) and saying once which were left out and why. With more than
-//!    [`FEW_SERVICES_MAX`] per-service plots, the plots of the whole run (with `services.svg`, which sums the
-//!    services up) come first and the per-service ones follow folded in one `<details>`, so that the
-//!    cluster's plots are not below fifty services' worth of scrolling; every plot is still inline.
+//!    ([`Plot::empty`]) and saying once which were left out and why; a service's plot shows its tasks, its
+//!    requests and 5XX if it has traffic, and its deployments as shaded bands, which the text above the plots
+//!    explains when there are any. With more than [`FEW_SERVICES_MAX`] per-service plots, the plots of the
+//!    whole run (with `services.svg`, which sums the services up) come first and the per-service ones follow
+//!    folded in one `<details>`, so that the cluster's plots are not below fifty services' worth of
+//!    scrolling; more than [`FEW_SERVICES_MAX`] target-group plots are folded likewise, after them. Every
+//!    plot is still inline.
 //! 6. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
 //!    starts and ends) plus every event whose kind contains one of [`KEY_KIND_FRAGMENTS`] (placement
 //!    failures, steady state, stops, instance launches and terminations, spot notices, deployments, alarms,
@@ -450,6 +453,13 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
     if !rec.markers.is_empty() {
         page.push_str(" Dashed vertical lines mark the scenario events listed above, by number.");
     }
+    if plots.iter().any(|p| p.deployments > 0) {
+        page.push_str(
+            " On a service's plot, a shaded band is one of its deployments, from \
+             <code>SERVICE_DEPLOYMENT_IN_PROGRESS</code> to its completion or failure, labelled above the \
+             plot with the task definition it rolls out (a circuit-breaker rollback in pink).",
+        );
+    }
     page.push_str("</p>\n");
     let left_out: Vec<String> = plots
         .iter()
@@ -468,27 +478,50 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
         );
     }
     let shown: Vec<&Plot> = plots.iter().filter(|p| p.empty.is_none()).collect();
-    let (per_service, overall): (Vec<&Plot>, Vec<&Plot>) =
-        shown.iter().partition(|p| p.service.is_some());
-    if per_service.len() <= FEW_SERVICES_MAX {
-        for p in shown {
+    let per_service: Vec<&Plot> = shown
+        .iter()
+        .copied()
+        .filter(|p| p.service.is_some())
+        .collect();
+    let per_group: Vec<&Plot> = shown
+        .iter()
+        .copied()
+        .filter(|p| p.target_group.is_some())
+        .collect();
+    let fold_services = per_service.len() > FEW_SERVICES_MAX;
+    let fold_groups = per_group.len() > FEW_SERVICES_MAX;
+    // The plots of the whole run (and any family short enough to stay open), then each long family folded.
+    for p in &shown {
+        let folded =
+            (fold_services && p.service.is_some()) || (fold_groups && p.target_group.is_some());
+        if !folded {
             figure(page, p);
         }
-        return;
     }
-    for p in overall {
-        figure(page, p);
+    if fold_services {
+        let _ = writeln!(
+            page,
+            "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services, \
+             with the requests of those that have traffic (one plot each, by service name)</summary>",
+            per_service.len()
+        );
+        for p in per_service {
+            figure(page, p);
+        }
+        page.push_str("</details>\n");
     }
-    let _ = writeln!(
-        page,
-        "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services \
-         (one plot each, by service name)</summary>",
-        per_service.len()
-    );
-    for p in per_service {
-        figure(page, p);
+    if fold_groups {
+        let _ = writeln!(
+            page,
+            "<details class=\"target-groups\">\n<summary>Requests, 5XX, targets and response time of each of the \
+             {} target groups (one plot each, by target group name)</summary>",
+            per_group.len()
+        );
+        for p in per_group {
+            figure(page, p);
+        }
+        page.push_str("</details>\n");
     }
-    page.push_str("</details>\n");
 }
 
 fn figure(page: &mut String, p: &Plot) {

@@ -129,30 +129,35 @@ pub struct Plot {
     pub empty: Option<String>,
     /// The service a per-service plot (`tasks_<service>.svg`) is about; `None` for the others.
     pub service: Option<String>,
+    /// The target group a per-group plot (`target_group_<group>.svg`) is about; `None` for the others.
+    pub target_group: Option<String>,
+    /// How many deployments of its service the plot shades (per-service plots only).
+    pub deployments: usize,
 }
 
 /// Every plot, in the documented order.
 pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
     let data = Data::collect(rec);
     let mut plots = Vec::new();
-    for Planned {
-        file,
-        title,
-        service,
-        panels,
-    } in data.plan()
-    {
-        let svg = draw(&title, &panels, &data.axis, &data.markers).map_err(|e| PlotError {
-            file: file.clone(),
+    for planned in data.plan() {
+        let svg = draw(&planned, &data.axis, &data.markers).map_err(|e| PlotError {
+            file: planned.file.clone(),
             message: e.to_string(),
         })?;
-        let empty = emptiness(&panels);
+        let empty = emptiness(&planned.panels);
+        let (service, target_group) = match planned.subject {
+            Subject::Run => (None, None),
+            Subject::Service(s) => (Some(s.to_owned()), None),
+            Subject::TargetGroup(g) => (None, Some(g.to_owned())),
+        };
         plots.push(Plot {
-            file,
-            title,
+            file: planned.file,
+            title: planned.title,
             svg,
             empty,
             service,
+            target_group,
+            deployments: planned.deployments.len(),
         });
     }
     Ok(plots)
@@ -188,6 +193,8 @@ struct Marker {
 /// One line of a panel: its points as two columns, borrowed from the timeseries where it holds them.
 struct Line<'a> {
     label: String,
+    /// Its colour; `None`: the palette's colour for its position in the panel.
+    colour: Option<RGBColor>,
     /// Each point's time in axis units, ascending.
     xs: Cow<'a, [f64]>,
     /// Each point's value; a non-finite value is no datapoint and is not drawn.
@@ -202,9 +209,18 @@ impl<'a> Line<'a> {
         let datapoints = ys.iter().filter(|y| y.is_finite()).count();
         Line {
             label: label.to_owned(),
+            colour: None,
             xs,
             ys,
             dots: datapoints <= MARKERS_MAX_POINTS,
+        }
+    }
+
+    /// The line drawn in `colour` whatever its position (red for errors, green for healthy).
+    fn coloured(self, colour: RGBColor) -> Line<'a> {
+        Line {
+            colour: Some(colour),
+            ..self
         }
     }
 
@@ -222,12 +238,27 @@ impl<'a> Line<'a> {
     }
 }
 
-/// A plot to draw: its file name, its title, the service it is about (per-service plots only) and its panels.
+/// What a plot is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Subject<'a> {
+    /// The whole run.
+    Run,
+    /// One service (`tasks_<service>.svg`).
+    Service(&'a str),
+    /// One target group (`target_group_<group>.svg`).
+    TargetGroup(&'a str),
+}
+
+/// A plot to draw: its file name, its title, what it is about, its panels, and the deployments it marks.
 struct Planned<'a> {
     file: String,
     title: String,
-    service: Option<String>,
+    subject: Subject<'a>,
     panels: Vec<Panel<'a>>,
+    /// The service's deployments, shaded on every panel and labelled above the first (per-service plots).
+    deployments: &'a [Deployment],
+    /// The height of each panel, in SVG pixels.
+    panel_height_px: u32,
 }
 
 impl<'a> Planned<'a> {
@@ -236,8 +267,10 @@ impl<'a> Planned<'a> {
         Planned {
             file,
             title,
-            service: None,
+            subject: Subject::Run,
             panels,
+            deployments: &[],
+            panel_height_px: PANEL_HEIGHT_PX,
         }
     }
 }
@@ -245,7 +278,7 @@ impl<'a> Planned<'a> {
 /// One chart area: a title, a y-axis description, lines, and what to say if it has none.
 struct Panel<'a> {
     title: String,
-    y_desc: &'static str,
+    y_desc: Cow<'static, str>,
     /// The y axis always reaches at least this (100 for percentages), so small values keep their scale.
     y_max_at_least: f64,
     /// Whole-number ticks only (the axis counts tasks, instances or requests).
@@ -287,9 +320,13 @@ type SeriesKey<'a> = (Scope, &'a str, &'static str);
 /// (time in axis units, value).
 type Point = (f64, f64);
 
+mod deployments;
 mod draw;
 mod plan;
 mod reduce;
+mod traffic;
+
+use deployments::Deployment;
 
 use draw::draw;
 #[cfg(test)]

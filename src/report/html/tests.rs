@@ -54,6 +54,11 @@ fn plot(file: &str, title: &str, svg: &str, empty: Option<&str>) -> Plot {
             .strip_prefix("tasks_")
             .and_then(|f| f.strip_suffix(".svg"))
             .map(str::to_owned),
+        target_group: file
+            .strip_prefix("target_group_")
+            .and_then(|f| f.strip_suffix(".svg"))
+            .map(str::to_owned),
+        deployments: 0,
     }
 }
 
@@ -430,7 +435,8 @@ fn with_many_services_the_cluster_plots_come_first_and_the_service_plots_are_fol
             .unwrap_or_else(|| panic!("no {needle}: {got}"))
     };
     let folded = at(&format!(
-        "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services",
+        "<details class=\"services\">\n<summary>Desired, running and healthy tasks of each of the {} services, \
+         with the requests of those that have traffic",
         FEW_SERVICES_MAX + 1
     ));
     assert!(at("<svg id=\"i\">") < at("<svg id=\"c\">"));

@@ -4,13 +4,18 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{FEW_SERVICES_MAX, Line, Marker, Panel, Planned, Point, SeriesKey, TimeAxis};
-use crate::engine::SimTime;
+use super::deployments::{self, Deployment};
+use super::{
+    FEW_SERVICES_MAX, Line, Marker, PANEL_HEIGHT_PX, Panel, Planned, Point, SeriesKey, Subject,
+    TimeAxis,
+};
+use crate::engine::{SimDuration, SimTime};
 use crate::report::recorded::{Recorded, Scope};
 use crate::report::text::in_order;
 
 /// The timeseries as the plots read them: (scope, id, metric) → the series' values (borrowed, one per
-/// period, NaN where the period has none), the periods' starts, the time axis and the markers.
+/// period, NaN where the period has none), the periods' starts, the time axis, the markers and the services'
+/// deployments.
 pub(super) struct Data<'a> {
     /// The start of each period, in axis units.
     pub(super) xs: Vec<f64>,
@@ -19,6 +24,11 @@ pub(super) struct Data<'a> {
     pub(super) axis: TimeAxis,
     /// The scenario events inside the time axis, in time order.
     pub(super) markers: Vec<Marker>,
+    /// The metric period (the distance between the first two period starts; the run's length if it has
+    /// one period; `None` without periods).
+    pub(super) period: Option<SimDuration>,
+    /// Each service's deployments, in time order, from `events.csv`'s rows.
+    pub(super) deployments: BTreeMap<String, Vec<Deployment>>,
 }
 
 impl<'a> Data<'a> {
@@ -59,16 +69,35 @@ impl<'a> Data<'a> {
             .iter()
             .map(|t| t.as_secs_f64() / axis.unit_s)
             .collect();
+        let starts = &rec.timeseries.starts;
+        let period = match starts[..] {
+            [first, second, ..] => Some(second - first),
+            [first] => {
+                let end_ms = (rec.manifest.duration_s.max(0.0) * 1000.0).round() as u64;
+                Some(SimTime::from_ms(end_ms.max(first.as_ms())) - first)
+            }
+            [] => None,
+        };
         Data {
             xs,
             series,
             axis,
             markers,
+            period,
+            deployments: deployments::by_service(&rec.events),
+        }
+    }
+
+    /// `per 1m period`, for an axis that counts per metric period.
+    pub(super) fn per_period(&self) -> String {
+        match self.period {
+            Some(p) if p > SimDuration::ZERO => format!("per {p} period"),
+            _ => "per metric period".to_owned(),
         }
     }
 
     /// The ids (sorted) of a scope that have any of `metrics`.
-    fn ids(&self, scope: Scope, metrics: &[&str]) -> Vec<&'a str> {
+    pub(super) fn ids(&self, scope: Scope, metrics: &[&str]) -> Vec<&'a str> {
         let mut ids: Vec<&'a str> = self
             .series
             .keys()
@@ -79,12 +108,12 @@ impl<'a> Data<'a> {
         ids
     }
 
-    fn values(&self, scope: Scope, id: &str, metric: &'static str) -> Option<&'a [f64]> {
+    pub(super) fn values(&self, scope: Scope, id: &str, metric: &'static str) -> Option<&'a [f64]> {
         self.series.get(&(scope, id, metric)).copied()
     }
 
     /// The line of a series: its values at their periods' starts.
-    fn line(&self, label: &str, values: &'a [f64]) -> Line<'_> {
+    pub(super) fn line(&self, label: &str, values: &'a [f64]) -> Line<'_> {
         Line::new(label, Cow::Borrowed(&self.xs), Cow::Borrowed(values))
     }
 
@@ -131,6 +160,7 @@ impl<'a> Data<'a> {
         plan.push(Planned::overall(self.plan_instances()));
         plan.push(Planned::overall(self.plan_cluster()));
         plan.push(Planned::overall(self.plan_traffic()));
+        self.plan_target_groups(&mut plan, &mut names);
         plan.push(Planned::overall(self.plan_cost()));
         plan
     }
@@ -151,13 +181,31 @@ impl<'a> Data<'a> {
                 .iter()
                 .filter_map(|m| self.line_of(m, Scope::Service, service, m))
                 .collect();
-            let title = format!("Service {service}: desired, running and healthy tasks");
-            let panel = count_panel(&title, "tasks", lines, "no task counts recorded");
+            // A service with traffic gets a second panel: what its users saw, on the same time axis.
+            let traffic = self.service_traffic_panel(service);
+            let (title, caption) = if traffic.is_some() {
+                (
+                    format!("Service {service}: tasks, requests and 5XX"),
+                    "Desired, running and healthy tasks".to_owned(),
+                )
+            } else {
+                let title = format!("Service {service}: desired, running and healthy tasks");
+                (title.clone(), title)
+            };
+            let mut panels = vec![count_panel(
+                &caption,
+                "tasks",
+                lines,
+                "no task counts recorded",
+            )];
+            panels.extend(traffic);
             plan.push(Planned {
                 file: names.unique("tasks", service),
                 title,
-                service: Some(service.to_owned()),
-                panels: vec![panel],
+                subject: Subject::Service(service),
+                panels,
+                deployments: self.deployments.get(service).map_or(&[], Vec::as_slice),
+                panel_height_px: PANEL_HEIGHT_PX,
             });
         }
     }
@@ -234,7 +282,7 @@ impl<'a> Data<'a> {
             }
             Panel {
                 title: format!("Cluster {resource}: reservation and utilization"),
-                y_desc: "percent",
+                y_desc: "percent".into(),
                 y_max_at_least: 100.0,
                 whole_ticks: false,
                 lines,
@@ -247,52 +295,6 @@ impl<'a> Data<'a> {
             "cluster.svg".to_owned(),
             "Cluster CPU and memory".to_owned(),
             vec![cpu, memory],
-        )
-    }
-
-    fn plan_traffic(&self) -> (String, String, Vec<Panel<'_>>) {
-        // (metric, what the legend calls it after the series' id)
-        let lines_of = |metrics: &[(&str, &str)]| -> Vec<Line<'_>> {
-            let mut lines = Vec::new();
-            for (metric, short) in metrics {
-                for (label, values) in self.every(metric) {
-                    let label = if short.is_empty() {
-                        label
-                    } else {
-                        format!("{label} {short}")
-                    };
-                    lines.push(self.line(&label, values));
-                }
-            }
-            lines
-        };
-        let requests = lines_of(&[("RequestCount", "")]);
-        let errors = lines_of(&[
-            ("HTTPCode_ELB_5XX_Count", "ELB 5XX"),
-            ("HTTPCode_Target_5XX_Count", "target 5XX"),
-        ]);
-        let no_traffic = requests.is_empty() && errors.is_empty();
-        let note = if no_traffic {
-            "no traffic simulated"
-        } else {
-            "no 5XX errors recorded"
-        };
-        let requests = count_panel(
-            "Requests per metric period",
-            "requests (RequestCount)",
-            requests,
-            "no traffic simulated",
-        );
-        let errors = count_panel(
-            "5XX errors per metric period",
-            "5XX responses",
-            errors,
-            note,
-        );
-        (
-            "traffic.svg".to_owned(),
-            "Request rate and error rate".to_owned(),
-            vec![requests, errors],
         )
     }
 
@@ -317,7 +319,7 @@ impl<'a> Data<'a> {
         let title = "Cumulative cost";
         let panel = Panel {
             title: title.to_owned(),
-            y_desc: "USD",
+            y_desc: "USD".into(),
             y_max_at_least: 0.01,
             whole_ticks: false,
             lines,
@@ -378,13 +380,13 @@ pub(super) fn cumulative_at_period_ends(points: &[Point], axis_end: f64) -> Vec<
 
 pub(super) fn count_panel<'a>(
     title: &str,
-    y_desc: &'static str,
+    y_desc: impl Into<Cow<'static, str>>,
     lines: Vec<Line<'a>>,
     empty_note: &'static str,
 ) -> Panel<'a> {
     Panel {
         title: title.to_owned(),
-        y_desc,
+        y_desc: y_desc.into(),
         y_max_at_least: 1.0,
         whole_ticks: true,
         lines,

@@ -26,7 +26,8 @@ fn plot<'a>(plots: &'a [Plot], name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {name}"))
 }
 
-// SPEC §4 plots/*.svg: tasks per service, instances per ASG, cluster CPU/memory, traffic, cost.
+// SPEC §4 plots/*.svg: tasks per service, instances per ASG, cluster CPU/memory, request and error rate
+// (traffic and target groups), cost.
 #[test]
 fn every_required_plot_is_an_svg_document_in_the_documented_order() {
     let plots = render_all(&sample()).expect("draw");
@@ -38,6 +39,7 @@ fn every_required_plot_is_an_svg_document_in_the_documented_order() {
             "instances.svg",
             "cluster.svg",
             "traffic.svg",
+            "target_group_web-tg.svg",
             "cost.svg"
         ]
     );
@@ -62,8 +64,14 @@ fn each_plot_draws_one_line_and_one_legend_entry_per_series() {
     for (name, series, labels) in [
         (
             "tasks_web.svg",
-            3,
-            &["DesiredTaskCount", "RunningTaskCount", "HealthyTaskCount"][..],
+            5,
+            &[
+                "DesiredTaskCount",
+                "RunningTaskCount",
+                "HealthyTaskCount",
+                "requests\n",
+                "failed (5XX)",
+            ][..],
         ),
         ("instances.svg", 1, &["ondemand"][..]),
         (
@@ -76,10 +84,11 @@ fn each_plot_draws_one_line_and_one_legend_entry_per_series() {
                 "MemoryUtilization",
             ][..],
         ),
+        ("traffic.svg", 2, &["web\n"][..]),
         (
-            "traffic.svg",
+            "target_group_web-tg.svg",
             3,
-            &["web-tg\n", "web-tg ELB 5XX", "web-tg target 5XX"][..],
+            &["RequestCount", "ELB 5XX", "target 5XX"][..],
         ),
         ("cost.svg", 1, &["default\n"][..]),
     ] {
@@ -119,9 +128,12 @@ fn per_service_plots_name_their_service_and_the_others_none() {
             ("instances.svg", None),
             ("cluster.svg", None),
             ("traffic.svg", None),
+            ("target_group_web-tg.svg", None),
             ("cost.svg", None)
         ]
     );
+    let groups: Vec<Option<&str>> = plots.iter().map(|p| p.target_group.as_deref()).collect();
+    assert_eq!(groups, [None, None, None, None, Some("web-tg"), None]);
     let empty = render_all(&Recorded::default()).expect("draw");
     assert!(empty.iter().all(|p| p.service.is_none()));
 }
@@ -161,17 +173,7 @@ fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
     }
 }
 
-#[test]
-fn traffic_without_errors_says_no_5xx_rather_than_no_traffic() {
-    let mut rec = sample();
-    edit_points(&mut rec, |p| {
-        p.retain(|p| !p.metric.starts_with("HTTPCode"))
-    });
-    let plots = render_all(&rec).expect("draw");
-    let svg = plot(&plots, "traffic.svg");
-    assert!(svg.contains("no 5XX errors recorded"));
-    assert!(!svg.contains("no traffic simulated"));
-}
+mod traffic;
 
 #[test]
 fn plot_text_from_the_run_is_escaped() {
@@ -183,7 +185,7 @@ fn plot_text_from_the_run_is_escaped() {
     });
     let plots = render_all(&rec).expect("draw");
     let svg = plot(&plots, "tasks__b__.svg");
-    assert!(svg.contains("Service &lt;b&gt;&amp;: desired"), "{svg}");
+    assert!(svg.contains("Service &lt;b&gt;&amp;: tasks"), "{svg}");
     assert!(!svg.contains("<b>"));
 }
 
@@ -326,7 +328,7 @@ fn marker_xs(svg: &str) -> Vec<i64> {
 #[test]
 fn every_plot_marks_each_scenario_event_with_a_vertical_line_at_its_time() {
     let plots = render_all(&sample_with_markers()).expect("draw");
-    assert_eq!(plots.len(), 5);
+    assert_eq!(plots.len(), 6);
     for p in &plots {
         let xs = marker_xs(&p.svg);
         // 0 s, 300 s and 600 s on a 0..600 s axis: the left edge, the middle and the right edge of the
@@ -373,7 +375,7 @@ fn the_legend_cuts_long_marker_labels_and_counts_markers_it_has_no_room_for() {
         })
         .collect();
     let plots = render_all(&rec).expect("draw");
-    let svg = plot(&plots, "tasks_web.svg");
+    let svg = plot(&plots, "instances.svg");
     assert_eq!(marker_xs(svg).len(), 20);
     assert!(svg.contains(">\nrun 10 tasks of a-very-long…\n<"), "{svg}");
     let shown = svg.matches(">\nrun 10 tasks").count();
@@ -435,7 +437,7 @@ fn a_plot_is_empty_when_its_series_are_absent_or_all_zero() {
     assert_eq!(
         plots
             .iter()
-            .find(|p| p.file == "traffic.svg")
+            .find(|p| p.file == "target_group_web-tg.svg")
             .and_then(|p| p.empty.as_deref()),
         Some("every value is 0")
     );
