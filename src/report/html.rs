@@ -42,7 +42,9 @@ use std::fmt::Write as _;
 use super::plots::{FEW_SERVICES_MAX, Plot};
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::readable::{Unit, count as count_text, exact, metric_kind, metric_value, with_unit};
+use super::readable::{
+    Unit, count as count_text, exact, metric_kind, metric_value, whole_count, with_unit,
+};
 use super::recorded::{CheckRow, EventRow, Recorded, SummaryMetric};
 use super::text::{html_escape, in_order};
 use crate::engine::{SimDuration, SimTime};
@@ -422,6 +424,7 @@ fn services_table(page: &mut String, metrics: &[&SummaryMetric], count: usize) {
                 Some(&v) => {
                     let text = match metric_kind(c).0 {
                         Unit::Count(..) => count_text(v),
+                        Unit::WholeCount(..) => whole_count(v),
                         unit => with_unit(unit, v),
                     };
                     let _ = write!(

@@ -399,6 +399,62 @@ fn html_inlines_every_plot_in_order_and_is_self_contained() {
     }
 }
 
+// Many target groups fold like many services, after the plots of the whole run; a few stay open in place.
+#[test]
+fn with_many_target_groups_their_plots_are_folded_after_the_others() {
+    let group_plot = |i: usize| {
+        plot(
+            &format!("target_group_g{i:02}.svg"),
+            &format!("Target group g{i:02}"),
+            &format!("<svg id=\"g{i:02}\"></svg>"),
+            None,
+        )
+    };
+    let service = plot("tasks_web.svg", "Service web", "<svg id=\"w\"></svg>", None);
+    let cost = plot("cost.svg", "Cumulative cost", "<svg id=\"c\"></svg>", None);
+    let few: Vec<Plot> = std::iter::once(service.clone())
+        .chain((0..2).map(group_plot))
+        .chain([cost.clone()])
+        .collect();
+    let got = page(&rec(EventLog::new()), &few);
+    assert!(!got.contains("<details class=\"target-groups\">"), "{got}");
+    assert!(got.find("<svg id=\"g01\">") < got.find("<svg id=\"c\">"));
+
+    let many: Vec<Plot> = std::iter::once(service)
+        .chain((0..=FEW_SERVICES_MAX).map(group_plot))
+        .chain([cost])
+        .collect();
+    let got = page(&rec(EventLog::new()), &many);
+    let at = |needle: &str| {
+        got.find(needle)
+            .unwrap_or_else(|| panic!("no {needle}: {got}"))
+    };
+    let folded = at(&format!(
+        "<details class=\"target-groups\">\n<summary>Requests, 5XX, targets and response time of each of the {} target groups",
+        FEW_SERVICES_MAX + 1
+    ));
+    // The single service's plot stays open, first; the groups follow the cost plot, folded.
+    assert!(!got.contains("<details class=\"services\">"), "{got}");
+    assert!(at("<svg id=\"w\">") < at("<svg id=\"c\">"));
+    assert!(at("<svg id=\"c\">") < folded);
+    assert!(folded < at("<svg id=\"g00\">"));
+    assert_eq!(got.matches("<svg id=\"g").count(), FEW_SERVICES_MAX + 1);
+}
+
+// The shaded bands are explained where a plot has them, and only then.
+#[test]
+fn the_deployment_bands_are_explained_only_when_a_plot_shades_one() {
+    let mut web = plot("tasks_web.svg", "Service web", "<svg id=\"w\"></svg>", None);
+    let got = page(&rec(EventLog::new()), std::slice::from_ref(&web));
+    assert!(!got.contains("shaded band"), "{got}");
+    web.deployments = 2;
+    let got = page(&rec(EventLog::new()), &[web]);
+    assert!(
+        got.contains("a shaded band is one of its deployments, from <code>SERVICE_DEPLOYMENT_IN_PROGRESS</code>"),
+        "{got}"
+    );
+}
+
 // A run with many services: the plots of the whole run first, the per-service ones folded after them.
 #[test]
 fn with_many_services_the_cluster_plots_come_first_and_the_service_plots_are_folded() {

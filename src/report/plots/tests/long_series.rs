@@ -311,3 +311,49 @@ fn a_count_wavering_by_less_than_a_pixel_is_drawn_as_a_flat_segment_with_its_rea
         "{healthy_line:?}"
     );
 }
+
+// The requests panel, traffic.svg and the target-group plot reduce their lines as every plot does: a week of
+// noisy minute counts stays a few points per pixel column, and one minute of failures still shows.
+#[test]
+fn a_week_of_requests_is_reduced_per_pixel_column_on_every_plot_that_draws_it() {
+    let requests: Vec<f64> = (0..7 * 24 * 60)
+        .map(|m| 6000.0 + f64::from((m * 7919) % 1000))
+        .collect();
+    let mut failed = week_of(0.0);
+    failed[4_000] = 3000.0;
+    let healthy = week_of(4.0);
+    let rec = week_recording(&[
+        ("web", Scope::Service, "DesiredTaskCount", &healthy),
+        ("web", Scope::Service, "HealthyTaskCount", &healthy),
+        ("web", Scope::Service, "requests", &requests),
+        ("web", Scope::Service, "error_requests", &failed),
+        ("web-tg", Scope::TargetGroup, "RequestCount", &requests),
+        ("web-tg", Scope::TargetGroup, "HTTPCode_ELB_5XX_Count", &failed),
+    ]);
+    let plots = render_all(&rec).expect("draw");
+    for (name, lines_drawn) in [
+        ("tasks_web.svg", 4),
+        ("traffic.svg", 2),
+        ("target_group_web-tg.svg", 2),
+    ] {
+        let svg = plot(&plots, name);
+        let lines = series_polylines(svg);
+        assert_eq!(lines.len(), lines_drawn, "{name}");
+        for l in &lines {
+            let mut per_column = BTreeMap::new();
+            for p in l {
+                *per_column.entry(p.0).or_insert(0) += 1;
+            }
+            assert!(per_column.values().all(|&k| k <= 4), "{name}");
+        }
+        assert!(!svg.contains("<circle"), "{name}");
+        assert!(svg.len() < 150_000, "{name}: {}", svg.len());
+    }
+    // The one minute of failures is drawn up to its height: the failed line's highest pixel is far above
+    // its baseline.
+    let lines = series_polylines(plot(&plots, "tasks_web.svg"));
+    let failed_line = &lines[3];
+    let top = failed_line.iter().map(|p| p.1).min().expect("points");
+    let base = failed_line.iter().map(|p| p.1).max().expect("points");
+    assert!(base - top > 80, "{top} {base}");
+}
