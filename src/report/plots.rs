@@ -12,7 +12,11 @@
 //! The plots, in this order (the order of [`render_all`]):
 //!
 //! 1. `tasks_<service>.svg`, one per service (by name): `DesiredTaskCount`, `RunningTaskCount`,
-//!    `HealthyTaskCount` of scope `service`.
+//!    `HealthyTaskCount` of scope `service`; for a service that a workload aims at (it has the series
+//!    `requests` or `error_requests`) a second panel under it, on the same time axis: requests offered and
+//!    those that failed with a 5XX, per metric period, so that what the users saw lines up with the tasks.
+//!    The service's deployments are shaded on both panels and labelled above the first (see `draw`), from its
+//!    own `SERVICE_DEPLOYMENT_*` events in `events.csv` (see `deployments`).
 //!    With more than [`FEW_SERVICES_MAX`] services, `services.svg` follows: two panels summing the services
 //!    up per period, the healthy tasks short of desired (`DesiredTaskCount` − `HealthyTaskCount`, at least 0,
 //!    summed over the services) and how many services were short, so that a reader sees when any service
@@ -20,10 +24,14 @@
 //! 2. `instances.svg`: `GroupInServiceInstances` of every ASG, one line each.
 //! 3. `cluster.svg`: two panels, CPU and memory, each with `*Reservation` and `*Utilization` (percent) of scope
 //!    `cluster`.
-//! 4. `traffic.svg`: two panels, `RequestCount` and the 5XX counts (`HTTPCode_ELB_5XX_Count`,
-//!    `HTTPCode_Target_5XX_Count`) of every series that has them, as counts per metric period (the period is
-//!    not in the rows, so no per-second rate is derived).
-//! 5. `cost.svg`: `cost_usd` of every series that has it, shown as the cumulative sum.
+//! 4. `traffic.svg`: SPEC's request rate and error rate, two panels: the `requests` of every service with
+//!    traffic, per metric period, and its error rate, `error_requests` ÷ `requests` in percent per period.
+//!    Counts stay per period (the period, taken from the rows' starts, is in the axis label), so a plot's
+//!    numbers are the file's.
+//! 5. `target_group_<group>.svg`, one per ALB target group (by name), three lower panels: `RequestCount` with
+//!    `HTTPCode_ELB_5XX_Count` and `HTTPCode_Target_5XX_Count` per period, `HealthyHostCount` and
+//!    `UnHealthyHostCount`, and `TargetResponseTime` in ms. Only runs with target groups have them.
+//! 6. `cost.svg`: `cost_usd` of every series that has it, shown as the cumulative sum.
 //!
 //! Long series are downsampled as they are drawn, to what the picture can show (`pixel_line`): each point
 //! is placed on its pixel, and of the points that fall in one pixel column only the first, the last, the
@@ -37,8 +45,8 @@
 //! flat segment. So a line has at most four points per pixel column ([`POINTS_PER_LINE_MAX`] in all) however
 //! long the run, and a week of one-minute periods (10,080 points) weighs about what a day does. Lines short
 //! enough for a dot on every point (`MARKERS_MAX_POINTS`, 120) keep every point. The series are read where the
-//! timeseries holds them, one point at a time, and not copied; only the cumulative cost and `services.svg`'s
-//! sums are computed, one value per period.
+//! timeseries holds them, one point at a time, and not copied; only the cumulative cost, `services.svg`'s
+//! sums, the error rate and the response time in ms are computed, one value per period.
 //!
 //! A plot whose data is absent is still drawn, with a sentence saying why it is empty ("no traffic
 //! simulated"), so that a missing chart never looks like a bug; [`Plot::empty`] says so too, and
@@ -51,7 +59,7 @@
 //! most [`MARKERS_MAX`] are drawn; events after the end of the run are not drawn.
 //!
 //! Determinism: the output depends only on the rows. Series are collected in a `BTreeMap`, colours come from a
-//! fixed palette by position, and the SVG backend writes no ids, timestamps or random values, so two renders
+//! fixed palette by position (or by meaning: failures red, healthy targets green), and the SVG backend writes no ids, timestamps or random values, so two renders
 //! of the same `Recorded` are byte-identical.
 
 use std::borrow::Cow;
