@@ -56,7 +56,9 @@
 //!
 //! Every plot marks the scenario's `[[events]]` ([`Recorded::markers`]) as numbered dashed vertical lines at
 //! their `at` instant, listed in the legend after the series (`1 at 10m`, then `drain 1 instance of ecs-nodes`). At
-//! most [`MARKERS_MAX`] are drawn; events after the end of the run are not drawn.
+//! most [`MARKERS_MAX`] are drawn; events after the end of the run are not drawn. An event that lasts (an
+//! Availability Zone outage, a Fargate capacity shortage) also shades its span in light grey, under the lines,
+//! so that what happened when the zone came back reads against it.
 //!
 //! Determinism: the output depends only on the rows. Series are collected in a `BTreeMap`, colours come from a
 //! fixed palette by position (or by meaning: failures red, healthy targets green), and the SVG backend writes no ids, timestamps or random values, so two renders
@@ -190,6 +192,8 @@ fn emptiness(panels: &[Panel]) -> Option<String> {
 struct Marker {
     /// Time in axis units.
     x: f64,
+    /// Where what it started ends (an outage), in axis units; `None` for an instant.
+    end: Option<f64>,
     /// 1-based, in time order.
     number: usize,
     /// `1 at 10m` (the legend's first line).

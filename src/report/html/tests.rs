@@ -297,6 +297,7 @@ fn scenario_events_are_listed_in_time_order_numbered_as_the_plots_mark_them() {
         time: SimTime::from_secs(s),
         action: action.to_owned(),
         label: label.to_owned(),
+        duration: None,
     };
     r.markers = vec![
         marker(600, "drain_instances", "drain 1 instance of nodes"),

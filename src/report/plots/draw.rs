@@ -32,6 +32,9 @@ pub const DEPLOY_COLOUR: RGBColor = PALETTE[4];
 pub const ROLLBACK_COLOUR: RGBColor = PALETTE[6];
 /// How opaque a deployment's band is: light enough for the lines to read through it.
 const BAND_OPACITY: f64 = 0.14;
+/// How opaque the span of a scenario event that lasts (an outage) is: lighter than a deployment's band, which
+/// may lie on it.
+const SPAN_OPACITY: f64 = 0.07;
 /// The most rows of deployment labels above a plot.
 pub const DEPLOY_LABEL_ROWS_MAX: usize = 3;
 /// The height of one row of deployment labels, in SVG pixels.
@@ -215,6 +218,15 @@ pub(super) fn draw_panel(
             .plotting_area()
             .draw(&Text::new(panel.empty_note, centre, style))?;
     }
+    let drawn = &markers[..markers.len().min(MARKERS_MAX)];
+    for m in drawn {
+        if let Some(end) = m.end {
+            chart.plotting_area().draw(&Rectangle::new(
+                [(m.x, y_min), (end.min(axis.end), y_max)],
+                MARKER_COLOUR.mix(SPAN_OPACITY).filled(),
+            ))?;
+        }
+    }
     for b in &bands {
         let plot = chart.plotting_area();
         plot.draw(&Rectangle::new(
@@ -236,7 +248,6 @@ pub(super) fn draw_panel(
             chart.draw_series(LineSeries::new(drawn, style))?;
         }
     }
-    let drawn = &markers[..markers.len().min(MARKERS_MAX)];
     draw_markers(&chart, drawn, (y_min, y_max))?;
     if label_rows > 0 {
         let (panel_x, panel_y) = area.get_base_pixel();

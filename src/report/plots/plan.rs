@@ -57,6 +57,7 @@ impl<'a> Data<'a> {
             .enumerate()
             .map(|(i, m)| Marker {
                 x: m.time.as_secs_f64() / axis.unit_s,
+                end: m.duration.map(|d| (m.time + d).as_secs_f64() / axis.unit_s),
                 number: i + 1,
                 when: format!("{} at {}", i + 1, m.time - SimTime::ZERO),
                 label: m.label.clone(),

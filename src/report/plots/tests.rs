@@ -285,6 +285,7 @@ fn sample_with_markers() -> Recorded {
         time: SimTime::from_secs(s),
         action: "drain_instances".to_owned(),
         label: label.to_owned(),
+        duration: None,
     };
     Recorded {
         markers: vec![
@@ -372,6 +373,7 @@ fn the_legend_cuts_long_marker_labels_and_counts_markers_it_has_no_room_for() {
             time: SimTime::from_secs(30 * i),
             action: "run_task".to_owned(),
             label: format!("run 10 tasks of a-very-long-family-name:{i}"),
+            duration: None,
         })
         .collect();
     let plots = render_all(&rec).expect("draw");
@@ -394,6 +396,7 @@ fn only_markers_up_to_the_limit_are_drawn() {
             time: SimTime::from_secs(i),
             action: "run_task".to_owned(),
             label: "run".to_owned(),
+            duration: None,
         })
         .collect();
     let plots = render_all(&rec).expect("draw");
@@ -480,6 +483,7 @@ fn numbers_of_markers_at_one_instant_go_on_separate_rows_and_distant_ones_share_
             time: SimTime::from_secs(s),
             action: "run_task".to_owned(),
             label: label.to_owned(),
+            duration: None,
         })
         .collect();
     let plots = render_all(&rec).expect("draw");
@@ -592,4 +596,61 @@ fn with_more_than_a_few_services_a_plot_sums_up_their_shortfall_after_their_own_
     }
     assert!(overview.svg.contains(">\ntasks short\n<"));
     assert!(overview.svg.contains(">\nservices short\n<"));
+}
+
+// An outage lasts: every plot shades its span in light grey from its marker to its end (cut at the axis'
+// end), and an instant's marker shades nothing.
+#[test]
+fn an_event_that_lasts_shades_its_span_on_every_plot() {
+    let mut rec = sample();
+    rec.markers = vec![
+        crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(120),
+            action: "az_outage".to_owned(),
+            label: "outage of us-east-1a for 3m".to_owned(),
+            duration: Some(crate::engine::SimDuration::from_secs(180)),
+        },
+        crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(480),
+            action: "az_outage".to_owned(),
+            label: "outage of us-east-1b for 1h".to_owned(),
+            duration: Some(crate::engine::SimDuration::from_secs(3600)),
+        },
+        crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(600),
+            action: "drain_instances".to_owned(),
+            label: "drain".to_owned(),
+            duration: None,
+        },
+    ];
+    let grey = format!(
+        "opacity=\"0.07\" fill=\"#{:02X}{:02X}{:02X}\"",
+        MARKER_COLOUR.0, MARKER_COLOUR.1, MARKER_COLOUR.2
+    );
+    for p in render_all(&rec).expect("draw") {
+        let panels = p.svg.matches("simulated time (").count();
+        let spans: Vec<(i64, i64)> = p
+            .svg
+            .lines()
+            .filter(|l| l.starts_with("<rect") && l.contains(&grey))
+            .map(|l| {
+                let attr = |name: &str| -> i64 {
+                    l.split(&format!(" {name}=\""))
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .and_then(|v| v.parse().ok())
+                        .expect("attribute")
+                };
+                (attr("x"), attr("width"))
+            })
+            .collect();
+        assert_eq!(spans.len(), 2 * panels, "{}", p.file);
+        let xs = marker_xs(&p.svg);
+        // 120 s to 300 s: from the first marker, half as wide as from the first to the second (480 s).
+        let (first, second, end) = (xs[0], xs[1], xs[2]);
+        assert_eq!(spans[0].0, first, "{}", p.file);
+        assert!((2 * spans[0].1 - (second - first)).abs() <= 2, "{}", p.file);
+        // The hour-long outage stops at the axis' end, at the last marker.
+        assert!((spans[1].0 + spans[1].1 - end).abs() <= 1, "{}", p.file);
+    }
 }

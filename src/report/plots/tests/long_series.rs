@@ -328,7 +328,12 @@ fn a_week_of_requests_is_reduced_per_pixel_column_on_every_plot_that_draws_it() 
         ("web", Scope::Service, "requests", &requests),
         ("web", Scope::Service, "error_requests", &failed),
         ("web-tg", Scope::TargetGroup, "RequestCount", &requests),
-        ("web-tg", Scope::TargetGroup, "HTTPCode_ELB_5XX_Count", &failed),
+        (
+            "web-tg",
+            Scope::TargetGroup,
+            "HTTPCode_ELB_5XX_Count",
+            &failed,
+        ),
     ]);
     let plots = render_all(&rec).expect("draw");
     for (name, lines_drawn) in [

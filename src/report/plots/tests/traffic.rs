@@ -173,11 +173,13 @@ fn a_deployment_band_spans_from_its_start_to_its_end_or_the_end_of_the_run() {
         time: SimTime::from_secs(0),
         action: "update_service".to_owned(),
         label: "left edge".to_owned(),
+        duration: None,
     }];
     let markers = crate::report::recorded::EventMarker {
         time: SimTime::from_secs(600),
         action: "update_service".to_owned(),
         label: "right edge".to_owned(),
+        duration: None,
     };
     rec.markers.push(markers);
     let plots = render_all(&rec).expect("draw");
@@ -268,6 +270,7 @@ fn a_deployment_triggered_by_a_scenario_event_keeps_both_markers() {
         time: SimTime::from_secs(300),
         action: "update_service".to_owned(),
         label: "update web: web:2".to_owned(),
+        duration: None,
     }];
     rec.events = events(&[(
         300,
