@@ -28,8 +28,9 @@ pub(super) type DrawResult<T> = Result<T, DrawingAreaErrorKind<std::io::Error>>;
 /// The colour of a deployment's band and label (the palette's purple, which no series of a service's plot
 /// uses).
 pub const DEPLOY_COLOUR: RGBColor = PALETTE[4];
-/// The colour of a circuit-breaker rollback's band and label (the palette's pink).
-pub const ROLLBACK_COLOUR: RGBColor = PALETTE[6];
+/// The colour of a circuit-breaker rollback's band and label: a magenta darker than the palette's pink, whose
+/// text reads too faint on white.
+pub const ROLLBACK_COLOUR: RGBColor = RGBColor(196, 61, 150);
 /// How opaque a deployment's band is: light enough for the lines to read through it.
 const BAND_OPACITY: f64 = 0.14;
 /// How opaque the span of a scenario event that lasts (an outage) is: lighter than a deployment's band, which
