@@ -25,7 +25,9 @@
 //! 3. `cluster.svg`: two panels, CPU and memory, each with `*Reservation` and `*Utilization` (percent) of scope
 //!    `cluster`.
 //! 4. `traffic.svg`: SPEC's request rate and error rate, two panels: the `requests` of every service with
-//!    traffic, per metric period, and its error rate, `error_requests` ÷ `requests` in percent per period.
+//!    traffic, per metric period, and its error rate, `error_requests` ÷ `requests` in percent per period;
+//!    with more than [`FEW_SERVICES_MAX`] of them, their sum, their overall error rate and, per period, the
+//!    worst service's.
 //!    Counts stay per period (the period, taken from the rows' starts, is in the axis label), so a plot's
 //!    numbers are the file's.
 //! 5. `target_group_<group>.svg`, one per ALB target group (by name), three lower panels: `RequestCount` with

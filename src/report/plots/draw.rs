@@ -194,7 +194,7 @@ pub(super) fn draw_panel(
         if whole && y.fract() != 0.0 {
             String::new()
         } else {
-            tick_label(*y)
+            y_tick_label(*y, y_max.max(-y_min))
         }
     };
     let mut mesh = chart.configure_mesh();
@@ -314,6 +314,23 @@ pub(super) fn draw_markers(
     Ok(())
 }
 
+/// A y tick label on an axis reaching `axis_max` (in absolute value): in millions (`1.2M`) from a million, in
+/// thousands (`250k`) from a hundred thousand, else as [`tick_label`] — so that the labels keep to the room
+/// left of the axis.
+pub(super) fn y_tick_label(value: f64, axis_max: f64) -> String {
+    let (scale, suffix) = if axis_max >= 1e6 {
+        (1e6, "M")
+    } else if axis_max >= 1e5 {
+        (1e3, "k")
+    } else {
+        return tick_label(value);
+    };
+    if value == 0.0 {
+        return "0".to_owned();
+    }
+    format!("{}{suffix}", tick_label(value / scale))
+}
+
 /// A tick label: whole numbers without a fraction (`4`, not `4.0`) and with `,` between thousands (`25,000`),
 /// others with at most three decimals.
 pub(super) fn tick_label(value: f64) -> String {
@@ -337,8 +354,9 @@ pub(super) fn tick_label(value: f64) -> String {
 }
 
 /// The legend, drawn on the panel in the right margin beside the plotting area, so it never hides a line:
-/// the series, the kinds of shaded band (deployment, rollback) the panel has, then the scenario-event markers
-/// as far as there is room (the rest counted in one last line). (plotters' own legend is clipped to the
+/// the series as far as there is room (the rest counted in one line), the kinds of shaded band (deployment,
+/// rollback) the panel has, then the scenario-event markers as far as there is room (the rest counted in one
+/// last line). (plotters' own legend is clipped to the
 /// plotting area, and inside it would cover data.)
 pub(super) fn draw_legend<C: CoordTranslate>(
     panel: &DrawingArea<SVGBackend<'_>, Shift>,
@@ -360,7 +378,19 @@ pub(super) fn draw_legend<C: CoordTranslate>(
         .into_font()
         .color(&BLACK)
         .pos(Pos::new(HPos::Left, VPos::Center));
-    for (i, l) in lines.iter().enumerate() {
+    let rows = usize::try_from((plot_height - 8) / LEGEND_LINE_PX).unwrap_or(0);
+    let small = ("sans-serif", 17)
+        .into_font()
+        .color(&MARKER_COLOUR)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    // As many series as fit beside the plot with the bands' rows; the rest are counted in one row.
+    let room = rows.saturating_sub(shaded.len()).max(1);
+    let listed = if lines.len() <= room {
+        lines.len()
+    } else {
+        room - 1
+    };
+    for (i, l) in lines[..listed].iter().enumerate() {
         let colour = line_colour(l, i);
         let y = y_of(i);
         panel.draw(&PathElement::new(
@@ -373,8 +403,19 @@ pub(super) fn draw_legend<C: CoordTranslate>(
             style.clone(),
         ))?;
     }
+    let mut lines_rows = listed;
+    if listed < lines.len() {
+        let more = lines.len() - listed;
+        let s = if more == 1 { "" } else { "s" };
+        panel.draw(&Text::new(
+            format!("… {more} more line{s}"),
+            (x, y_of(listed)),
+            small.clone(),
+        ))?;
+        lines_rows += 1;
+    }
     for (k, &(colour, what)) in shaded.iter().enumerate() {
-        let y = y_of(lines.len() + k);
+        let y = y_of(lines_rows + k);
         panel.draw(&Rectangle::new(
             [(x, y - 8), (x + 22, y + 8)],
             colour.mix(2.0 * BAND_OPACITY).filled(),
@@ -388,14 +429,9 @@ pub(super) fn draw_legend<C: CoordTranslate>(
     if markers.is_empty() {
         return Ok(());
     }
-    let lines_rows = lines.len() + shaded.len();
+    let lines_rows = lines_rows + shaded.len();
     // Each marker takes two rows: its number and time beside a dashed swatch, then what it does.
-    let rows = usize::try_from((plot_height - 8) / LEGEND_LINE_PX).unwrap_or(0);
     let free = rows.saturating_sub(lines_rows);
-    let small = ("sans-serif", 17)
-        .into_font()
-        .color(&MARKER_COLOUR)
-        .pos(Pos::new(HPos::Left, VPos::Center));
     let fit = if 2 * markers.len() <= free {
         markers.len()
     } else {

@@ -534,7 +534,7 @@ fn the_shortfall_sums_healthy_tasks_below_desired_and_counts_the_services_short(
 
 /// One hour of minute periods for `count` services `s00`, `s01` ... with 4 tasks desired and healthy, but
 /// service `s01` at 1 healthy task in minute 30.
-fn services_recording(count: usize) -> Recorded {
+pub(super) fn services_recording(count: usize) -> Recorded {
     let mut points = Vec::new();
     for i in 0..count {
         for minute in 0..60 {

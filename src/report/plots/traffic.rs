@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use plotters::style::RGBColor;
 
 use super::plan::{Data, FileNames, count_panel};
-use super::{Line, PALETTE, Panel, Planned, Subject};
+use super::{FEW_SERVICES_MAX, Line, PALETTE, Panel, Planned, Subject};
 use crate::report::recorded::Scope;
 
 /// The colour of requests (the palette's blue).
@@ -57,12 +57,36 @@ impl<'a> Data<'a> {
         ))
     }
 
-    /// `traffic.svg`: the requests offered to every service with traffic, and the share that failed.
+    /// `traffic.svg`: the requests offered to every service with traffic, and the share that failed. With more
+    /// than [`FEW_SERVICES_MAX`] such services, one line sums them up (their requests, and failed ÷ offered
+    /// over all of them) and another follows the worst service's error rate in each period, so that fifty
+    /// overlapping lines do not hide the one service that failed.
     pub(super) fn plan_traffic(&self) -> (String, String, Vec<Panel<'_>>) {
         let services = self.ids(Scope::Service, &["requests", "error_requests"]);
         let mut requests = Vec::new();
         let mut rates = Vec::new();
-        for &service in &services {
+        if services.len() > FEW_SERVICES_MAX {
+            let pairs: Vec<(&[f64], &[f64])> = services
+                .iter()
+                .filter_map(|&s| {
+                    let offered = self.values(Scope::Service, s, "requests")?;
+                    let failed = self.values(Scope::Service, s, "error_requests")?;
+                    Some((offered, failed))
+                })
+                .collect();
+            let (offered, overall, worst) = summed_traffic(self.xs.len(), &pairs);
+            let all = format!("all {} services", services.len());
+            let line = |label: &str, ys: Vec<f64>| {
+                Line::new(label, Cow::Borrowed(self.xs.as_slice()), Cow::Owned(ys))
+            };
+            requests.push(line(&all, offered));
+            rates.push(line(&all, overall));
+            rates.push(line("worst service", worst).coloured(FAILED));
+        }
+        for &service in services
+            .iter()
+            .filter(|_| services.len() <= FEW_SERVICES_MAX)
+        {
             let offered = self.values(Scope::Service, service, "requests");
             requests.extend(offered.map(|v| self.line(service, v)));
             if let (Some(offered), Some(failed)) = (
@@ -82,8 +106,13 @@ impl<'a> Data<'a> {
         } else {
             "no requests recorded"
         };
+        let requests_title = if services.len() > FEW_SERVICES_MAX {
+            "Requests offered to the services, summed"
+        } else {
+            "Requests offered to each service"
+        };
         let requests = count_panel(
-            "Requests offered to each service",
+            requests_title,
             format!("requests {}", self.per_period()),
             requests,
             note,
@@ -168,6 +197,43 @@ impl<'a> Data<'a> {
             });
         }
     }
+}
+
+/// Per period, over the services' (offered, failed) requests: the requests offered to all of them, their
+/// overall error rate in percent, and the highest error rate of any one service. NaN where no service has a
+/// value (or, for the rates, none was offered any request).
+pub(super) fn summed_traffic(
+    periods: usize,
+    services: &[(&[f64], &[f64])],
+) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let mut offered = vec![f64::NAN; periods];
+    let mut failed = vec![0.0; periods];
+    let mut worst = vec![f64::NAN; periods];
+    for (o, f) in services {
+        for k in 0..periods {
+            if !o[k].is_finite() {
+                continue;
+            }
+            offered[k] = if offered[k].is_nan() {
+                o[k]
+            } else {
+                offered[k] + o[k]
+            };
+            if f[k].is_finite() {
+                failed[k] += f[k];
+                if o[k] > 0.0 {
+                    let rate = 100.0 * f[k] / o[k];
+                    worst[k] = if worst[k].is_nan() {
+                        rate
+                    } else {
+                        worst[k].max(rate)
+                    };
+                }
+            }
+        }
+    }
+    let overall = error_rate_percent(&offered, &failed);
+    (offered, overall, worst)
 }
 
 /// Per period, failed ÷ offered requests in percent; NaN (no point) where nothing was offered or either

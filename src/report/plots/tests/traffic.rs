@@ -2,8 +2,11 @@
 
 use super::*;
 use crate::report::plots::deployments::{COMPLETED, FAILED, STARTED};
+use crate::report::plots::draw::y_tick_label;
 use crate::report::plots::draw::{DEPLOY_COLOUR, ROLLBACK_COLOUR, label_places};
-use crate::report::plots::traffic::{TARGET_GROUP_PANEL_HEIGHT_PX, error_rate_percent};
+use crate::report::plots::traffic::{
+    TARGET_GROUP_PANEL_HEIGHT_PX, error_rate_percent, summed_traffic,
+};
 use crate::report::recorded::{EventLog, EventRow};
 
 /// `sample()` with a second service, `api`, without traffic.
@@ -435,4 +438,107 @@ fn large_counts_have_thousands_separators_on_their_ticks() {
     assert_eq!(tick_label(999.0), "999");
     assert_eq!(tick_label(-1_234_567.0), "-1,234,567");
     assert_eq!(tick_label(-0.0), "0");
+}
+
+/// `services_recording(count)` with 100 requests a minute to each service; service `s01` fails 50 of them in
+/// minute 30.
+fn services_with_traffic(count: usize) -> Recorded {
+    let mut rec = services_recording(count);
+    edit_points(&mut rec, |points| {
+        let extra: Vec<SeriesPoint> = points
+            .iter()
+            .filter(|p| p.metric == "DesiredTaskCount")
+            .flat_map(|p| {
+                let failing = p.id == "s01" && p.time == SimTime::from_secs(1800);
+                [
+                    SeriesPoint {
+                        metric: "requests",
+                        value: 100.0,
+                        ..p.clone()
+                    },
+                    SeriesPoint {
+                        metric: "error_requests",
+                        value: if failing { 50.0 } else { 0.0 },
+                        ..p.clone()
+                    },
+                ]
+            })
+            .collect();
+        points.extend(extra);
+    });
+    rec
+}
+
+// With many services, traffic.svg sums them up and follows the worst one, rather than drawing fifty
+// overlapping lines; with a few, each has its line.
+#[test]
+fn with_many_services_traffic_sums_them_up_and_follows_the_worst_error_rate() {
+    let few = render_all(&services_with_traffic(FEW_SERVICES_MAX)).expect("draw");
+    let svg = plot(&few, "traffic.svg");
+    assert_eq!(
+        svg.matches(r#"stroke-width="2" points="#).count(),
+        2 * FEW_SERVICES_MAX
+    );
+    assert!(svg.contains(">\ns01\n<"));
+
+    let many = render_all(&services_with_traffic(FEW_SERVICES_MAX + 1)).expect("draw");
+    let svg = plot(&many, "traffic.svg");
+    let all = format!("all {} services", FEW_SERVICES_MAX + 1);
+    assert!(svg.contains(&format!(">\n{all}\n<")), "{svg}");
+    assert!(svg.contains(">\nworst service\n<"), "{svg}");
+    assert!(svg.contains(">\nRequests offered to the services, summed\n<"));
+    assert!(!svg.contains(">\ns01\n<"));
+    assert_eq!(svg.matches(r#"stroke-width="2" points="#).count(), 3);
+
+    let nan = f64::NAN;
+    let (offered, overall, worst) = summed_traffic(
+        3,
+        &[
+            (&[100.0, 0.0, nan], &[50.0, 0.0, nan]),
+            (&[300.0, 0.0, nan], &[0.0, 0.0, nan]),
+        ],
+    );
+    assert_eq!(offered[..2], [400.0, 0.0]);
+    assert!(offered[2].is_nan());
+    assert_eq!(overall[0], 12.5);
+    assert_eq!(worst[0], 50.0);
+    assert!(overall[1].is_nan() && worst[1].is_nan(), "nothing offered");
+}
+
+// A legend lists the series it has room for and counts the others.
+#[test]
+fn a_legend_with_more_series_than_rows_counts_the_rest() {
+    let mut rec = Recorded::default();
+    let points = (0..40)
+        .flat_map(|g| {
+            (0..10).map(move |m| SeriesPoint {
+                time: SimTime::from_secs(60 * m),
+                scope: Scope::Asg,
+                id: format!("group-{g:02}"),
+                metric: "GroupInServiceInstances",
+                value: 1.0,
+            })
+        })
+        .collect();
+    rec.timeseries = TimeSeries::from_points(points);
+    let plots = render_all(&rec).expect("draw");
+    let svg = plot(&plots, "instances.svg");
+    assert_eq!(svg.matches(r#"stroke-width="2" points="#).count(), 40);
+    let listed = svg.matches(r#"stroke-width="3" points="#).count();
+    assert!((5..40).contains(&listed), "{listed}");
+    assert!(
+        svg.contains(&format!(">\n… {} more lines\n<", 40 - listed)),
+        "{svg}"
+    );
+    assert!(svg.contains(">\ngroup-00\n<") && !svg.contains(">\ngroup-39\n<"));
+}
+
+#[test]
+fn y_ticks_of_large_counts_read_in_thousands_or_millions() {
+    assert_eq!(y_tick_label(1_200_000.0, 1_600_000.0), "1.2M");
+    assert_eq!(y_tick_label(0.0, 1_600_000.0), "0");
+    assert_eq!(y_tick_label(200_000.0, 1_600_000.0), "0.2M");
+    assert_eq!(y_tick_label(250_000.0, 400_000.0), "250k");
+    assert_eq!(y_tick_label(25_000.0, 40_000.0), "25,000");
+    assert_eq!(y_tick_label(2.5, 4.0), "2.5");
 }
