@@ -456,6 +456,11 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
     if !rec.markers.is_empty() {
         page.push_str(" Dashed vertical lines mark the scenario events listed above, by number.");
     }
+    if rec.markers.iter().any(|m| m.duration.is_some()) {
+        page.push_str(
+            " An event that lasts (an Availability Zone outage, a capacity shortage) also shades its span in grey.",
+        );
+    }
     if plots.iter().any(|p| p.deployments > 0) {
         page.push_str(
             " On a service's plot, a shaded band is one of its deployments, from \

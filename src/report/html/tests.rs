@@ -456,6 +456,32 @@ fn the_deployment_bands_are_explained_only_when_a_plot_shades_one() {
     );
 }
 
+#[test]
+fn the_grey_span_of_an_event_that_lasts_is_explained_only_when_there_is_one() {
+    let mut r = rec(EventLog::new());
+    let drain = EventMarker {
+        time: SimTime::from_secs(600),
+        action: "drain_instances".to_owned(),
+        label: "drain 1 instance".to_owned(),
+        duration: None,
+    };
+    r.markers = vec![drain.clone()];
+    let plots = [plot(
+        "cost.svg",
+        "Cumulative cost",
+        "<svg id=\"c\"></svg>",
+        None,
+    )];
+    assert!(!page(&r, &plots).contains("shades its span"));
+    r.markers.push(EventMarker {
+        action: "az_outage".to_owned(),
+        label: "outage of us-east-1a for 20m".to_owned(),
+        duration: Some(crate::engine::SimDuration::from_secs(1200)),
+        ..drain
+    });
+    assert!(page(&r, &plots).contains("also shades its span in grey."));
+}
+
 // A run with many services: the plots of the whole run first, the per-service ones folded after them.
 #[test]
 fn with_many_services_the_cluster_plots_come_first_and_the_service_plots_are_folded() {
