@@ -5,7 +5,9 @@
 //! run with [`annotate`]. Each marker is the entry's `at` and a few words naming its action and target
 //! (`drain 1 instance of ecs-nodes`, `update api: desired count 6`), written from the validated scenario so
 //! that names are resolved. Markers are in time order, entries with the same `at` in file order; an entry
-//! whose `at` lies after the end of the run is kept (the page says it was not reached) and not drawn.
+//! whose `at` lies after the end of the run is kept (the page says it was not reached) and not drawn. An
+//! entry whose action lasts (`az_outage`, `fargate_capacity_shortage`) carries its `duration`, which the
+//! plots shade.
 
 use crate::scenario::{EventAction, Scenario};
 
@@ -27,10 +29,16 @@ pub fn event_markers(scenario: &Scenario) -> Vec<EventMarker> {
         .iter()
         .map(|e| {
             let (action, label) = describe(scenario, &e.action);
+            let duration = match e.action {
+                EventAction::AzOutage { duration, .. }
+                | EventAction::FargateCapacityShortage { duration } => Some(duration),
+                _ => None,
+            };
             EventMarker {
                 time: e.at,
                 action: action.to_owned(),
                 label,
+                duration,
             }
         })
         .collect();
@@ -200,6 +208,29 @@ run_task = { task_definition = "web", count = 1 }
             .map(|&(s, a, l)| (s, a.to_owned(), l.to_owned()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    // An outage lasts: its marker carries the duration the plots shade; an instant's has none.
+    #[test]
+    fn a_marker_of_an_event_that_lasts_carries_its_duration() {
+        let text = format!(
+            "{SCENARIO}[[events]]\nat = \"40m\"\naz_outage = {{ availability_zone = \"us-east-1a\", duration = \"15m\" }}\n"
+        );
+        let scenario = crate::scenario::load_str("m.toml", &text, std::path::Path::new("."), &[])
+            .expect("valid scenario")
+            .scenario;
+        let markers = event_markers(&scenario);
+        let outage = markers.last().expect("the outage");
+        assert_eq!(outage.label, "outage of us-east-1a for 15m");
+        assert_eq!(
+            outage.duration,
+            Some(crate::engine::SimDuration::from_secs(900))
+        );
+        assert!(
+            markers[..markers.len() - 1]
+                .iter()
+                .all(|m| m.duration.is_none())
+        );
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub enum Unit {
     Ms,
     /// A count or a mean of a count, with its noun (singular, plural).
     Count(&'static str, &'static str),
+    /// A count the model keeps as a real number (requests flow as fractions of a request per task and
+    /// millisecond), read as a whole number with its noun (singular, plural).
+    WholeCount(&'static str, &'static str),
     /// No known unit: four significant digits.
     Plain,
 }
@@ -46,7 +49,7 @@ pub fn metric_kind(name: &str) -> (Unit, &'static str) {
     match suffix {
         "availability" => (Unit::RatioAsPercent, "requests served without a 5XX"),
         "error_requests" => (
-            Unit::Count("request", "requests"),
+            Unit::WholeCount("request", "requests"),
             "requests answered with a 5XX",
         ),
         "latency_p50_ms" => (Unit::Ms, "median latency of successful requests"),
@@ -120,6 +123,15 @@ pub fn with_unit(unit: Unit, value: f64) -> String {
             let noun = if value == 1.0 { one } else { many };
             format!("{} {noun}", count(value))
         }
+        Unit::WholeCount(one, many) => {
+            let text = whole_count(value);
+            let noun = if text == "1" || text == "< 1" {
+                one
+            } else {
+                many
+            };
+            format!("{text} {noun}")
+        }
         Unit::Plain => significant(value, 4),
     }
 }
@@ -131,6 +143,15 @@ pub fn count(value: f64) -> String {
     } else {
         fixed(value, 2)
     }
+}
+
+/// A count rounded to a whole number (`25,752`); a non-zero count that would round to 0 reads `< 1`.
+pub fn whole_count(value: f64) -> String {
+    let text = fixed(value, 0);
+    if value != 0.0 && text == "0" {
+        return "< 1".to_owned();
+    }
+    text
 }
 
 /// A percentage with `decimals` decimals and ` %`; a non-zero value that would round to 0 reads `< 0.1 %`.
@@ -307,6 +328,29 @@ mod tests {
             "0 deployments"
         );
         assert_eq!(metric_value("cluster.placement_failures", 4.0), "4 tasks");
+    }
+
+    // Requests are fluid in the model: 25,752.29 failed requests read as a count, and a few hundredths of a
+    // request do not read as none.
+    #[test]
+    fn error_requests_read_as_a_whole_count_of_requests() {
+        assert_eq!(
+            metric_value("service.web.error_requests", 25_752.292_499_999_996),
+            "25,752 requests"
+        );
+        assert_eq!(
+            metric_value("service.web.error_requests", 0.0),
+            "0 requests"
+        );
+        assert_eq!(metric_value("service.web.error_requests", 1.2), "1 request");
+        assert_eq!(
+            metric_value("service.web.error_requests", 0.03),
+            "< 1 request"
+        );
+        assert_eq!(
+            metric_value("service.web.error_requests", 2.6),
+            "3 requests"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! fills them after the run (the `run` command does, from the scenario and [`crate::checks::evaluate`]);
 //! a `Recorded` straight from `sim::run` has them empty, and no CSV or JSON file reads them.
 
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 
 pub use super::event_log::{EventLog, EventRow};
 
@@ -67,6 +67,9 @@ pub struct EventMarker {
     pub action: String,
     /// What it does, in a few words (`drain 1 instance of ecs-nodes`).
     pub label: String,
+    /// How long what it starts lasts (an Availability Zone outage, a Fargate capacity shortage), shaded on
+    /// the plots from `time`; `None` for an instant.
+    pub duration: Option<SimDuration>,
 }
 
 /// `manifest.json`.

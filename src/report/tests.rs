@@ -10,7 +10,8 @@ use super::recorded::{
 use super::*;
 use crate::engine::SimTime;
 
-/// A small but complete run: one service, one ASG, cluster gauges, traffic with errors, cost.
+/// A small but complete run: one service, one ASG, cluster gauges, traffic with errors (to the service and its
+/// target group), cost.
 pub(crate) fn sample() -> Recorded {
     let mut timeseries = Vec::new();
     for period in 0..10u64 {
@@ -62,6 +63,19 @@ pub(crate) fn sample() -> Recorded {
             if period == 5 { 3.0 } else { 0.0 },
         );
         push(Scope::TargetGroup, "web-tg", "RequestCount", 6000.0);
+        push(Scope::Service, "web", "requests", 6000.0);
+        push(
+            Scope::Service,
+            "web",
+            "error_requests",
+            if period < 2 {
+                30.0
+            } else if period == 5 {
+                3.0
+            } else {
+                0.0
+            },
+        );
     }
     Recorded {
         manifest: Manifest {
@@ -154,6 +168,7 @@ fn render_files_lists_every_spec_file_in_writing_order() {
             "plots/instances.svg",
             "plots/cluster.svg",
             "plots/traffic.svg",
+            "plots/target_group_web-tg.svg",
             "plots/cost.svg",
             "report.html",
         ]
@@ -196,7 +211,7 @@ fn html_without_plot_files_still_inlines_the_plots() {
         .find(|f| f.path == Path::new("report.html"))
         .expect("report.html");
     let html = String::from_utf8(html.bytes.clone()).expect("utf-8");
-    assert_eq!(html.matches("<svg ").count(), 5);
+    assert_eq!(html.matches("<svg ").count(), 6);
     assert!(!names(&files).iter().any(|n| n.starts_with("plots/")));
 }
 
@@ -228,7 +243,7 @@ fn write_all_creates_the_folder_and_writes_exactly_the_rendered_bytes() {
     );
     assert_eq!(
         fs::read_dir(dir.join("plots")).expect("list plots").count(),
-        5
+        6
     );
     fs::remove_dir_all(dir.parent().and_then(Path::parent).expect("test root")).expect("cleanup");
 }

@@ -93,6 +93,63 @@ fn run_report_shows_the_description_check_verdicts_and_event_markers() {
     let _ = std::fs::remove_dir_all(out_dir);
 }
 
+// Issue 8: a service's plot shows what its users saw during the deployment, with the deployment marked; a run
+// behind an ALB also gets its target group's plot, listed on the page.
+#[test]
+fn run_report_shows_requests_under_the_tasks_with_the_deployment_marked_and_the_target_group() {
+    let out_dir = temp_dir("report-alb");
+    let out = ecsim()
+        .args([
+            "run",
+            "scenarios/rolling-update-100-200-alb.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let tasks = std::fs::read_to_string(out_dir.join("plots/tasks_web.svg")).unwrap();
+    for text in [
+        "Service web: tasks, requests and 5XX",
+        "Requests offered and failed (5XX)",
+        "requests per 1m period",
+        "deploy web:2",
+        "1 at 10m",
+    ] {
+        assert!(tasks.contains(&format!(">\n{text}\n<")), "{text}");
+    }
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    assert!(html.contains("<code>plots/target_group_web-tg.svg</code>"));
+    assert!(html.contains("a shaded band is one of its deployments"));
+    let _ = std::fs::remove_dir_all(out_dir);
+}
+
+// ECS deployment circuit breaker: the failed deployment and the rollback to the last completed task definition
+// are both marked, as such, on the service's plot (read from the events the run wrote).
+#[test]
+fn run_report_marks_a_failed_deployment_and_its_rollback() {
+    let out_dir = temp_dir("report-rollback");
+    let out = ecsim()
+        .args([
+            "run",
+            "scenarios/circuit-breaker-rollback.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let tasks = std::fs::read_to_string(out_dir.join("plots/tasks_web.svg")).unwrap();
+    assert!(tasks.contains(">\ndeploy web:2 (failed)\n<"), "{tasks}");
+    assert!(tasks.contains(">\nrollback to web:1\n<"), "{tasks}");
+    // No traffic in this scenario: one panel, no target-group plot.
+    assert!(!tasks.contains("Requests offered"));
+    assert!(!out_dir.join("plots/target_group_web-tg.svg").exists());
+    let _ = std::fs::remove_dir_all(out_dir);
+}
+
 #[test]
 fn bad_scenario_exits_2_names_file_line_and_column_and_writes_nothing() {
     let dir = temp_dir("bad");

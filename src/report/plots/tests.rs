@@ -14,6 +14,10 @@ fn edit_points(rec: &mut Recorded, f: impl FnOnce(&mut Vec<SeriesPoint>)) {
 }
 use crate::report::tests::sample;
 
+mod long_series;
+
+use long_series::series_polylines;
+
 fn plot<'a>(plots: &'a [Plot], name: &str) -> &'a str {
     plots
         .iter()
@@ -22,7 +26,8 @@ fn plot<'a>(plots: &'a [Plot], name: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {name}"))
 }
 
-// SPEC §4 plots/*.svg: tasks per service, instances per ASG, cluster CPU/memory, traffic, cost.
+// SPEC §4 plots/*.svg: tasks per service, instances per ASG, cluster CPU/memory, request and error rate
+// (traffic and target groups), cost.
 #[test]
 fn every_required_plot_is_an_svg_document_in_the_documented_order() {
     let plots = render_all(&sample()).expect("draw");
@@ -34,6 +39,7 @@ fn every_required_plot_is_an_svg_document_in_the_documented_order() {
             "instances.svg",
             "cluster.svg",
             "traffic.svg",
+            "target_group_web-tg.svg",
             "cost.svg"
         ]
     );
@@ -58,8 +64,14 @@ fn each_plot_draws_one_line_and_one_legend_entry_per_series() {
     for (name, series, labels) in [
         (
             "tasks_web.svg",
-            3,
-            &["DesiredTaskCount", "RunningTaskCount", "HealthyTaskCount"][..],
+            5,
+            &[
+                "DesiredTaskCount",
+                "RunningTaskCount",
+                "HealthyTaskCount",
+                "requests\n",
+                "failed (5XX)",
+            ][..],
         ),
         ("instances.svg", 1, &["ondemand"][..]),
         (
@@ -72,10 +84,11 @@ fn each_plot_draws_one_line_and_one_legend_entry_per_series() {
                 "MemoryUtilization",
             ][..],
         ),
+        ("traffic.svg", 2, &["web\n"][..]),
         (
-            "traffic.svg",
+            "target_group_web-tg.svg",
             3,
-            &["web-tg\n", "web-tg ELB 5XX", "web-tg target 5XX"][..],
+            &["RequestCount", "ELB 5XX", "target 5XX"][..],
         ),
         ("cost.svg", 1, &["default\n"][..]),
     ] {
@@ -115,9 +128,12 @@ fn per_service_plots_name_their_service_and_the_others_none() {
             ("instances.svg", None),
             ("cluster.svg", None),
             ("traffic.svg", None),
+            ("target_group_web-tg.svg", None),
             ("cost.svg", None)
         ]
     );
+    let groups: Vec<Option<&str>> = plots.iter().map(|p| p.target_group.as_deref()).collect();
+    assert_eq!(groups, [None, None, None, None, Some("web-tg"), None]);
     let empty = render_all(&Recorded::default()).expect("draw");
     assert!(empty.iter().all(|p| p.service.is_none()));
 }
@@ -157,17 +173,7 @@ fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
     }
 }
 
-#[test]
-fn traffic_without_errors_says_no_5xx_rather_than_no_traffic() {
-    let mut rec = sample();
-    edit_points(&mut rec, |p| {
-        p.retain(|p| !p.metric.starts_with("HTTPCode"))
-    });
-    let plots = render_all(&rec).expect("draw");
-    let svg = plot(&plots, "traffic.svg");
-    assert!(svg.contains("no 5XX errors recorded"));
-    assert!(!svg.contains("no traffic simulated"));
-}
+mod traffic;
 
 #[test]
 fn plot_text_from_the_run_is_escaped() {
@@ -179,7 +185,7 @@ fn plot_text_from_the_run_is_escaped() {
     });
     let plots = render_all(&rec).expect("draw");
     let svg = plot(&plots, "tasks__b__.svg");
-    assert!(svg.contains("Service &lt;b&gt;&amp;: desired"), "{svg}");
+    assert!(svg.contains("Service &lt;b&gt;&amp;: tasks"), "{svg}");
     assert!(!svg.contains("<b>"));
 }
 
@@ -279,6 +285,7 @@ fn sample_with_markers() -> Recorded {
         time: SimTime::from_secs(s),
         action: "drain_instances".to_owned(),
         label: label.to_owned(),
+        duration: None,
     };
     Recorded {
         markers: vec![
@@ -322,7 +329,7 @@ fn marker_xs(svg: &str) -> Vec<i64> {
 #[test]
 fn every_plot_marks_each_scenario_event_with_a_vertical_line_at_its_time() {
     let plots = render_all(&sample_with_markers()).expect("draw");
-    assert_eq!(plots.len(), 5);
+    assert_eq!(plots.len(), 6);
     for p in &plots {
         let xs = marker_xs(&p.svg);
         // 0 s, 300 s and 600 s on a 0..600 s axis: the left edge, the middle and the right edge of the
@@ -366,10 +373,11 @@ fn the_legend_cuts_long_marker_labels_and_counts_markers_it_has_no_room_for() {
             time: SimTime::from_secs(30 * i),
             action: "run_task".to_owned(),
             label: format!("run 10 tasks of a-very-long-family-name:{i}"),
+            duration: None,
         })
         .collect();
     let plots = render_all(&rec).expect("draw");
-    let svg = plot(&plots, "tasks_web.svg");
+    let svg = plot(&plots, "instances.svg");
     assert_eq!(marker_xs(svg).len(), 20);
     assert!(svg.contains(">\nrun 10 tasks of a-very-long…\n<"), "{svg}");
     let shown = svg.matches(">\nrun 10 tasks").count();
@@ -388,6 +396,7 @@ fn only_markers_up_to_the_limit_are_drawn() {
             time: SimTime::from_secs(i),
             action: "run_task".to_owned(),
             label: "run".to_owned(),
+            duration: None,
         })
         .collect();
     let plots = render_all(&rec).expect("draw");
@@ -431,7 +440,7 @@ fn a_plot_is_empty_when_its_series_are_absent_or_all_zero() {
     assert_eq!(
         plots
             .iter()
-            .find(|p| p.file == "traffic.svg")
+            .find(|p| p.file == "target_group_web-tg.svg")
             .and_then(|p| p.empty.as_deref()),
         Some("every value is 0")
     );
@@ -474,6 +483,7 @@ fn numbers_of_markers_at_one_instant_go_on_separate_rows_and_distant_ones_share_
             time: SimTime::from_secs(s),
             action: "run_task".to_owned(),
             label: label.to_owned(),
+            duration: None,
         })
         .collect();
     let plots = render_all(&rec).expect("draw");
@@ -508,315 +518,6 @@ fn numbers_of_markers_at_one_instant_go_on_separate_rows_and_distant_ones_share_
     assert_eq!(three.1, one.1, "{one:?} {three:?}");
 }
 
-/// A week of one-minute periods: 10,080 values of `value`.
-fn week_of(value: f64) -> Vec<f64> {
-    vec![value; 7 * 24 * 60]
-}
-
-/// Pixel rows `ys` laid over 675 pixel columns (as a week is across a plot), each with its index.
-fn across_675_columns(ys: &[i32]) -> Vec<(usize, (i32, i32))> {
-    let n = ys.len();
-    ys.iter()
-        .enumerate()
-        .map(|(i, &y)| (i, (84 + i32::try_from(i * 675 / n).expect("small"), y)))
-        .collect()
-}
-
-/// A deterministic zig-zag over rows 42..=319, no two neighbours equal.
-fn noisy_rows(n: usize) -> Vec<i32> {
-    (0..n)
-        .map(|i| 42 + i32::try_from((i * 7_919) % 277).expect("small") + i32::from(i % 2 == 0))
-        .collect()
-}
-
-#[test]
-fn a_short_line_keeps_every_point_that_turns_it() {
-    // One point per pixel column, zig-zagging: every point is a vertex of the drawn line.
-    let pixels: Vec<(usize, (i32, i32))> = (0..50)
-        .map(|i| {
-            (
-                i,
-                (
-                    100 + 2 * i32::try_from(i).expect("small"),
-                    if i % 2 == 0 { 10 } else { 20 },
-                ),
-            )
-        })
-        .collect();
-    assert_eq!(pixel_line(pixels), (0..50).collect::<Vec<usize>>());
-    assert_eq!(
-        pixel_line(Vec::<(usize, (i32, i32))>::new()),
-        Vec::<usize>::new()
-    );
-    assert_eq!(pixel_line([(7, (3, 3))]), vec![7]);
-}
-
-/// The vertices of the line through every point of `pixels` that draw something: the line the reduced one
-/// must look like.
-fn full_line(pixels: &[(usize, (i32, i32))]) -> Vec<(i32, i32)> {
-    let all: Vec<(i32, i32)> = pixels.iter().map(|p| p.1).collect();
-    visible_vertices(&all).into_iter().map(|k| all[k]).collect()
-}
-
-fn reduced_line(pixels: &[(usize, (i32, i32))]) -> Vec<(i32, i32)> {
-    pixel_line(pixels.to_vec())
-        .into_iter()
-        .map(|i| pixels[i].1)
-        .collect()
-}
-
-// A dip of healthy tasks for one minute, or a spike, must stay visible in a week-long plot.
-#[test]
-fn a_one_period_dip_and_a_one_period_spike_in_a_week_of_minutes_are_drawn_at_full_depth() {
-    let mut rows = vec![95; 7 * 24 * 60];
-    rows[3_001] = 319;
-    rows[7_777] = 42;
-    let pixels = across_675_columns(&rows);
-    let got = reduced_line(&pixels);
-    assert_eq!(got, full_line(&pixels));
-    // Flat, down the dip's column and back, flat, up the spike's column and back, flat: eight vertices.
-    assert_eq!(got.len(), 8, "{got:?}");
-    assert!(got.contains(&(pixels[3_001].1)) && got.contains(&(pixels[7_777].1)));
-}
-
-#[test]
-fn a_reduced_line_has_at_most_four_points_per_pixel_column_and_keeps_its_first_and_last() {
-    for n in [700, 10_080, 100_000] {
-        let pixels = across_675_columns(&noisy_rows(n));
-        let got = pixel_line(pixels.clone());
-        assert!(got.len() <= 4 * 675, "{n}: {}", got.len());
-        assert!(
-            got.len() >= 675,
-            "{n}: every column is drawn: {}",
-            got.len()
-        );
-        assert!(got.windows(2).all(|w| w[0] < w[1]), "{n}: time order");
-        assert_eq!(got.first(), Some(&0), "{n}");
-        assert_eq!(got.last(), Some(&(n - 1)), "{n}");
-        let mut per_column = BTreeMap::new();
-        for &i in &got {
-            *per_column.entry(pixels[i].1.0).or_insert(0) += 1;
-        }
-        assert!(per_column.values().all(|&k| k <= 4), "{n}");
-    }
-}
-
-// M4: the line through a column's first, highest, lowest and last points covers the column as far as the
-// line through all of them, and joins the next column where the full line does.
-#[test]
-fn each_column_keeps_its_first_highest_lowest_and_last_points_in_time_order() {
-    let pixels = across_675_columns(&noisy_rows(10_080));
-    let got = column_extremes(pixels.clone());
-    assert!(got.windows(2).all(|w| w[0].0 < w[1].0), "time order");
-    let mut columns: BTreeMap<i32, Vec<(usize, i32)>> = BTreeMap::new();
-    for &(i, (x, y)) in &pixels {
-        columns.entry(x).or_default().push((i, y));
-    }
-    for (x, all) in columns {
-        let kept: Vec<(usize, i32)> = got
-            .iter()
-            .filter(|p| p.1.0 == x)
-            .map(|&(i, (_, y))| (i, y))
-            .collect();
-        let top = all.iter().map(|p| p.1).min().expect("points");
-        let bottom = all.iter().map(|p| p.1).max().expect("points");
-        assert_eq!(kept.first(), all.first(), "column {x}");
-        assert_eq!(kept.last(), all.last(), "column {x}");
-        assert!(
-            kept.iter().any(|p| p.1 == top) && kept.iter().any(|p| p.1 == bottom),
-            "column {x}"
-        );
-        assert!(kept.len() <= 4, "column {x}");
-    }
-}
-
-#[test]
-fn a_downsampled_week_renders_byte_identically_twice() {
-    let mut values = week_of(400.0);
-    for i in (0..values.len()).step_by(37) {
-        values[i] = (i % 13) as f64;
-    }
-    let rec = week_recording(&[("web", Scope::Service, "HealthyTaskCount", &values)]);
-    assert_eq!(
-        render_all(&rec).expect("draw"),
-        render_all(&rec).expect("draw")
-    );
-}
-
-// A step-like count series (desired count 400 → 200) steps at its period, and its flat stretches are single
-// segments.
-#[test]
-fn a_step_is_drawn_at_its_period_and_a_flat_stretch_is_one_segment() {
-    let mut rows = vec![95; 7 * 24 * 60];
-    rows[4_000..].fill(200);
-    rows[8_000..].fill(150);
-    let pixels = across_675_columns(&rows);
-    let got = reduced_line(&pixels);
-    assert_eq!(got, full_line(&pixels));
-    assert_eq!(got.len(), 6, "{got:?}");
-    assert!(got.contains(&pixels[4_000].1) && got.contains(&pixels[8_000].1));
-    // A constant week is one segment from its first pixel to its last.
-    let flat = across_675_columns(&vec![95; 10_080]);
-    assert_eq!(reduced_line(&flat), vec![flat[0].1, flat[10_079].1]);
-}
-
-// SPEC §4: plots show the cumulative sum of cost_usd; drawn from a week of periods, it still rises steadily
-// to the total at the end of the run.
-#[test]
-fn a_week_of_cost_is_drawn_cumulative_rising_to_its_total_at_the_end() {
-    let values = week_of(0.25);
-    let rec = week_recording(&[("cluster", Scope::Cluster, "cost_usd", &values)]);
-    let plots = render_all(&rec).expect("draw");
-    let lines = series_polylines(plot(&plots, "cost.svg"));
-    assert_eq!(lines.len(), 1);
-    let line = &lines[0];
-    assert!(line.len() <= POINTS_PER_LINE_MAX, "{}", line.len());
-    // From the bottom left to the right end, never down (pixel y grows downwards).
-    assert!(
-        line.windows(2)
-            .all(|w| w[0].0 <= w[1].0 && w[0].1 >= w[1].1),
-        "{line:?}"
-    );
-    let (first, last) = (line[0], line[line.len() - 1]);
-    assert_eq!(first.1, 319);
-    assert!(last.1 < first.1 - 200, "{line:?}");
-    assert!(last.0 > first.0 + 600, "{line:?}");
-}
-
-/// A recording of one week of one-minute periods with the given series (id, scope, metric, values).
-fn week_recording(series: &[(&str, Scope, &'static str, &[f64])]) -> Recorded {
-    let starts: Vec<SimTime> = (0..7 * 24 * 60)
-        .map(|m| SimTime::from_secs(60 * m))
-        .collect();
-    let mut timeseries = TimeSeries::new(starts);
-    let mut sorted = series.to_vec();
-    sorted.sort_by(|a, b| (a.1.as_str(), a.0, a.2).cmp(&(b.1.as_str(), b.0, b.2)));
-    for (id, scope, metric, values) in sorted {
-        timeseries.push(scope, id.to_owned(), metric, values.to_vec());
-    }
-    let mut rec = Recorded {
-        timeseries,
-        ..Recorded::default()
-    };
-    rec.manifest.duration_s = 7.0 * 86_400.0;
-    rec
-}
-
-/// The points of every series polyline (2 px wide) of an SVG, as (x, y) pixels.
-fn series_polylines(svg: &str) -> Vec<Vec<(i64, i64)>> {
-    svg.lines()
-        .filter(|l| l.starts_with("<polyline") && l.contains(r#"stroke-width="2" points=""#))
-        .filter_map(|l| {
-            let points = l.split("points=\"").nth(1)?.split('"').next()?;
-            Some(
-                points
-                    .split_whitespace()
-                    .filter_map(|p| {
-                        let (x, y) = p.split_once(',')?;
-                        Some((x.parse().ok()?, y.parse().ok()?))
-                    })
-                    .collect(),
-            )
-        })
-        .collect()
-}
-
-#[test]
-fn a_one_minute_dip_to_zero_in_a_week_is_drawn_to_the_axis_and_the_plot_stays_small() {
-    let desired = week_of(400.0);
-    let mut running = week_of(400.0);
-    running[5_000..5_003].fill(401.0);
-    let mut healthy = week_of(400.0);
-    healthy[2_500] = 0.0;
-    for i in (0..healthy.len()).step_by(3) {
-        healthy[i] -= (i % 5) as f64;
-    }
-    let rec = week_recording(&[
-        ("web", Scope::Service, "DesiredTaskCount", &desired),
-        ("web", Scope::Service, "RunningTaskCount", &running),
-        ("web", Scope::Service, "HealthyTaskCount", &healthy),
-    ]);
-    let plots = render_all(&rec).expect("draw");
-    let svg = plot(&plots, "tasks_web.svg");
-    let lines = series_polylines(svg);
-    assert_eq!(lines.len(), 3);
-    for l in &lines {
-        assert!(l.len() <= POINTS_PER_LINE_MAX, "{}", l.len());
-        let mut per_column = BTreeMap::new();
-        for p in l {
-            *per_column.entry(p.0).or_insert(0) += 1;
-        }
-        assert!(per_column.values().all(|&k| k <= 4), "{l:?}");
-    }
-    // The y axis starts at 0: the healthy line's lowest point is the axis' bottom, where the desired
-    // line (flat at 400) is far above.
-    let bottom = |l: &Vec<(i64, i64)>| l.iter().map(|p| p.1).max().expect("points");
-    let axis_bottom = 319;
-    assert_eq!(bottom(&lines[2]), axis_bottom, "the dip reaches 0");
-    assert!(bottom(&lines[0]) < axis_bottom - 200);
-    assert_eq!(lines[0].len(), 2, "a flat line is one segment");
-    // Far below the ~260 KB one polyline point per minute took.
-    assert!(svg.len() < 60_000, "{}", svg.len());
-    assert!(!svg.contains("<circle"));
-}
-
-#[test]
-fn a_vertex_on_the_same_pixel_or_on_the_segment_between_its_neighbours_is_not_drawn() {
-    // A flat row with a repeated pixel, a one-pixel dip, a rise along one column, a diagonal.
-    let pixels = [
-        (0, 50),
-        (0, 50),
-        (1, 50),
-        (2, 50),
-        (3, 51),
-        (4, 50),
-        (5, 50),
-        (5, 40),
-        (5, 30),
-        (6, 29),
-        (7, 28),
-        (8, 27),
-        (8, 27),
-    ];
-    assert_eq!(visible_vertices(&pixels), vec![0, 3, 4, 5, 6, 8, 11]);
-    // A spike up and back within one column keeps its tip.
-    assert_eq!(
-        visible_vertices(&[(0, 50), (0, 10), (0, 50), (1, 50)]),
-        vec![0, 1, 2, 3]
-    );
-    assert_eq!(visible_vertices(&[(3, 3), (3, 3)]), vec![0]);
-    assert_eq!(visible_vertices(&[]), Vec::<usize>::new());
-}
-
-// A healthy count that wavers by a fraction of a task (time-weighted means) moves less than a pixel on a
-// 0..450 axis: it is one flat segment in the SVG, and its dips of a whole pixel or more are still drawn.
-#[test]
-fn a_count_wavering_by_less_than_a_pixel_is_drawn_as_a_flat_segment_with_its_real_dips() {
-    let desired = week_of(400.0);
-    let mut healthy: Vec<f64> = (0..desired.len())
-        .map(|i| 400.0 - 0.05 * (i % 7) as f64)
-        .collect();
-    healthy[6_000] = 300.0;
-    let rec = week_recording(&[
-        ("web", Scope::Service, "DesiredTaskCount", &desired),
-        ("web", Scope::Service, "HealthyTaskCount", &healthy),
-    ]);
-    let plots = render_all(&rec).expect("draw");
-    let lines = series_polylines(plot(&plots, "tasks_web.svg"));
-    let healthy_line = &lines[1];
-    assert!(healthy_line.len() <= 8, "{healthy_line:?}");
-    let top = lines[0][0].1;
-    assert!(
-        healthy_line.iter().all(|p| p.1 == top || p.1 > top + 50),
-        "{healthy_line:?}"
-    );
-    assert_eq!(
-        healthy_line.iter().filter(|p| p.1 > top + 50).count(),
-        1,
-        "{healthy_line:?}"
-    );
-}
-
 #[test]
 fn the_shortfall_sums_healthy_tasks_below_desired_and_counts_the_services_short() {
     let nan = f64::NAN;
@@ -833,7 +534,7 @@ fn the_shortfall_sums_healthy_tasks_below_desired_and_counts_the_services_short(
 
 /// One hour of minute periods for `count` services `s00`, `s01` ... with 4 tasks desired and healthy, but
 /// service `s01` at 1 healthy task in minute 30.
-fn services_recording(count: usize) -> Recorded {
+pub(super) fn services_recording(count: usize) -> Recorded {
     let mut points = Vec::new();
     for i in 0..count {
         for minute in 0..60 {
@@ -895,4 +596,61 @@ fn with_more_than_a_few_services_a_plot_sums_up_their_shortfall_after_their_own_
     }
     assert!(overview.svg.contains(">\ntasks short\n<"));
     assert!(overview.svg.contains(">\nservices short\n<"));
+}
+
+// An outage lasts: every plot shades its span in light grey from its marker to its end (cut at the axis'
+// end), and an instant's marker shades nothing.
+#[test]
+fn an_event_that_lasts_shades_its_span_on_every_plot() {
+    let mut rec = sample();
+    rec.markers = vec![
+        crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(120),
+            action: "az_outage".to_owned(),
+            label: "outage of us-east-1a for 3m".to_owned(),
+            duration: Some(crate::engine::SimDuration::from_secs(180)),
+        },
+        crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(480),
+            action: "az_outage".to_owned(),
+            label: "outage of us-east-1b for 1h".to_owned(),
+            duration: Some(crate::engine::SimDuration::from_secs(3600)),
+        },
+        crate::report::recorded::EventMarker {
+            time: SimTime::from_secs(600),
+            action: "drain_instances".to_owned(),
+            label: "drain".to_owned(),
+            duration: None,
+        },
+    ];
+    let grey = format!(
+        "opacity=\"0.07\" fill=\"#{:02X}{:02X}{:02X}\"",
+        MARKER_COLOUR.0, MARKER_COLOUR.1, MARKER_COLOUR.2
+    );
+    for p in render_all(&rec).expect("draw") {
+        let panels = p.svg.matches("simulated time (").count();
+        let spans: Vec<(i64, i64)> = p
+            .svg
+            .lines()
+            .filter(|l| l.starts_with("<rect") && l.contains(&grey))
+            .map(|l| {
+                let attr = |name: &str| -> i64 {
+                    l.split(&format!(" {name}=\""))
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .and_then(|v| v.parse().ok())
+                        .expect("attribute")
+                };
+                (attr("x"), attr("width"))
+            })
+            .collect();
+        assert_eq!(spans.len(), 2 * panels, "{}", p.file);
+        let xs = marker_xs(&p.svg);
+        // 120 s to 300 s: from the first marker, half as wide as from the first to the second (480 s).
+        let (first, second, end) = (xs[0], xs[1], xs[2]);
+        assert_eq!(spans[0].0, first, "{}", p.file);
+        assert!((2 * spans[0].1 - (second - first)).abs() <= 2, "{}", p.file);
+        // The hour-long outage stops at the axis' end, at the last marker.
+        assert!((spans[1].0 + spans[1].1 - end).abs() <= 1, "{}", p.file);
+    }
 }
