@@ -7,8 +7,6 @@
 //! request-weighted mixture of the tasks' exponential response times, binned by their rate in 1 % steps;
 //! quantiles are solved from it at the end.
 
-use std::collections::BTreeMap;
-
 use crate::cloudwatch::MetricId;
 use crate::engine::SimTime;
 
@@ -20,28 +18,45 @@ pub(super) struct Source {
     pub(super) errors: f64,
     /// (response-rate bin, answered requests per second) of its tasks.
     pub(super) classes: Vec<(i32, f64)>,
+    /// Where each bin's class is in `classes` ([`NO_CLASS`] for none), while the source is being built.
+    slots: Vec<u32>,
 }
 
 impl Source {
-    /// Empties the source, keeping its buffer.
+    /// Empties the source, keeping its buffers.
     pub(super) fn reset(&mut self) {
         self.offered = 0.0;
         self.ok = 0.0;
         self.errors = 0.0;
+        if !self.slots.is_empty() {
+            for &(b, _) in &self.classes {
+                self.slots[bin_index(b)] = NO_CLASS;
+            }
+        }
         self.classes.clear();
     }
 
-    /// Adds `ok` answered requests per second in response-rate bin `bin`.
+    /// Adds `ok` answered requests per second in response-rate bin `bin`, to the bin's class if the source
+    /// has one already (found in O(1) through `slots`).
     pub(super) fn add_class(&mut self, bin: i32, ok: f64) {
         if ok <= 0.0 {
             return;
         }
-        match self.classes.iter_mut().find(|(b, _)| *b == bin) {
-            Some((_, rate)) => *rate += ok,
-            None => self.classes.push((bin, ok)),
+        if self.slots.is_empty() {
+            self.slots.resize(BINS + 1, NO_CLASS);
+        }
+        let slot = &mut self.slots[bin_index(bin)];
+        if *slot == NO_CLASS {
+            *slot = self.classes.len() as u32;
+            self.classes.push((bin, ok));
+        } else {
+            self.classes[*slot as usize].1 += ok;
         }
     }
 }
+
+/// A bin without a class in a [`Source::add_class`] slot table.
+pub(super) const NO_CLASS: u32 = u32::MAX;
 
 /// A service's account.
 #[derive(Clone, Debug, Default)]
@@ -57,8 +72,9 @@ pub(super) struct Account {
     pub(super) offered_total: f64,
     pub(super) ok_total: f64,
     pub(super) errors_total: f64,
-    /// Answered requests per response-rate bin, over the summary window.
-    pub(super) latency: BTreeMap<i32, f64>,
+    /// Answered requests per response-rate bin (indexed by [`bin_index`]), over the summary window; empty
+    /// until the first answered request.
+    pub(super) latency: Vec<f64>,
     /// Whether any workload aims at the service (or its target groups).
     pub(super) offered_any: bool,
     pub(super) requests: Option<MetricId>,
@@ -75,8 +91,11 @@ impl Account {
             self.ok_total += self.ok * secs;
             self.errors_total += self.errors * secs;
             for src in &self.sources {
+                if !src.classes.is_empty() && self.latency.is_empty() {
+                    self.latency.resize(BINS + 1, 0.0);
+                }
                 for &(b, ok) in &src.classes {
-                    *self.latency.entry(b).or_insert(0.0) += ok * secs;
+                    self.latency[bin_index(b)] += ok * secs;
                 }
             }
         }
@@ -108,21 +127,49 @@ pub(super) fn bin(rate: f64) -> i32 {
     edges.partition_point(|&e| e <= rate) as i32 - MAX_BIN
 }
 
+/// The finite bins, −MAX_BIN..=MAX_BIN; the infinite rate has the index after them.
+const BINS: usize = 2 * MAX_BIN as usize + 1;
+
+/// Where bin `b` is kept in a dense histogram: finite bins in ascending order, then the infinite one.
+fn bin_index(b: i32) -> usize {
+    if b == i32::MAX {
+        BINS
+    } else {
+        (b + MAX_BIN) as usize
+    }
+}
+
+/// The bin kept at `index` of a dense histogram.
+fn bin_at(index: usize) -> i32 {
+    if index == BINS {
+        i32::MAX
+    } else {
+        index as i32 - MAX_BIN
+    }
+}
+
 /// The rate a bin stands for.
 fn bin_rate(b: i32) -> f64 {
     libm::pow(1.01, f64::from(b))
 }
 
-/// The `q`-quantile of the response time of a mixture of exponentials (weights per rate bin), in ms,
-/// rounded to the 1 % log-spaced bucket it falls in; `None` without weight.
-pub fn latency_percentile(mix: &BTreeMap<i32, f64>, q: f64) -> Option<f64> {
-    let total: f64 = mix.values().sum();
+/// The `q`-quantile of the response time of a mixture of exponentials (weights per rate bin, a dense
+/// histogram indexed by [`bin_index`]), in ms, rounded to the 1 % log-spaced bucket it falls in; `None`
+/// without weight.
+pub fn latency_percentile(mix: &[f64], q: f64) -> Option<f64> {
+    let weighted = || {
+        mix.iter()
+            .enumerate()
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(i, &w)| (bin_at(i), w))
+    };
+    let total: f64 = weighted().map(|(_, w)| w).sum();
     if total <= 0.0 {
         return None;
     }
     let cdf = |x: f64| -> f64 {
-        mix.iter()
-            .map(|(&b, &w)| {
+        weighted()
+            .map(|(b, w)| {
                 if b == i32::MAX {
                     w
                 } else {
@@ -154,10 +201,19 @@ pub fn latency_percentile(mix: &BTreeMap<i32, f64>, q: f64) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// A dense histogram of `(bin, weight)` pairs.
+    fn histogram(pairs: &[(i32, f64)]) -> Vec<f64> {
+        let mut h = vec![0.0; BINS + 1];
+        for &(b, w) in pairs {
+            h[bin_index(b)] += w;
+        }
+        h
+    }
+
     // SPEC §4 latency: the median of one exponential response time with rate r is ln 2 / r.
     #[test]
     fn the_median_of_an_exponential_response_time_is_ln2_over_its_rate() {
-        let mix = BTreeMap::from([(bin(50.0), 1.0)]);
+        let mix = histogram(&[(bin(50.0), 1.0)]);
         let p50 = latency_percentile(&mix, 0.5).unwrap();
         let exact = std::f64::consts::LN_2 / bin_rate(bin(50.0)) * 1000.0;
         assert!((p50 / exact - 1.0).abs() < 0.01, "{p50} vs {exact}");
@@ -169,7 +225,7 @@ mod tests {
     // A request-weighted mixture: 99 % of the requests fast, 1 % very slow puts p99 at the edge.
     #[test]
     fn percentiles_weight_each_class_by_its_requests() {
-        let mix = BTreeMap::from([(bin(1000.0), 99.0), (bin(1.0), 1.0)]);
+        let mix = histogram(&[(bin(1000.0), 99.0), (bin(1.0), 1.0)]);
         let p50 = latency_percentile(&mix, 0.5).unwrap();
         assert!(p50 < 1.0, "{p50}");
         let p99 = latency_percentile(&mix, 0.99).unwrap();
@@ -193,6 +249,7 @@ mod tests {
 
     #[test]
     fn no_answered_request_has_no_latency() {
-        assert_eq!(latency_percentile(&BTreeMap::new(), 0.5), None);
+        assert_eq!(latency_percentile(&[], 0.5), None);
+        assert_eq!(latency_percentile(&histogram(&[]), 0.5), None);
     }
 }
