@@ -122,6 +122,11 @@ pub struct Traffic {
     groups_scratch: Vec<TargetGroupIdx>,
     aggregate_flag: Vec<bool>,
     aggregate: Vec<TargetGroupIdx>,
+    /// Per group: each of its tasks takes requests from it alone (its services have one load balancer and
+    /// no workload of their own).
+    exclusive: Vec<bool>,
+    /// Groups summed as soon as they were routed, this instant.
+    aggregated: Vec<TargetGroupIdx>,
     series: Vec<GroupSeries>,
     accounts: Vec<Account>,
     scratch_sources: Vec<(ServiceIdx, Source)>,
@@ -129,8 +134,18 @@ pub struct Traffic {
     weights: Vec<f64>,
     /// How each group routed at its last recompute (for `explain`).
     routing: Vec<routing::Routing>,
-    /// The last response rate binned and its bin (tasks of a group mostly share one).
-    last_bin: (f64, i32),
+    /// The last task's answer (tasks of a group mostly share one).
+    last_answer: LastAnswer,
+}
+
+/// A task's answer with what it was computed from.
+#[derive(Clone, Copy, Debug)]
+struct LastAnswer {
+    offered: f64,
+    capacity: Capacity,
+    served: Served,
+    bin: i32,
+    ok_seconds: f64,
 }
 
 impl Traffic {
@@ -234,7 +249,25 @@ impl Traffic {
             }
         }
         let n_services = scenario.services.len();
+        let direct: Vec<bool> = (0..n_services)
+            .map(|s| {
+                scenario
+                    .workloads
+                    .iter()
+                    .any(|w| w.target == WorkloadTarget::Service(s))
+            })
+            .collect();
+        let exclusive = world
+            .target_groups
+            .iter()
+            .map(|g| {
+                g.services.iter().all(|s| {
+                    scenario.services[s.index()].load_balancers.len() == 1 && !direct[s.index()]
+                })
+            })
+            .collect();
         Traffic {
+            exclusive,
             clock: Clock::new(scenario),
             flows,
             warmup: cx.warmup,
@@ -249,13 +282,26 @@ impl Traffic {
             groups_scratch: Vec::new(),
             aggregate_flag: vec![false; world.target_groups.len()],
             aggregate: Vec::new(),
+            aggregated: Vec::new(),
             series,
             accounts,
             scratch_sources: Vec::new(),
             scratch_direct: Source::default(),
             weights: Vec::new(),
             routing: vec![routing::Routing::Nowhere; world.target_groups.len()],
-            last_bin: (f64::NAN, 0),
+            last_answer: LastAnswer {
+                offered: f64::NAN,
+                capacity: Capacity {
+                    cap_cpu_units: f64::NAN,
+                    idle_cpu_units: f64::NAN,
+                    cpu_per_request_s: f64::NAN,
+                    answering: false,
+                    broken: false,
+                },
+                served: Served::default(),
+                bin: 0,
+                ok_seconds: 0.0,
+            },
         }
     }
 
@@ -384,9 +430,28 @@ impl Traffic {
         }
         let mut groups = std::mem::take(&mut self.groups_scratch);
         world.lb_dirty.take_target_groups(&mut groups);
+        // While the groups routed so far are exclusive (their tasks take requests from them alone), the
+        // tasks a group touches are answered and the group summed as soon as it is routed, while they are
+        // still in cache. The tasks are answered in the same order either way (their health plans are
+        // scheduled in it); narration keeps the plain order, every routing sentence of the instant first.
+        let mut fused =
+            self.touched.is_empty() && self.direct_list.is_empty() && !cx.rec.narrating();
+        let mut answered = 0;
         for &g in &groups {
             self.route(now, world, cx, g);
-            self.mark_aggregate(g);
+            fused = fused && self.exclusive[g.index()];
+            if fused {
+                for k in answered..self.touched.len() {
+                    let t = self.touched[k];
+                    self.answer(now, world, cx, elb, t);
+                }
+                answered = self.touched.len();
+                self.aggregate_group(now, world, cx, store, g);
+                self.aggregate_flag[g.index()] = true;
+                self.aggregated.push(g);
+            } else {
+                self.mark_aggregate(g);
+            }
         }
         groups.clear();
         self.groups_scratch = groups;
@@ -394,7 +459,7 @@ impl Traffic {
             let s = self.direct_list[k];
             self.route_direct(world, s);
         }
-        for k in 0..self.touched.len() {
+        for k in answered..self.touched.len() {
             let t = self.touched[k];
             self.answer(now, world, cx, elb, t);
             for target in world.task(t).targets.indices() {
@@ -412,6 +477,10 @@ impl Traffic {
             self.aggregate_flag[g.index()] = false;
         }
         self.aggregate.clear();
+        for &g in &self.aggregated {
+            self.aggregate_flag[g.index()] = false;
+        }
+        self.aggregated.clear();
         for k in 0..self.direct_list.len() {
             let s = self.direct_list[k];
             self.aggregate_direct(now, store, s);
@@ -594,18 +663,29 @@ impl Traffic {
         let flow = &mut self.tasks[t.index()];
         flow.offered = from_targets + flow.direct;
         let capacity = self.capacity(world, cx, t);
-        let served = model::serve(self.tasks[t.index()].offered, &capacity);
-        if served.response_rate.to_bits() != self.last_bin.0.to_bits() {
-            self.last_bin = (served.response_rate, bin(served.response_rate));
+        let offered = self.tasks[t.index()].offered;
+        // A group's tasks mostly get the same share with the same capacity: the last answer is reused.
+        let last = &self.last_answer;
+        if offered.to_bits() != last.offered.to_bits() || capacity != last.capacity {
+            let served = model::serve(offered, &capacity);
+            self.last_answer = LastAnswer {
+                offered,
+                capacity,
+                served,
+                bin: bin(served.response_rate),
+                ok_seconds: if served.response_rate.is_finite() {
+                    served.ok / served.response_rate
+                } else {
+                    0.0
+                },
+            };
         }
+        let answer = &self.last_answer;
+        let served = answer.served;
         let flow = &mut self.tasks[t.index()];
         flow.served = served;
-        flow.bin = self.last_bin.1;
-        flow.ok_seconds = if served.response_rate.is_finite() {
-            served.ok / served.response_rate
-        } else {
-            0.0
-        };
+        flow.bin = answer.bin;
+        flow.ok_seconds = answer.ok_seconds;
         // Round half up (CPU units are never negative).
         let used = (served.cpu_units + 0.5) as u32;
         world.set_used_cpu(t, used);

@@ -113,52 +113,84 @@ fn incremental_observation_equals_a_recount_on_every_reference_scenario() {
     }
 }
 
-// DESIGN.md, issue 8 item 11: health checks cost what changes. Computing each target's next health change
-// (the default) gives every reference scenario byte for byte the same `events.csv`, `tasks.csv` and
-// `timeseries.csv` as running every probe of every target every interval.
-#[test]
-fn closed_form_health_checks_equal_probing_on_every_reference_scenario() {
+/// The reference scenarios with a target group, loaded (at least three).
+fn reference_scenarios_behind_an_alb() -> Vec<(std::path::PathBuf, ecsim::scenario::Loaded)> {
     let mut names: Vec<_> = std::fs::read_dir(root().join("scenarios"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     names.sort();
-    let mut with_targets = 0;
-    for path in names {
-        let loaded = ecsim::scenario::load(&path, &[]).unwrap();
-        if loaded.scenario.target_groups.is_empty() {
-            continue;
-        }
-        with_targets += 1;
+    let loaded: Vec<_> = names
+        .into_iter()
+        .map(|path| {
+            let loaded = ecsim::scenario::load(&path, &[]).unwrap();
+            (path, loaded)
+        })
+        .filter(|(_, loaded)| !loaded.scenario.target_groups.is_empty())
+        .collect();
+    assert!(
+        loaded.len() >= 3,
+        "reference scenarios behind an ALB: {}",
+        loaded.len()
+    );
+    loaded
+}
+
+/// `events.csv`, `tasks.csv` and `timeseries.csv` of a run.
+fn result_files(
+    scenario: &ecsim::scenario::Scenario,
+    opts: &ecsim::sim::RunOptions,
+) -> [Vec<u8>; 3] {
+    let out = ecsim::sim::run(scenario, opts);
+    let rec = &out.recorded;
+    [
+        ecsim::report::events::render(rec),
+        ecsim::report::tasks::render(rec),
+        ecsim::report::timeseries::render(rec),
+    ]
+}
+
+fn assert_same_results(path: &std::path::Path, a: &[Vec<u8>; 3], b: &[Vec<u8>; 3], ways: &str) {
+    for (file, (a, b)) in ["events.csv", "tasks.csv", "timeseries.csv"]
+        .iter()
+        .zip(a.iter().zip(b))
+    {
+        assert!(a == b, "{}: {file} differs between {ways}", path.display());
+    }
+}
+
+// DESIGN.md, issue 8 item 11: health checks cost what changes. Computing each target's next health change
+// (the default) gives every reference scenario byte for byte the same `events.csv`, `tasks.csv` and
+// `timeseries.csv` as running every probe of every target every interval.
+#[test]
+fn closed_form_health_checks_equal_probing_on_every_reference_scenario() {
+    for (path, loaded) in reference_scenarios_behind_an_alb() {
         let run = |health_checks| {
             let opts = ecsim::sim::RunOptions {
                 health_checks,
                 ..Default::default()
             };
-            let out = ecsim::sim::run(&loaded.scenario, &opts);
-            let rec = &out.recorded;
-            [
-                ecsim::report::events::render(rec),
-                ecsim::report::tasks::render(rec),
-                ecsim::report::timeseries::render(rec),
-            ]
+            result_files(&loaded.scenario, &opts)
         };
         let closed = run(ecsim::elb::HealthCheckMode::ClosedForm);
         let probed = run(ecsim::elb::HealthCheckMode::ProbeByProbe);
-        for (file, (a, b)) in ["events.csv", "tasks.csv", "timeseries.csv"]
-            .iter()
-            .zip(closed.iter().zip(&probed))
-        {
-            assert!(
-                a == b,
-                "{}: {file} differs between the two ways",
-                path.display()
-            );
-        }
+        assert_same_results(&path, &closed, &probed, "closed form and probing");
     }
-    assert!(
-        with_targets >= 3,
-        "reference scenarios behind an ALB: {with_targets}"
-    );
+}
+
+// `explain` tells the story of the run `run` makes: narrating (which routes and answers traffic in the
+// plain order, every routing sentence of an instant first) changes none of the results.
+#[test]
+fn explaining_a_run_changes_none_of_its_results() {
+    for (path, loaded) in reference_scenarios_behind_an_alb() {
+        let run = |narrate| {
+            let opts = ecsim::sim::RunOptions {
+                narrate,
+                ..Default::default()
+            };
+            result_files(&loaded.scenario, &opts)
+        };
+        assert_same_results(&path, &run(false), &run(true), "a run and its explanation");
+    }
 }
