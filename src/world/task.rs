@@ -134,38 +134,52 @@ pub struct TaskTimes {
 }
 
 /// One task.
+///
+/// Laid out by hand (`repr(C)`), one cache line per task for what the traffic controller reads and writes
+/// for every task every minute (its targets, instance, reservation, CPU in use, status, saturation): with
+/// 20,000 tasks behind load balancers, that minute is one pass over the tasks and every line counts
+/// (benches/README.md).
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct Task {
+    /// Its targets (registered when it enters ACTIVATING).
+    pub targets: super::TaskTargets,
+    /// The instance it runs on (EC2).
+    pub instance: Option<InstanceIdx>,
+    /// The service that owns it; `None` for a standalone (RunTask) task.
+    pub service: Option<ServiceIdx>,
+    /// CPU units reserved on its instance.
+    pub cpu_units: u32,
+    /// CPU units the software uses.
+    pub used_cpu_units: u32,
+    /// `lastStatus`.
+    pub last_status: TaskStatus,
+    /// Whether the app inside answers requests and health checks yet.
+    pub app_ready: bool,
+    /// More requests are routed to it than it can serve (the load model): its health checks time out.
+    pub saturated: bool,
+    /// `EC2` or `FARGATE`.
+    pub launch_type: LaunchType,
     /// 32 hex digits when shown.
     pub task_id: super::TaskId,
     /// Its task definition revision.
     pub task_definition: TaskDefIdx,
-    /// The service that owns it; `None` for a standalone (RunTask) task.
-    pub service: Option<ServiceIdx>,
     /// The deployment of its service it belongs to (ECS-SEMANTICS §4.2); `None` for a standalone task.
     pub deployment: Option<super::DeploymentIdx>,
     /// The task group (`service:<name>`, `family:<family>` or a custom group), shared with its service.
     pub group: std::sync::Arc<str>,
-    /// `EC2` or `FARGATE`.
-    pub launch_type: LaunchType,
     /// The capacity provider that placed it, if a strategy did.
     pub capacity_provider: Option<std::sync::Arc<str>>,
-    /// The instance it runs on (EC2).
-    pub instance: Option<InstanceIdx>,
     /// Its instance is DRAINING (the service replaces it, ECS-SEMANTICS §3.3).
     pub on_draining_instance: bool,
     /// Its Availability Zone (shared with its instance; empty while it awaits capacity).
     pub availability_zone: std::sync::Arc<str>,
     /// Its zone's position in the cluster's zones (`None` for a zone the cluster does not list).
     pub zone: Option<u16>,
-    /// `lastStatus`.
-    pub last_status: TaskStatus,
     /// `desiredStatus` is RUNNING (true) or STOPPED (false).
     pub desired_running: bool,
     /// Container health.
     pub health: HealthStatus,
-    /// Whether the app inside answers requests and health checks yet.
-    pub app_ready: bool,
     /// Life instants.
     pub times: TaskTimes,
     /// `stopCode`, once stopping.
@@ -175,12 +189,8 @@ pub struct Task {
     pub stopped_reason: Option<std::sync::Arc<str>>,
     /// Bumped whenever a pending timer of this task becomes stale (lazy cancellation).
     pub epoch: u32,
-    /// CPU units reserved on its instance.
-    pub cpu_units: u32,
     /// MiB reserved on its instance.
     pub memory_mib: u32,
-    /// CPU units the software uses.
-    pub used_cpu_units: u32,
     /// MiB the software uses.
     pub used_memory_mib: u32,
     /// An essential container crashed (a non-zero exit), as opposed to a batch job's normal end.
@@ -190,10 +200,6 @@ pub struct Task {
     /// Its service has `load_balancers`: the task counts as healthy only once its targets are healthy
     /// (ECS-SEMANTICS §4.1), and it deregisters through the deregistration delay when it stops.
     pub load_balanced: bool,
-    /// Its targets (registered when it enters ACTIVATING).
-    pub targets: super::TaskTargets,
-    /// More requests are routed to it than it can serve (the load model): its health checks time out.
-    pub saturated: bool,
     /// What the task holds on its instance until it is STOPPED.
     pub reservation: Option<TaskReservation>,
 }
