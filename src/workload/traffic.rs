@@ -58,22 +58,29 @@ struct App {
     hard_cap: bool,
 }
 
-/// What one task was last given and how it answered.
+/// What one task was last given and how it answered: one cache line, read and written for every task
+/// every minute (benches/README.md).
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(64))]
 struct TaskFlow {
-    /// Its app, once read.
-    app: Option<App>,
-    /// Requests per second from a workload aimed at its service directly.
-    direct: f64,
     /// Requests per second in all.
     offered: f64,
-    served: Served,
-    /// The 1 % bin of its response-time rate.
-    bin: i32,
+    /// Of which answered without error ([`Served::ok`]).
+    ok: f64,
+    /// Answered with a 5XX by the task ([`Served::target_errors`]).
+    target_errors: f64,
+    /// Not answered ([`Served::unanswered`]).
+    unanswered: f64,
     /// Answered requests per second × their mean response time (∑ for `TargetResponseTime`).
     ok_seconds: f64,
-    /// Its service (read with its app).
-    service: Option<ServiceIdx>,
+    /// Its app ([`App`]), once `app_read`.
+    cpu_per_request_s: f64,
+    idle_cpu_units: u32,
+    /// The 1 % bin of its response-time rate.
+    bin: i32,
+    app_read: bool,
+    broken: bool,
+    hard_cap: bool,
 }
 
 /// A target group's series.
@@ -117,6 +124,8 @@ pub struct Traffic {
     /// Per service: the tasks given direct traffic at the last recompute.
     direct_tasks: Vec<Vec<TaskIdx>>,
     tasks: Vec<TaskFlow>,
+    /// Per task: requests per second from a workload aimed at its service directly.
+    direct: Vec<f64>,
     touched: Vec<TaskIdx>,
     touched_flag: Vec<bool>,
     groups_scratch: Vec<TargetGroupIdx>,
@@ -277,6 +286,7 @@ impl Traffic {
             direct_list: Vec::new(),
             direct_tasks: vec![Vec::new(); n_services],
             tasks: Vec::new(),
+            direct: Vec::new(),
             touched: Vec::new(),
             touched_flag: Vec::new(),
             groups_scratch: Vec::new(),
@@ -407,6 +417,7 @@ impl Traffic {
     ) {
         if self.tasks.len() < world.tasks.len() {
             self.tasks.resize(world.tasks.len(), TaskFlow::default());
+            self.direct.resize(world.tasks.len(), 0.0);
             self.touched_flag.resize(world.tasks.len(), false);
         }
         // Direct traffic follows a service's tasks: their counters changed, or an app started answering.
@@ -465,7 +476,7 @@ impl Traffic {
             for target in world.task(t).targets.indices() {
                 self.mark_aggregate(world.targets[target.index()].target_group);
             }
-            if self.tasks[t.index()].direct > 0.0
+            if self.direct[t.index()] > 0.0
                 && let Some(s) = world.task(t).service
             {
                 self.mark_direct(s);
@@ -582,7 +593,7 @@ impl Traffic {
     fn route_direct(&mut self, world: &World, s: ServiceIdx) {
         let mut previous = std::mem::take(&mut self.direct_tasks[s.index()]);
         for &t in &previous {
-            self.tasks[t.index()].direct = 0.0;
+            self.direct[t.index()] = 0.0;
             self.touch(t);
         }
         previous.clear();
@@ -600,7 +611,7 @@ impl Traffic {
             );
             let share = offered / previous.len().max(1) as f64;
             for &t in &previous {
-                self.tasks[t.index()].direct = share;
+                self.direct[t.index()] = share;
                 self.touch(t);
             }
         }
@@ -610,8 +621,14 @@ impl Traffic {
     /// Task `t`'s app: the image of the container its load balancer sends requests to (or its first
     /// essential container), read on first use.
     fn app(&mut self, world: &World, cx: &Cx, t: TaskIdx) -> App {
-        if let Some(app) = self.tasks[t.index()].app {
-            return app;
+        let flow = &self.tasks[t.index()];
+        if flow.app_read {
+            return App {
+                cpu_per_request_s: flow.cpu_per_request_s,
+                idle_cpu_units: f64::from(flow.idle_cpu_units),
+                broken: flow.broken,
+                hard_cap: flow.hard_cap,
+            };
         }
         let task = world.task(t);
         let td = &world.taskdefs[task.task_definition.index()];
@@ -622,15 +639,13 @@ impl Traffic {
             .and_then(|target| crate::elb::app_image(world, cx, target))
             .or_else(|| td.essential.first().map(|c| c.behaviour.clone()))
             .unwrap_or_default();
-        let app = App {
-            cpu_per_request_s: image.cpu_per_request.as_secs_f64(),
-            idle_cpu_units: f64::from(td.used_cpu_units),
-            broken: image.fails_health_checks,
-            hard_cap: td.task_level_cpu || task.launch_type == LaunchType::Fargate,
-        };
-        self.tasks[t.index()].app = Some(app);
-        self.tasks[t.index()].service = task.service;
-        app
+        let flow = &mut self.tasks[t.index()];
+        flow.app_read = true;
+        flow.cpu_per_request_s = image.cpu_per_request.as_secs_f64();
+        flow.idle_cpu_units = td.used_cpu_units;
+        flow.broken = image.fails_health_checks;
+        flow.hard_cap = td.task_level_cpu || task.launch_type == LaunchType::Fargate;
+        self.app(world, cx, t)
     }
 
     /// What task `t` can do now.
@@ -661,7 +676,7 @@ impl Traffic {
             .map(|x| world.targets[x.index()].rate)
             .sum();
         let flow = &mut self.tasks[t.index()];
-        flow.offered = from_targets + flow.direct;
+        flow.offered = from_targets + self.direct[t.index()];
         let capacity = self.capacity(world, cx, t);
         let offered = self.tasks[t.index()].offered;
         // A group's tasks mostly get the same share with the same capacity: the last answer is reused.
@@ -683,7 +698,9 @@ impl Traffic {
         let answer = &self.last_answer;
         let served = answer.served;
         let flow = &mut self.tasks[t.index()];
-        flow.served = served;
+        flow.ok = served.ok;
+        flow.target_errors = served.target_errors;
+        flow.unanswered = served.unanswered;
         flow.bin = answer.bin;
         flow.ok_seconds = answer.ok_seconds;
         // Round half up (CPU units are never negative).
@@ -732,14 +749,14 @@ impl Traffic {
             } else {
                 target.rate / flow.offered
             };
-            let ok = flow.served.ok * share;
-            let errors = flow.served.target_errors * share;
-            let unanswered = flow.served.unanswered * share;
+            let ok = flow.ok * share;
+            let errors = flow.target_errors * share;
+            let unanswered = flow.unanswered * share;
             target_5xx += errors;
             elb_5xx += unanswered;
             rt_num += flow.ok_seconds * share;
             rt_den += ok;
-            if let Some(s) = flow.service
+            if let Some(s) = world.task(target.task).service
                 && let Some((_, src)) = sources.iter_mut().find(|(x, _)| *x == s)
             {
                 src.offered += target.rate;
@@ -787,10 +804,10 @@ impl Traffic {
             if flow.offered <= 0.0 {
                 continue;
             }
-            let share = flow.direct / flow.offered;
-            let ok = flow.served.ok * share;
+            let share = self.direct[t.index()] / flow.offered;
+            let ok = flow.ok * share;
             src.ok += ok;
-            src.errors += (flow.served.target_errors + flow.served.unanswered) * share;
+            src.errors += (flow.target_errors + flow.unanswered) * share;
             src.add_class(flow.bin, ok);
         }
         if self.direct_tasks[s.index()].is_empty() {

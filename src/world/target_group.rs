@@ -67,16 +67,23 @@ impl ProbeOutcome {
 }
 
 /// One task registered in one target group.
+///
+/// Laid out by hand (`repr(C)`): what routing reads and writes for every target every minute comes first.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct Target {
-    /// Its target group.
-    pub target_group: TargetGroupIdx,
+    /// Requests per second routed to it by the load model.
+    pub rate: f64,
+    /// When it entered slow start (ECS-SEMANTICS §5.2), while it ramps up.
+    pub slow_start_from: Option<SimTime>,
     /// Its task.
     pub task: TaskIdx,
-    /// When it was registered (its probes run at `registered_at + k · interval`, k ≥ 1).
-    pub registered_at: SimTime,
+    /// Its target group.
+    pub target_group: TargetGroupIdx,
     /// Its health state.
     pub health: TargetHealth,
+    /// When it was registered (its probes run at `registered_at + k · interval`, k ≥ 1).
+    pub registered_at: SimTime,
     /// How a probe at an instant after `outcome_since` goes.
     pub outcome: ProbeOutcome,
     /// How a probe at or before `outcome_since` went (probes see the task as it was before any change at
@@ -97,10 +104,6 @@ pub struct Target {
     pub consecutive: u32,
     /// Probe by probe only: whether the last result passed.
     pub last_passed: Option<bool>,
-    /// When it entered slow start (ECS-SEMANTICS §5.2), while it ramps up.
-    pub slow_start_from: Option<SimTime>,
-    /// Requests per second routed to it by the load model.
-    pub rate: f64,
 }
 
 /// One target group's runtime state.
