@@ -8,8 +8,8 @@ use crate::report::recorded::Scope;
 use crate::scenario::{Scenario, WorkloadTarget};
 use crate::world::{ServiceIdx, TargetGroupIdx, World};
 
-use crate::workload::accounting::{Account, Source, latency_percentile};
 use super::Traffic;
+use crate::workload::accounting::{Account, Source, latency_percentile};
 
 /// A target group's series.
 #[derive(Clone, Copy, Debug)]
