@@ -41,5 +41,6 @@ pub mod query;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod statistics;
 pub mod workload;
 pub mod world;

@@ -35,6 +35,7 @@
 //! choosing and clearing `--out` is the caller's job.
 
 pub mod atomic;
+pub mod comparison;
 pub mod event_log;
 pub mod events;
 pub mod html;
