@@ -46,6 +46,26 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Run the base scenario and every [[variants]] entry, each --replicates times, and compare them.
+    Compare {
+        /// The scenario file, with its [[variants]].
+        scenario: PathBuf,
+        /// Runs per variant; replicate r uses seed simulation.seed + r in every variant.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        replicates: u32,
+        /// Runs at once (default: the number of cores). Results never depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Results folder (default: results/<scenario name>-compare/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override a scenario field in every variant, e.g. --set simulation.duration=\"1d\".
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+        /// No progress bar, no notes, no table.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Parse and check a scenario; print every problem found; run nothing.
     Validate {
         /// The scenario file.
@@ -188,6 +208,14 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Ok)
         }
+        Command::Compare {
+            scenario,
+            replicates,
+            jobs,
+            out,
+            set,
+            quiet,
+        } => compare(&scenario, replicates, jobs, out, &set, quiet),
         Command::Run {
             scenario,
             seed,
@@ -265,6 +293,108 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             })
         }
     }
+}
+
+/// `ecsim compare`: runs, prints the table and the checks, writes the folder.
+fn compare(
+    scenario: &Path,
+    replicates: u32,
+    jobs: Option<u16>,
+    out: Option<PathBuf>,
+    set: &[String],
+    quiet: bool,
+) -> anyhow::Result<Outcome> {
+    let Some(loaded) = load(scenario, set)? else {
+        return Ok(Outcome::BadInput);
+    };
+    let plan = match ecsim::compare::plan(scenario, &loaded, set, replicates) {
+        Ok(plan) => plan,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            return Ok(Outcome::BadInput);
+        }
+    };
+    if !quiet {
+        for note in loaded
+            .notes
+            .iter()
+            .filter(|n| !scenario::advice::is_variants_note(n))
+        {
+            eprintln!("note: {}: {}", note.location, note.message);
+        }
+        for note in &plan.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    let jobs = jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        usize::from,
+    );
+    let total = plan.variants.len() * plan.seeds.len();
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} comparing [{bar:40}] {pos}/{len} runs ({elapsed}, about {eta} left)",
+            )
+            .expect("static template")
+            .progress_chars("=> "),
+        );
+        bar
+    });
+    let done = bar
+        .clone()
+        .map(|b| Arc::new(move || b.inc(1)) as ecsim::compare::RunDoneFn);
+    let comparison = ecsim::compare::run(&loaded, set, &plan, jobs, done);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let dir = out
+        .unwrap_or_else(|| Path::new("results").join(format!("{}-compare", loaded.scenario.name)));
+    let written = ecsim::report::comparison::write_all(&dir, &comparison)
+        .with_context(|| format!("writing results to {}", dir.display()))?;
+    let tally = ecsim::report::comparison::tally_checks(&comparison);
+    if !quiet {
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(120);
+        print!(
+            "{}",
+            ecsim::report::comparison::table::render(&comparison, width)
+        );
+        println!(
+            "\n{total} runs ({} variants × {} replicates) in {:.2} s wall time on {jobs} job{}; {} files written to {}",
+            plan.variants.len(),
+            plan.seeds.len(),
+            comparison.wall_seconds,
+            if jobs == 1 { "" } else { "s" },
+            written.len(),
+            dir.display()
+        );
+    }
+    let mut failed = false;
+    for t in &tally {
+        if let Some(first) = &t.first_failure {
+            failed = true;
+            eprintln!(
+                "check FAILED in {}: {} held in {} of {} replicates; first failure, {first}",
+                comparison.variants[t.variant].name, t.metric, t.passed, t.runs
+            );
+        }
+    }
+    if !failed && !tally.is_empty() && !quiet {
+        let checks = loaded.scenario.checks.len();
+        println!(
+            "{checks} check{} passed in every run of every variant",
+            if checks == 1 { "" } else { "s" }
+        );
+    }
+    Ok(if failed {
+        Outcome::ChecksFailed
+    } else {
+        Outcome::Ok
+    })
 }
 
 /// Loads a scenario; on bad input prints every diagnostic and returns `None`.

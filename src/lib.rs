@@ -30,6 +30,7 @@
 pub mod catalog;
 pub mod checks;
 pub mod cloudwatch;
+pub mod compare;
 pub mod ec2;
 pub mod ecs;
 pub mod elb;

@@ -654,6 +654,15 @@ fn several_instance_types(cx: &mut Cx, root: &Node, scenario: &Scenario) {
     }
 }
 
+/// How the `[[variants]]` note ends (`compare`, which does run them, leaves it out).
+const VARIANTS_NOTE_END: &str = "use `ecsim compare` to run each variant";
+
+/// Whether `note` is the one telling `run` and `explain` users that the variants are ignored: `compare`
+/// leaves it out.
+pub fn is_variants_note(note: &super::Note) -> bool {
+    note.message.ends_with(VARIANTS_NOTE_END)
+}
+
 /// Notes `[[variants]]`: `run` and `explain` simulate the base scenario only.
 fn variants(cx: &mut Cx, root: &Node, scenario: &Scenario) {
     let n = scenario.variants.len();
@@ -671,7 +680,7 @@ fn variants(cx: &mut Cx, root: &Node, scenario: &Scenario) {
         key,
         format!(
             "the scenario defines {n} variant{}; `run` and `explain` simulate the base scenario only and \
-             ignore {}: use `ecsim compare` to run each variant",
+             ignore {}: {VARIANTS_NOTE_END}",
             if n == 1 { "" } else { "s" },
             if n == 1 { "it" } else { "them" }
         ),

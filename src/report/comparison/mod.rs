@@ -19,7 +19,11 @@
 
 pub mod csv;
 pub mod manifest;
+pub mod table;
 
+use std::path::{Path, PathBuf};
+
+use crate::report::ReportError;
 use crate::report::recorded::{CheckRow, EventMarker, SummaryMetric, TimeSeries};
 use crate::statistics::{Estimate, paired_differences};
 
@@ -186,6 +190,30 @@ pub fn tally_checks(c: &Comparison) -> Vec<CheckTally> {
         }
     }
     out
+}
+
+/// Writes the comparison's files atomically under `dir` (created if missing): `manifest.json`,
+/// `comparison.csv`, `comparison_summary.csv`. Returns the paths written, in order.
+pub fn write_all(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>, ReportError> {
+    let files = [
+        ("manifest.json", manifest::render(c)),
+        ("comparison.csv", csv::render_runs(c)),
+        ("comparison_summary.csv", csv::render_summary(c)),
+    ];
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut written = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        crate::report::write_atomic(&path, &bytes).map_err(|source| ReportError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 #[cfg(test)]
