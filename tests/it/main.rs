@@ -10,6 +10,7 @@ mod allocations;
 mod aws_fields;
 mod capacity;
 mod cli;
+mod compare;
 mod deployments;
 mod determinism;
 mod lifecycle;
