@@ -42,7 +42,7 @@ pub struct Prepared {
     pub scenario: Scenario,
 }
 
-/// What loading the variants noted that the user should know (a variant setting the seed).
+/// The runs to make: every variant, the replicates' seeds, and what the user should know about them.
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
     /// `base`, then every variant in file order.
