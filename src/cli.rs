@@ -373,6 +373,7 @@ fn compare(
             dir.display()
         );
     }
+    std::io::stdout().flush()?;
     let mut failed = false;
     for t in &tally {
         if let Some(first) = &t.first_failure {
