@@ -332,3 +332,20 @@ fn a_check_that_fails_in_one_variant_exits_1_and_names_it() {
         "results are still written"
     );
 }
+
+/// The published study (`results/README.md`) reproduces: the committed `comparison_summary.csv` is what the
+/// command given there writes today. If a change moves it, the study is rerun and the README's numbers
+/// checked in the same commit.
+#[test]
+fn the_published_placement_study_reproduces() {
+    let scenario = root().join("scenarios/placement-strategies.toml");
+    let loaded = ecsim::scenario::load(&scenario, &[]).expect("valid");
+    let plan = ecsim::compare::plan(&scenario, &loaded, &[], 30).expect("variants load");
+    let c = ecsim::compare::run(&loaded, &[], &plan, 2, None);
+    let published = read(&root().join("results/placement-strategies-compare/comparison_summary.csv"));
+    let fresh = String::from_utf8(comparison::csv::render_summary(&c)).unwrap();
+    assert!(
+        fresh == published,
+        "rerun: cargo run --release -- compare scenarios/placement-strategies.toml --replicates 30"
+    );
+}
