@@ -8,8 +8,9 @@
 //! [`Recorded`] fields behind them), like every plot a pure function of the run's files.
 //!
 //! What it shows:
-//! - **Rows.** One per EC2 container instance that held a task, grouped by Auto Scaling group (by name, each
-//!   under a header naming it), in launch order within a group; the label is the instance id shortened to
+//! - **Rows.** One per EC2 container instance that held a task, grouped by Auto Scaling group (each under a
+//!   header naming it, the groups in the order they first launched an instance, which at the start is the
+//!   scenario's), in launch order within a group; the label is the instance id shortened to
 //!   the digits that tell the run's instances apart (`i-…0003`) and its zone. Instances that never held a
 //!   task are left out. Tasks without an instance follow in rows of their own: `Fargate`, `Fargate Spot`
 //!   (capacity provider `FARGATE_SPOT`) and `no instance` (an EC2 task never placed).
@@ -24,8 +25,8 @@
 //!   once still shows.
 //! - **Colours.** By service and task-definition revision: each service a hue of a fixed palette that leaves
 //!   out the red of spot notices, the purple of deployments and the grey of the rows (services by name,
-//!   standalone tasks after them), each revision a shade of it from light (the lowest revision) to dark (the
-//!   highest), so the old and the new of a deployment differ at once. The legend names them
+//!   standalone tasks after them; the hues repeat after seven), each revision a shade of it from light (the
+//!   lowest revision) to dark (the highest), so the old and the new of a deployment differ at once. The legend names them
 //!   `service · family:rev` (`standalone · family:rev` for RunTask).
 //! - **Instances.** An instance's row is shaded light grey from its launch to its termination, where a dark
 //!   line ends it, so a row that ends is an instance that went; from its `CONTAINER_INSTANCE_DRAINING` event
@@ -297,21 +298,32 @@ impl<'a> Timeline<'a> {
                 lanes: 0,
             });
         }
-        // Instance rows by group (by name), then launch order; instances missing from the instances' rows
-        // (none in a run's own records) last, by id.
+        // Instance rows by group, the groups in the order of their first launch (the scenario's order at the
+        // start), then by launch; instances missing from the instances' rows (none in a run's own records)
+        // last, by id.
         let launch_order: BTreeMap<&str, usize> = rec
             .instances
             .iter()
             .enumerate()
             .map(|(i, inst)| (inst.instance_id.as_str(), i))
             .collect();
+        let mut first_launch: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, inst) in rec.instances.iter().enumerate() {
+            first_launch
+                .entry(inst.auto_scaling_group.as_str())
+                .or_insert(i);
+        }
         let mut places: Vec<Place> = by_place.keys().copied().collect();
         places.sort_by_key(|p| match *p {
             Place::Instance(id) => match launch_order.get(id) {
-                Some(&i) => (0, rec.instances[i].auto_scaling_group.as_str(), i),
-                None => (1, "", 0),
+                Some(&i) => (
+                    0,
+                    first_launch[rec.instances[i].auto_scaling_group.as_str()],
+                    i,
+                ),
+                None => (1, 0, 0),
             },
-            _ => (2, "", 0),
+            _ => (2, 0, 0),
         });
         let short = short_ids(places.iter().filter_map(|p| match p {
             Place::Instance(id) => Some(*id),

@@ -283,7 +283,8 @@ fn fargate_tasks_go_in_the_first_lane_free_when_they_are_created() {
     assert!(p.svg.contains(">\nFargate\n<") && p.svg.contains(">\nFargate Spot\n<"));
 }
 
-// Rows: by Auto Scaling group (by name), then launch order; an instance that never held a task has none.
+// Rows: by Auto Scaling group (the groups in the order of their first launch), then launch order; an instance
+// that never held a task has none.
 #[test]
 fn rows_follow_the_auto_scaling_group_then_launch_order_and_leave_out_idle_instances() {
     let rec = Recorded {
@@ -314,9 +315,9 @@ fn rows_follow_the_auto_scaling_group_then_launch_order_and_leave_out_idle_insta
     assert_eq!(
         rows,
         [
+            ("i-…0001 us-east-1a", Some("Auto Scaling group spot")),
             ("i-…0002 us-east-1b", Some("Auto Scaling group on-demand")),
             ("i-…0004 us-east-1c", None),
-            ("i-…0001 us-east-1a", Some("Auto Scaling group spot")),
             ("Fargate", None),
         ]
     );
