@@ -25,7 +25,9 @@
 //!    whole run (with `services.svg`, which sums the services up) come first and the per-service ones follow
 //!    folded in one `<details>`, so that the cluster's plots are not below fifty services' worth of
 //!    scrolling; more than [`FEW_SERVICES_MAX`] target-group plots are folded likewise, after them. Every
-//!    plot is still inline.
+//!    plot is still inline. A plot not drawn because the run is too large for it (the task timeline of a big
+//!    cluster, [`Plot::not_drawn`]) is replaced by the sentence saying why, where it would be; the task
+//!    timeline, when drawn, is explained in a paragraph above the plots.
 //! 6. Key events, in `events.csv` order: the first [`EVENTS_HEAD`] and last [`EVENTS_TAIL`] events (how the run
 //!    starts and ends) plus every event whose kind contains one of [`KEY_KIND_FRAGMENTS`] (placement
 //!    failures, steady state, stops, instance launches and terminations, spot notices, deployments, alarms,
@@ -39,7 +41,7 @@
 
 use std::fmt::Write as _;
 
-use super::plots::{FEW_SERVICES_MAX, Plot};
+use super::plots::{FEW_SERVICES_MAX, Plot, TIMELINE_FILE};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::readable::{
@@ -469,6 +471,18 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
         );
     }
     page.push_str("</p>\n");
+    if plots
+        .iter()
+        .any(|p| p.file == TIMELINE_FILE && p.empty.is_none() && p.not_drawn.is_none())
+    {
+        page.push_str(
+            "<p>The task timeline has a row per container instance (and rows for tasks without one, such as \
+             Fargate's) and a bar per task, from its creation to its stop: thick while it is RUNNING, thin while \
+             it starts or stops, coloured by service and shaded by task-definition revision (the lowest \
+             lightest). An instance's row is grey while it is up, amber once it is DRAINING, and ends with a \
+             dark line where it was terminated.</p>\n",
+        );
+    }
     let left_out: Vec<String> = plots
         .iter()
         .filter_map(|p| {
@@ -532,7 +546,12 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
     }
 }
 
+/// A plot as a figure with its caption, or, if it was not drawn, the sentence saying why in its place.
 fn figure(page: &mut String, p: &Plot) {
+    if let Some(why) = &p.not_drawn {
+        let _ = writeln!(page, "<p class=\"note\">{}</p>", html_escape(why));
+        return;
+    }
     let _ = writeln!(
         page,
         "<figure>\n{}\n<figcaption>{} — <code>plots/{}</code></figcaption>\n</figure>",

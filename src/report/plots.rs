@@ -21,6 +21,10 @@
 //!    up per period, the healthy tasks short of desired (`DesiredTaskCount` − `HealthyTaskCount`, at least 0,
 //!    summed over the services) and how many services were short, so that a reader sees when any service
 //!    dipped without opening fifty plots (`report.html` folds those).
+//!    Then `task_timeline.svg`: every task as a bar on the container instance that ran it, coloured by
+//!    service and revision, drawn from `tasks.csv`, `instances.csv` and `events.csv` rows rather than the
+//!    timeseries (see `task_timeline`, which says why and how); past its limits it is not drawn
+//!    ([`Plot::not_drawn`]).
 //! 2. `instances.svg`: `GroupInServiceInstances` of every ASG, one line each.
 //! 3. `cluster.svg`: two panels, CPU and memory, each with `*Reservation` and `*Utilization` (percent) of scope
 //!    `cluster`.
@@ -139,6 +143,9 @@ pub struct Plot {
     pub svg: String,
     /// Why it shows nothing (`no traffic simulated`), if every line of every panel is absent or all zero.
     pub empty: Option<String>,
+    /// Why it was not drawn although the run has data for it (the task timeline of a cluster too large to
+    /// read), as the sentence `report.html` writes in its place; its file then holds only a short note.
+    pub not_drawn: Option<String>,
     /// The service a per-service plot (`tasks_<service>.svg`) is about; `None` for the others.
     pub service: Option<String>,
     /// The target group a per-group plot (`target_group_<group>.svg`) is about; `None` for the others.
@@ -150,29 +157,40 @@ pub struct Plot {
 /// Every plot, in the documented order.
 pub fn render_all(rec: &Recorded) -> Result<Vec<Plot>, PlotError> {
     let data = Data::collect(rec);
+    let [services, rest] = data.plan();
     let mut plots = Vec::new();
-    for planned in data.plan() {
-        let svg = draw(&planned, &data.axis, &data.markers).map_err(|e| PlotError {
-            file: planned.file.clone(),
-            message: e.to_string(),
-        })?;
-        let empty = emptiness(&planned.panels);
-        let (service, target_group) = match planned.subject {
-            Subject::Run => (None, None),
-            Subject::Service(s) => (Some(s.to_owned()), None),
-            Subject::TargetGroup(g) => (None, Some(g.to_owned())),
-        };
-        plots.push(Plot {
-            file: planned.file,
-            title: planned.title,
-            svg,
-            empty,
-            service,
-            target_group,
-            deployments: planned.deployments.len(),
-        });
+    for planned in services {
+        plots.push(render(planned, &data)?);
+    }
+    plots.push(task_timeline::render(rec, &data)?);
+    for planned in rest {
+        plots.push(render(planned, &data)?);
     }
     Ok(plots)
+}
+
+/// Draws one planned plot.
+fn render(planned: Planned<'_>, data: &Data<'_>) -> Result<Plot, PlotError> {
+    let svg = draw(&planned, &data.axis, &data.markers).map_err(|e| PlotError {
+        file: planned.file.clone(),
+        message: e.to_string(),
+    })?;
+    let empty = emptiness(&planned.panels);
+    let (service, target_group) = match planned.subject {
+        Subject::Run => (None, None),
+        Subject::Service(s) => (Some(s.to_owned()), None),
+        Subject::TargetGroup(g) => (None, Some(g.to_owned())),
+    };
+    Ok(Plot {
+        file: planned.file,
+        title: planned.title,
+        svg,
+        empty,
+        not_drawn: None,
+        service,
+        target_group,
+        deployments: planned.deployments.len(),
+    })
 }
 
 /// Why the panels show nothing, or `None` if some line has a non-zero value: the first panel's note if it
@@ -338,9 +356,13 @@ mod deployments;
 mod draw;
 mod plan;
 mod reduce;
+mod task_timeline;
 mod traffic;
 
 use deployments::Deployment;
+pub use task_timeline::{
+    TIMELINE_FILE, TIMELINE_LANES_MAX, TIMELINE_ROWS_MAX, TIMELINE_TASKS_MAX, TIMELINE_TITLE,
+};
 
 use draw::draw;
 #[cfg(test)]

@@ -165,6 +165,7 @@ fn render_files_lists_every_spec_file_in_writing_order() {
             "instances.csv",
             "trace.csv",
             "plots/tasks_web.svg",
+            "plots/task_timeline.svg",
             "plots/instances.svg",
             "plots/cluster.svg",
             "plots/traffic.svg",
@@ -211,7 +212,7 @@ fn html_without_plot_files_still_inlines_the_plots() {
         .find(|f| f.path == Path::new("report.html"))
         .expect("report.html");
     let html = String::from_utf8(html.bytes.clone()).expect("utf-8");
-    assert_eq!(html.matches("<svg ").count(), 6);
+    assert_eq!(html.matches("<svg ").count(), 7);
     assert!(!names(&files).iter().any(|n| n.starts_with("plots/")));
 }
 
@@ -243,7 +244,7 @@ fn write_all_creates_the_folder_and_writes_exactly_the_rendered_bytes() {
     );
     assert_eq!(
         fs::read_dir(dir.join("plots")).expect("list plots").count(),
-        6
+        7
     );
     fs::remove_dir_all(dir.parent().and_then(Path::parent).expect("test root")).expect("cleanup");
 }

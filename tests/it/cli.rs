@@ -125,6 +125,44 @@ fn run_report_shows_requests_under_the_tasks_with_the_deployment_marked_and_the_
     let _ = std::fs::remove_dir_all(out_dir);
 }
 
+// The task timeline shows a rolling update as bars: the old revision's ending as the new one's start, on the
+// instances that ran them, with the deployment marked; the page shows it after the service's plot.
+#[test]
+fn run_report_draws_a_task_timeline_with_both_revisions_of_a_rolling_update() {
+    let out_dir = temp_dir("report-timeline");
+    let out = ecsim()
+        .args([
+            "run",
+            "scenarios/rolling-update-50-200.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let timeline = std::fs::read_to_string(out_dir.join("plots/task_timeline.svg")).unwrap();
+    for text in [
+        "web · web:1",
+        "web · web:2",
+        "deploy web:2",
+        "Auto Scaling group ecs-nodes",
+        "i-…0001 us-east-1a",
+    ] {
+        assert!(timeline.contains(&format!(">\n{text}\n<")), "{text}");
+    }
+    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    let service = html
+        .find("<code>plots/tasks_web.svg</code>")
+        .expect("service plot");
+    let at = html
+        .find("<code>plots/task_timeline.svg</code>")
+        .expect("timeline");
+    assert!(service < at);
+    assert!(html.contains("The task timeline has a row per container instance"));
+    let _ = std::fs::remove_dir_all(out_dir);
+}
+
 // ECS deployment circuit breaker: the failed deployment and the rollback to the last completed task definition
 // are both marked, as such, on the service's plot (read from the events the run wrote).
 #[test]

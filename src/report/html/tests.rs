@@ -50,6 +50,7 @@ fn plot(file: &str, title: &str, svg: &str, empty: Option<&str>) -> Plot {
         title: title.to_owned(),
         svg: svg.to_owned(),
         empty: empty.map(str::to_owned),
+        not_drawn: None,
         service: file
             .strip_prefix("tasks_")
             .and_then(|f| f.strip_suffix(".svg"))

@@ -74,16 +74,16 @@ pub(super) fn draw(planned: &Planned, axis: &TimeAxis, markers: &[Marker]) -> Dr
 }
 
 /// A deployment as drawn: its band in axis units, its colour and its label.
-struct Band {
-    start: f64,
-    end: f64,
-    colour: RGBColor,
+pub(super) struct Band {
+    pub(super) start: f64,
+    pub(super) end: f64,
+    pub(super) colour: RGBColor,
     label: String,
 }
 
 impl Band {
     /// The deployments inside the time axis as bands.
-    fn of(deployments: &[Deployment], axis: &TimeAxis) -> Vec<Band> {
+    pub(super) fn of(deployments: &[Deployment], axis: &TimeAxis) -> Vec<Band> {
         let x = |t: crate::engine::SimTime| t.as_secs_f64() / axis.unit_s;
         deployments
             .iter()
@@ -143,29 +143,14 @@ pub(super) fn draw_panel(
     let bands = Band::of(deployments, axis);
     // The labels' places, worked out before the chart is built since their rows set its top margin. The
     // plotting area spans from the margin and the y labels to the legend's room on the right.
-    let area_width = i32::try_from(area.dim_in_pixel().0).unwrap_or(i32::MAX);
     let plot_left = (MARGIN_PX + Y_LABEL_AREA_PX) as i32;
-    let plot_width = area_width - plot_left - LEGEND_WIDTH_PX as i32;
-    let places = if labelled {
-        let starts: Vec<i32> = bands
-            .iter()
-            .map(|b| plot_left + (b.start / axis.end * f64::from(plot_width)).round() as i32)
-            .collect();
-        let widths: Vec<i32> = bands.iter().map(|b| label_width_px(&b.label)).collect();
-        label_places(&starts, &widths, area_width - 4)
+    let labels = if labelled {
+        let area_width = i32::try_from(area.dim_in_pixel().0).unwrap_or(i32::MAX);
+        BandLabels::place(&bands, axis, area_width, plot_left)
     } else {
-        Vec::new()
+        BandLabels::default()
     };
-    let label_rows = places
-        .iter()
-        .flatten()
-        .map(|&(_, row)| row + 1)
-        .max()
-        .unwrap_or(0);
-    let strip_px = match label_rows {
-        0 => 0,
-        rows => 4 + DEPLOY_LABEL_ROW_PX * i32::try_from(rows).unwrap_or(0),
-    };
+    let strip_px = labels.strip_px();
     let y_max_seen = panel
         .lines
         .iter()
@@ -220,25 +205,7 @@ pub(super) fn draw_panel(
             .draw(&Text::new(panel.empty_note, centre, style))?;
     }
     let drawn = &markers[..markers.len().min(MARKERS_MAX)];
-    for m in drawn {
-        if let Some(end) = m.end {
-            chart.plotting_area().draw(&Rectangle::new(
-                [(m.x, y_min), (end.min(axis.end), y_max)],
-                MARKER_COLOUR.mix(SPAN_OPACITY).filled(),
-            ))?;
-        }
-    }
-    for b in &bands {
-        let plot = chart.plotting_area();
-        plot.draw(&Rectangle::new(
-            [(b.start, y_min), (b.end, y_max)],
-            b.colour.mix(BAND_OPACITY).filled(),
-        ))?;
-        plot.draw(&PathElement::new(
-            vec![(b.start, y_min), (b.start, y_max)],
-            b.colour.stroke_width(2),
-        ))?;
-    }
+    draw_spans_and_bands(&chart, axis, drawn, &bands, (y_min, y_max))?;
     for (i, l) in panel.lines.iter().enumerate() {
         let colour = line_colour(l, i);
         let style = colour.stroke_width(2);
@@ -250,11 +217,116 @@ pub(super) fn draw_panel(
         }
     }
     draw_markers(&chart, drawn, (y_min, y_max))?;
-    if label_rows > 0 {
+    labels.draw(area, chart.plotting_area(), &bands)?;
+    draw_legend(
+        area,
+        chart.plotting_area(),
+        &panel.lines,
+        &shaded(&bands),
+        markers,
+    )
+}
+
+/// Under what comes next, across the plotting area from `y_min` to `y_max`: the span of each scenario event
+/// that lasts (light grey), then each deployment's band, edged by a solid line at its start.
+pub(super) fn draw_spans_and_bands(
+    chart: &ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    axis: &TimeAxis,
+    markers: &[Marker],
+    bands: &[Band],
+    (y_min, y_max): (f64, f64),
+) -> DrawResult<()> {
+    let plot = chart.plotting_area();
+    for m in markers {
+        if let Some(end) = m.end {
+            plot.draw(&Rectangle::new(
+                [(m.x, y_min), (end.min(axis.end), y_max)],
+                MARKER_COLOUR.mix(SPAN_OPACITY).filled(),
+            ))?;
+        }
+    }
+    for b in bands {
+        plot.draw(&Rectangle::new(
+            [(b.start, y_min), (b.end, y_max)],
+            b.colour.mix(BAND_OPACITY).filled(),
+        ))?;
+        plot.draw(&PathElement::new(
+            vec![(b.start, y_min), (b.start, y_max)],
+            b.colour.stroke_width(2),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The kinds of band (deployment, rollback) among `bands`, for the legend.
+pub(super) fn shaded(bands: &[Band]) -> Vec<(RGBColor, &'static str)> {
+    let kinds = [(DEPLOY_COLOUR, "deployment"), (ROLLBACK_COLOUR, "rollback")];
+    kinds
+        .into_iter()
+        .filter(|(colour, _)| bands.iter().any(|b| b.colour == *colour))
+        .collect()
+}
+
+/// Where the deployments' labels stand above a plotting area, worked out before the chart is built since
+/// their rows set its top margin.
+#[derive(Default)]
+pub(super) struct BandLabels {
+    /// Each band's label: its left edge and row ([`label_places`]), in the panel's pixels.
+    places: Vec<Option<(i32, usize)>>,
+    /// Where the plotting area will start, in the panel's pixels.
+    plot_left: i32,
+}
+
+impl BandLabels {
+    /// The places of `bands`' labels over a plotting area that starts `plot_left` pixels into a panel
+    /// `area_width` pixels wide and ends at the legend's room on the right.
+    pub(super) fn place(
+        bands: &[Band],
+        axis: &TimeAxis,
+        area_width: i32,
+        plot_left: i32,
+    ) -> BandLabels {
+        let plot_width = area_width - plot_left - LEGEND_WIDTH_PX as i32;
+        let starts: Vec<i32> = bands
+            .iter()
+            .map(|b| plot_left + (b.start / axis.end * f64::from(plot_width)).round() as i32)
+            .collect();
+        let widths: Vec<i32> = bands.iter().map(|b| label_width_px(&b.label)).collect();
+        BandLabels {
+            places: label_places(&starts, &widths, area_width - 4),
+            plot_left,
+        }
+    }
+
+    /// The height of the strip the labels take above the plotting area, in SVG pixels (0 without labels).
+    pub(super) fn strip_px(&self) -> i32 {
+        let rows = self
+            .places
+            .iter()
+            .flatten()
+            .map(|&(_, row)| row + 1)
+            .max()
+            .unwrap_or(0);
+        match rows {
+            0 => 0,
+            rows => 4 + DEPLOY_LABEL_ROW_PX * i32::try_from(rows).unwrap_or(0),
+        }
+    }
+
+    /// Writes the labels in the strip above `plot`, each in its band's colour.
+    pub(super) fn draw<C: CoordTranslate>(
+        &self,
+        area: &DrawingArea<SVGBackend<'_>, Shift>,
+        plot: &DrawingArea<SVGBackend<'_>, C>,
+        bands: &[Band],
+    ) -> DrawResult<()> {
+        if self.strip_px() == 0 {
+            return Ok(());
+        }
         let (panel_x, panel_y) = area.get_base_pixel();
-        let (plot_x, plot_y) = chart.plotting_area().get_base_pixel();
-        let (dx, top) = (plot_x - panel_x - plot_left, plot_y - panel_y);
-        for (b, place) in bands.iter().zip(&places) {
+        let (plot_x, plot_y) = plot.get_base_pixel();
+        let (dx, top) = (plot_x - panel_x - self.plot_left, plot_y - panel_y);
+        for (b, place) in bands.iter().zip(&self.places) {
             let Some((left, row)) = *place else { continue };
             let row = i32::try_from(row).unwrap_or(0);
             let y = top - DEPLOY_LABEL_ROW_PX / 2 - 2 - DEPLOY_LABEL_ROW_PX * row;
@@ -264,13 +336,8 @@ pub(super) fn draw_panel(
                 .pos(Pos::new(HPos::Left, VPos::Center));
             area.draw(&Text::new(b.label.as_str(), (left + dx, y), style))?;
         }
+        Ok(())
     }
-    let kinds = [(DEPLOY_COLOUR, "deployment"), (ROLLBACK_COLOUR, "rollback")];
-    let shaded: Vec<(RGBColor, &str)> = kinds
-        .into_iter()
-        .filter(|(colour, _)| bands.iter().any(|b| b.colour == *colour))
-        .collect();
-    draw_legend(area, chart.plotting_area(), &panel.lines, &shaded, markers)
 }
 
 /// A line's colour: its own, or the palette's for its position in the panel.
@@ -365,6 +432,96 @@ pub(super) fn draw_legend<C: CoordTranslate>(
     shaded: &[(RGBColor, &str)],
     markers: &[Marker],
 ) -> DrawResult<()> {
+    let entries: Vec<LegendEntry> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LegendEntry {
+            swatch: Swatch::Line(line_colour(l, i)),
+            label: legend_text(&l.label),
+        })
+        .collect();
+    let fixed: Vec<LegendEntry> = shaded
+        .iter()
+        .map(|&(colour, what)| LegendEntry {
+            swatch: Swatch::Band(colour),
+            label: what.to_owned(),
+        })
+        .collect();
+    draw_legend_entries(panel, plot, (&entries, "line"), &fixed, markers)
+}
+
+/// How a legend entry shows what it names.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Swatch {
+    /// A series: a 3 px line in its colour.
+    Line(RGBColor),
+    /// A shaded band edged on its left (a deployment, a rollback).
+    Band(RGBColor),
+    /// A filled bar (a task on the timeline).
+    Bar(RGBColor),
+    /// A bar a third as thick (a task not yet RUNNING, or stopping).
+    ThinBar(RGBColor),
+    /// A patch of background, without an edge (an instance's life).
+    Patch(RGBColor),
+    /// A short vertical tick (a spot interruption notice).
+    Tick(RGBColor),
+}
+
+/// One entry of a legend: its swatch and its text (already cut to [`LEGEND_LABEL_MAX_CHARS`]).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct LegendEntry {
+    pub(super) swatch: Swatch,
+    pub(super) label: String,
+}
+
+impl Swatch {
+    /// Draws the swatch 22 px wide from `x`, centred on `y`.
+    fn draw(self, panel: &DrawingArea<SVGBackend<'_>, Shift>, x: i32, y: i32) -> DrawResult<()> {
+        match self {
+            Swatch::Line(colour) => panel.draw(&PathElement::new(
+                vec![(x, y), (x + 22, y)],
+                colour.stroke_width(3),
+            )),
+            Swatch::Band(colour) => {
+                panel.draw(&Rectangle::new(
+                    [(x, y - 8), (x + 22, y + 8)],
+                    colour.mix(2.0 * BAND_OPACITY).filled(),
+                ))?;
+                panel.draw(&PathElement::new(
+                    vec![(x, y - 8), (x, y + 8)],
+                    colour.stroke_width(2),
+                ))
+            }
+            Swatch::Bar(colour) => panel.draw(&Rectangle::new(
+                [(x, y - 6), (x + 22, y + 6)],
+                colour.filled(),
+            )),
+            Swatch::ThinBar(colour) => panel.draw(&Rectangle::new(
+                [(x, y - 2), (x + 22, y + 2)],
+                colour.filled(),
+            )),
+            Swatch::Patch(colour) => panel.draw(&Rectangle::new(
+                [(x, y - 8), (x + 22, y + 8)],
+                colour.filled(),
+            )),
+            Swatch::Tick(colour) => panel.draw(&PathElement::new(
+                vec![(x + 11, y - 8), (x + 11, y + 8)],
+                colour.stroke_width(3),
+            )),
+        }
+    }
+}
+
+/// The legend of [`draw_legend`] with any swatches: `entries` as far as there is room (the rest counted in
+/// one row, `… 3 more <noun>s`), then every `fixed` entry, then the scenario-event markers as far as there is
+/// room.
+pub(super) fn draw_legend_entries<C: CoordTranslate>(
+    panel: &DrawingArea<SVGBackend<'_>, Shift>,
+    plot: &DrawingArea<SVGBackend<'_>, C>,
+    (entries, noun): (&[LegendEntry], &str),
+    fixed: &[LegendEntry],
+    markers: &[Marker],
+) -> DrawResult<()> {
     let (panel_x, panel_y) = panel.get_base_pixel();
     let (plot_x, plot_y) = plot.get_base_pixel();
     let plot_width = i32::try_from(plot.dim_in_pixel().0).unwrap_or(i32::MAX);
@@ -383,53 +540,38 @@ pub(super) fn draw_legend<C: CoordTranslate>(
         .into_font()
         .color(&MARKER_COLOUR)
         .pos(Pos::new(HPos::Left, VPos::Center));
-    // As many series as fit beside the plot with the bands' rows; the rest are counted in one row.
-    let room = rows.saturating_sub(shaded.len()).max(1);
-    let listed = if lines.len() <= room {
-        lines.len()
+    // As many entries as fit beside the plot with the fixed rows; the rest are counted in one row.
+    let room = rows.saturating_sub(fixed.len()).max(1);
+    let listed = if entries.len() <= room {
+        entries.len()
     } else {
         room - 1
     };
-    for (i, l) in lines[..listed].iter().enumerate() {
-        let colour = line_colour(l, i);
+    for (i, e) in entries[..listed].iter().enumerate() {
         let y = y_of(i);
-        panel.draw(&PathElement::new(
-            vec![(x, y), (x + 22, y)],
-            colour.stroke_width(3),
-        ))?;
-        panel.draw(&Text::new(
-            legend_text(&l.label),
-            (x + 28, y),
-            style.clone(),
-        ))?;
+        e.swatch.draw(panel, x, y)?;
+        panel.draw(&Text::new(e.label.as_str(), (x + 28, y), style.clone()))?;
     }
     let mut lines_rows = listed;
-    if listed < lines.len() {
-        let more = lines.len() - listed;
+    if listed < entries.len() {
+        let more = entries.len() - listed;
         let s = if more == 1 { "" } else { "s" };
         panel.draw(&Text::new(
-            format!("… {more} more line{s}"),
+            format!("… {more} more {noun}{s}"),
             (x, y_of(listed)),
             small.clone(),
         ))?;
         lines_rows += 1;
     }
-    for (k, &(colour, what)) in shaded.iter().enumerate() {
+    for (k, e) in fixed.iter().enumerate() {
         let y = y_of(lines_rows + k);
-        panel.draw(&Rectangle::new(
-            [(x, y - 8), (x + 22, y + 8)],
-            colour.mix(2.0 * BAND_OPACITY).filled(),
-        ))?;
-        panel.draw(&PathElement::new(
-            vec![(x, y - 8), (x, y + 8)],
-            colour.stroke_width(2),
-        ))?;
-        panel.draw(&Text::new(what, (x + 28, y), style.clone()))?;
+        e.swatch.draw(panel, x, y)?;
+        panel.draw(&Text::new(e.label.as_str(), (x + 28, y), style.clone()))?;
     }
     if markers.is_empty() {
         return Ok(());
     }
-    let lines_rows = lines_rows + shaded.len();
+    let lines_rows = lines_rows + fixed.len();
     // Each marker takes two rows: its number and time beside a dashed swatch, then what it does.
     let free = rows.saturating_sub(lines_rows);
     let fit = if 2 * markers.len() <= free {

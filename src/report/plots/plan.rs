@@ -152,18 +152,21 @@ impl<'a> Data<'a> {
             .collect()
     }
 
-    /// (file name, title, panels) for every plot, in the documented order.
-    pub(super) fn plan(&self) -> Vec<Planned<'_>> {
-        let mut plan = Vec::new();
+    /// (file name, title, panels) for every plot, in the documented order, in two parts: the services' plots,
+    /// which come before the task timeline (drawn apart, by `task_timeline`), and the others, after it.
+    pub(super) fn plan(&self) -> [Vec<Planned<'_>>; 2] {
+        let mut services = Vec::new();
         let mut names = FileNames::default();
-        self.plan_tasks(&mut plan, &mut names);
-        plan.extend(self.plan_services().map(Planned::overall));
-        plan.push(Planned::overall(self.plan_instances()));
-        plan.push(Planned::overall(self.plan_cluster()));
-        plan.push(Planned::overall(self.plan_traffic()));
-        self.plan_target_groups(&mut plan, &mut names);
-        plan.push(Planned::overall(self.plan_cost()));
-        plan
+        self.plan_tasks(&mut services, &mut names);
+        services.extend(self.plan_services().map(Planned::overall));
+        let mut rest = vec![
+            Planned::overall(self.plan_instances()),
+            Planned::overall(self.plan_cluster()),
+            Planned::overall(self.plan_traffic()),
+        ];
+        self.plan_target_groups(&mut rest, &mut names);
+        rest.push(Planned::overall(self.plan_cost()));
+        [services, rest]
     }
 
     fn plan_tasks<'s>(&'s self, plan: &mut Vec<Planned<'s>>, names: &mut FileNames) {

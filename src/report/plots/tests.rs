@@ -36,6 +36,7 @@ fn every_required_plot_is_an_svg_document_in_the_documented_order() {
         names,
         vec![
             "tasks_web.svg",
+            "task_timeline.svg",
             "instances.svg",
             "cluster.svg",
             "traffic.svg",
@@ -125,6 +126,7 @@ fn per_service_plots_name_their_service_and_the_others_none() {
         services,
         vec![
             ("tasks_web.svg", Some("web")),
+            ("task_timeline.svg", None),
             ("instances.svg", None),
             ("cluster.svg", None),
             ("traffic.svg", None),
@@ -133,7 +135,7 @@ fn per_service_plots_name_their_service_and_the_others_none() {
         ]
     );
     let groups: Vec<Option<&str>> = plots.iter().map(|p| p.target_group.as_deref()).collect();
-    assert_eq!(groups, [None, None, None, None, Some("web-tg"), None]);
+    assert_eq!(groups, [None, None, None, None, None, Some("web-tg"), None]);
     let empty = render_all(&Recorded::default()).expect("draw");
     assert!(empty.iter().all(|p| p.service.is_none()));
 }
@@ -146,6 +148,7 @@ fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
         names,
         vec![
             "tasks.svg",
+            "task_timeline.svg",
             "instances.svg",
             "cluster.svg",
             "traffic.svg",
@@ -173,6 +176,7 @@ fn a_run_without_data_still_gets_every_plot_saying_why_it_is_empty() {
     }
 }
 
+mod task_timeline;
 mod traffic;
 
 #[test]
@@ -329,7 +333,7 @@ fn marker_xs(svg: &str) -> Vec<i64> {
 #[test]
 fn every_plot_marks_each_scenario_event_with_a_vertical_line_at_its_time() {
     let plots = render_all(&sample_with_markers()).expect("draw");
-    assert_eq!(plots.len(), 6);
+    assert_eq!(plots.len(), 7);
     for p in &plots {
         let xs = marker_xs(&p.svg);
         // 0 s, 300 s and 600 s on a 0..600 s axis: the left edge, the middle and the right edge of the
@@ -418,6 +422,7 @@ fn a_plot_is_empty_when_its_series_are_absent_or_all_zero() {
         why,
         vec![
             ("tasks.svg", Some("no services simulated")),
+            ("task_timeline.svg", Some("no tasks ran")),
             ("instances.svg", Some("no Auto Scaling groups simulated")),
             ("cluster.svg", Some("no container instances registered")),
             ("traffic.svg", Some("no traffic simulated")),
@@ -575,7 +580,8 @@ fn with_more_than_a_few_services_a_plot_sums_up_their_shortfall_after_their_own_
         .position(|&n| n == "services.svg")
         .expect("services.svg");
     assert_eq!(at, FEW_SERVICES_MAX + 1, "{names:?}");
-    assert_eq!(names[at + 1], "instances.svg");
+    assert_eq!(names[at + 1], "task_timeline.svg");
+    assert_eq!(names[at + 2], "instances.svg");
     let overview = &many[at];
     assert_eq!(overview.service, None);
     assert_eq!(overview.empty, None);

@@ -149,7 +149,17 @@ fn deployment_markers_come_from_the_service_s_own_events_only() {
     assert!(!api.svg.contains("web:2"));
     assert_eq!(bands(&api.svg, DEPLOY_COLOUR).len(), 1);
 
-    for p in plots.iter().filter(|p| p.service.is_none()) {
+    // The task timeline shows every service's tasks, so it marks every service's deployments; the other plots
+    // of the whole run mark none.
+    let timeline = the(&plots, TIMELINE_FILE);
+    assert_eq!(bands(&timeline.svg, DEPLOY_COLOUR).len(), 2);
+    for label in ["deploy web:2", "deploy api:7"] {
+        assert_eq!(timeline.svg.matches(&format!(">\n{label}\n<")).count(), 1);
+    }
+    for p in plots
+        .iter()
+        .filter(|p| p.service.is_none() && p.file != TIMELINE_FILE)
+    {
         assert_eq!(p.deployments, 0, "{}", p.file);
         assert!(bands(&p.svg, DEPLOY_COLOUR).is_empty(), "{}", p.file);
         assert!(!p.svg.contains("deploy"), "{}", p.file);
