@@ -23,7 +23,7 @@ use super::{
     Marker, PALETTE, Panel, Planned, TimeAxis, WIDTH_PX,
 };
 
-pub(super) type DrawResult<T> = Result<T, DrawingAreaErrorKind<std::io::Error>>;
+pub(crate) type DrawResult<T> = Result<T, DrawingAreaErrorKind<std::io::Error>>;
 
 /// The colour of a deployment's band and label (the palette's purple, which no series of a service's plot
 /// uses).
@@ -51,7 +51,7 @@ const Y_LABEL_AREA_PX: u32 = 72;
 const X_LABEL_AREA_PX: u32 = 48;
 
 /// Draws the panels stacked vertically into one SVG document.
-pub(super) fn draw(planned: &Planned, axis: &TimeAxis, markers: &[Marker]) -> DrawResult<String> {
+pub(crate) fn draw(planned: &Planned, axis: &TimeAxis, markers: &[Marker]) -> DrawResult<String> {
     let panels = &planned.panels;
     let deployments = &planned.deployments[..planned.deployments.len().min(DEPLOYMENTS_MAX)];
     let mut svg = String::new();
@@ -220,14 +220,7 @@ pub(super) fn draw_panel(
             .draw(&Text::new(panel.empty_note, centre, style))?;
     }
     let drawn = &markers[..markers.len().min(MARKERS_MAX)];
-    for m in drawn {
-        if let Some(end) = m.end {
-            chart.plotting_area().draw(&Rectangle::new(
-                [(m.x, y_min), (end.min(axis.end), y_max)],
-                MARKER_COLOUR.mix(SPAN_OPACITY).filled(),
-            ))?;
-        }
-    }
+    draw_spans(&chart, drawn, axis, (y_min, y_max))?;
     for b in &bands {
         let plot = chart.plotting_area();
         plot.draw(&Rectangle::new(
@@ -276,6 +269,25 @@ pub(super) fn draw_panel(
 /// A line's colour: its own, or the palette's for its position in the panel.
 fn line_colour(line: &Line<'_>, position: usize) -> RGBColor {
     line.colour.unwrap_or(PALETTE[position % PALETTE.len()])
+}
+
+/// The span of each marker whose event lasts (an outage), shaded light grey from its start to its end (or the
+/// axis' end), under whatever is drawn next.
+pub(super) fn draw_spans(
+    chart: &ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    markers: &[Marker],
+    axis: &TimeAxis,
+    (y_min, y_max): (f64, f64),
+) -> DrawResult<()> {
+    for m in markers {
+        if let Some(end) = m.end {
+            chart.plotting_area().draw(&Rectangle::new(
+                [(m.x, y_min), (end.min(axis.end), y_max)],
+                MARKER_COLOUR.mix(SPAN_OPACITY).filled(),
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 /// Each marker as a dashed vertical line across the plotting area, numbered at the top. A number goes on the
