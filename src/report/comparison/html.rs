@@ -16,8 +16,8 @@
 //!    failure of each.
 //! 4. The key metrics ([`table::select_key_metrics`], as the terminal table): per variant the mean ± the
 //!    half-width of its 95 % interval, and under it the paired difference to `base` (Δ), bold and starred when
-//!    its interval excludes 0; numbers rounded to their interval, with the metric's unit (a ratio read as a
-//!    percentage, as `report::readable` reads it), exact values in tooltips. The key metrics with the same
+//!    its interval excludes 0; numbers rounded to their interval, in the unit named under the metric (a ratio
+//!    read as a percentage, as `report::readable` reads it), exact values in tooltips. The key metrics with the same
 //!    value in every run follow, folded, with that value.
 //! 5. The interval charts, then the overlays of replicate 0 (with the scenario's `[[events]]` numbered as
 //!    they mark them). See [`super::plots`].
@@ -38,7 +38,7 @@ use crate::report::text::html_escape;
 const COMPARE_STYLE: &str = ".swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;\
 margin-right:.45em;vertical-align:-.05em}td .diff{display:block;color:#666;font-size:.9em}\
 td .diff.sig{color:#222;font-weight:700}div.what{color:#666;font-size:.85em}\
-pre.commands{background:#f6f8fa;border:1px solid #ddd;padding:.6em .8em;overflow-x:auto;font-size:.85em}td.name{white-space:nowrap}table.tally td.num{text-align:center}table.compare td.num{line-height:1.3}";
+pre.commands{background:#f6f8fa;border:1px solid #ddd;padding:.6em .8em;overflow-x:auto;font-size:.85em}td.name,table.compare th,table.tally th{white-space:nowrap}table.tally td.num{text-align:center}table.compare td.num{line-height:1.3}";
 
 /// The bytes of `report.html` for `c`, with `plots` inline.
 pub fn render(c: &Comparison, plots: &ComparisonPlots) -> Vec<u8> {
@@ -214,25 +214,38 @@ fn checks_section(page: &mut String, c: &Comparison) {
         return;
     }
     let failing: Vec<_> = tally.iter().filter(|t| t.passed < t.runs).collect();
+    // Rows: the checks of the first variant that has them, in file order; a cell per variant.
+    let per_variant: Vec<Vec<&super::CheckTally>> = (0..c.variants.len())
+        .map(|v| tally.iter().filter(|t| t.variant == v).collect())
+        .collect();
+    let rows = per_variant.iter().map(Vec::len).max().unwrap_or(0);
+    let failed_checks = (0..rows)
+        .filter(|&k| {
+            per_variant
+                .iter()
+                .any(|t| t.get(k).is_some_and(|t| t.passed < t.runs))
+        })
+        .count();
     if failing.is_empty() {
         let _ = writeln!(
             page,
             "<p class=\"verdict pass\">Every check held in every replicate of every variant.</p>"
         );
     } else {
+        let mut names: Vec<&str> = failing
+            .iter()
+            .map(|t| c.variants[t.variant].name.as_str())
+            .collect();
+        names.dedup();
         let _ = writeln!(
             page,
-            "<p class=\"verdict fail\">{} check{} failed in some replicate of some variant (<code>ecsim compare</code> exits with code 1).</p>",
-            failing.len(),
-            if failing.len() == 1 { "" } else { "s" }
+            "<p class=\"verdict fail\">{failed_checks} of {rows} check{} failed in some replicate, in {} \
+             (<code>ecsim compare</code> exits with code 1).</p>",
+            plural(rows),
+            html_escape(&names.join(", "))
         );
     }
     page.push_str("<p>Per variant, in how many of its replicates each check held.</p>\n");
-    // Rows: the checks of the first variant that has them, in file order; a cell per variant.
-    let per_variant: Vec<Vec<&super::CheckTally>> = (0..c.variants.len())
-        .map(|v| tally.iter().filter(|t| t.variant == v).collect())
-        .collect();
-    let rows = per_variant.iter().map(Vec::len).max().unwrap_or(0);
     page.push_str("<div class=\"wide\">\n<table class=\"tally\">\n<thead><tr><th>metric</th><th>expected</th>");
     for (i, v) in c.variants.iter().enumerate() {
         let _ = write!(page, "<th>{}{}</th>", swatch(i), html_escape(&v.name));
@@ -292,20 +305,6 @@ fn find<'s>(stats: &'s [MetricStats], variant: usize, metric: &str) -> Option<&'
         .find(|s| s.variant == variant && s.metric == metric)
 }
 
-/// `text unit` (`2 tasks`, `+0.50 ± 0.25 % *`: the unit before a star), or `text` alone without a unit or
-/// for a word (`same`, `—`).
-fn with_unit_name(text: String, unit: &str) -> String {
-    let (number, star) = match text.strip_suffix(" *") {
-        Some(number) => (number, " *"),
-        None => (text.as_str(), ""),
-    };
-    if unit.is_empty() || !number.ends_with(|ch: char| ch.is_ascii_digit()) {
-        text
-    } else {
-        format!("{number} {unit}{star}")
-    }
-}
-
 /// An interval's exact text for a tooltip: `mean (low to high), n = 5`.
 fn exact_interval(e: &crate::statistics::Estimate) -> String {
     match e.ci95 {
@@ -352,8 +351,14 @@ fn metrics_section(page: &mut String, c: &Comparison, stats: &[MetricStats]) {
             let (unit, meaning) = metric_kind(metric);
             let (factor, unit_name) = display_unit(unit);
             let _ = write!(page, "<tr><td><code>{}</code>", html_escape(metric));
-            if !meaning.is_empty() {
-                let _ = write!(page, "<div class=\"what\">{meaning}</div>");
+            let what = match (meaning.is_empty(), unit_name.is_empty()) {
+                (false, false) => format!("{meaning}; in {unit_name}"),
+                (false, true) => meaning.to_owned(),
+                (true, false) => format!("in {unit_name}"),
+                (true, true) => String::new(),
+            };
+            if !what.is_empty() {
+                let _ = write!(page, "<div class=\"what\">{}</div>", html_escape(&what));
             }
             page.push_str("</td>");
             for v in 0..c.variants.len() {
@@ -366,7 +371,7 @@ fn metrics_section(page: &mut String, c: &Comparison, stats: &[MetricStats]) {
                     page,
                     "<td class=\"num\" title=\"{}\">{}",
                     html_escape(&exact_interval(&s.estimate)),
-                    html_escape(&with_unit_name(estimate_text(&e), unit_name))
+                    html_escape(&estimate_text(&e))
                 );
                 if let Some(d) = s.difference.filter(|_| v > 0) {
                     let shown_d = scaled(&d, factor);
@@ -379,7 +384,7 @@ fn metrics_section(page: &mut String, c: &Comparison, stats: &[MetricStats]) {
                         page,
                         "<span class=\"{class}\" title=\"Δ {}\">Δ {}</span>",
                         html_escape(&exact_interval(&d)),
-                        html_escape(&with_unit_name(difference_text(&shown_d), unit_name))
+                        html_escape(&difference_text(&shown_d))
                     );
                 }
                 page.push_str("</td>");
@@ -437,10 +442,17 @@ fn intervals_section(page: &mut String, c: &Comparison, plots: &ComparisonPlots)
          interval (where the mean of many more replicates would fall, 19 times in 20), and the dashed line \
          <code>{BASE}</code>'s mean. Bars that overlap do not mean the variants are alike: with common random \
          numbers the replicates pair up, and the Δ column, the interval of the paired differences, is the one \
-         to read; it is bold with * when it excludes 0. With {} replicate{}, an interval shrinks about as \
-         1/√n: four times the replicates halve it.</p>",
-        c.seeds.len(),
-        plural(c.seeds.len())
+         to read; it is bold with * when it excludes 0. {}</p>",
+        if c.seeds.len() < 2 {
+            "With a single replicate there is no interval, only the one value: run <code>--replicates 2</code> \
+             or more to know how sure a difference is."
+                .to_owned()
+        } else {
+            format!(
+                "With {} replicates, an interval shrinks about as 1/√n: four times the replicates halve it.",
+                c.seeds.len()
+            )
+        }
     );
     for p in &plots.intervals {
         figure(page, p);
@@ -450,7 +462,7 @@ fn intervals_section(page: &mut String, c: &Comparison, plots: &ComparisonPlots)
 fn overlays_section(page: &mut String, c: &Comparison, plots: &ComparisonPlots) {
     page.push_str("<h2>Over time: replicate 0 of each variant</h2>\n");
     if plots.overlays.is_empty() {
-        page.push_str("<p>No time series were kept (no replicate was run).</p>\n");
+        page.push_str("<p>No time series were kept.</p>\n");
         return;
     }
     let seed = c

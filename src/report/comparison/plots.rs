@@ -5,7 +5,7 @@
 //! markers and the legend), so that `ecsim run` and `ecsim compare` draw alike:
 //!
 //! 1. **Interval charts**, `interval_<metric>.svg`, one per key summary metric that varies (see
-//!    [`intervals`]): a forest plot, one row per variant, the mean over the replicates as a dot and its 95 %
+//!    `intervals`): a forest plot, one row per variant, the mean over the replicates as a dot and its 95 %
 //!    Student-t interval as a bar, a dashed reference line at `base`'s mean, and beside each row the mean ±
 //!    half-width and the paired difference to `base` (`Δ +x ± h`, starred and bold when its interval excludes
 //!    0). The metrics are [`key_metrics`](super::table::key_metrics) less those with the same value in every run (they cannot
@@ -14,7 +14,7 @@
 //!    One small chart per metric, rather than small multiples in one file, because each metric has its own
 //!    unit and scale, and a full-width row leaves room for the numbers that say more than the picture.
 //! 2. **Overlays** of replicate 0 of every variant (its time series is the only one a comparison keeps; see
-//!    [`overlays`]): per service, with at most [`FEW_SERVICES_MAX`](crate::report::plots::FEW_SERVICES_MAX) of them, its healthy tasks and, when a
+//!    `overlays`): per service, with at most [`FEW_SERVICES_MAX`](crate::report::plots::FEW_SERVICES_MAX) of them, its healthy tasks and, when a
 //!    request failed in some variant, its failed requests per period (`overlay_service_<service>.svg`); with
 //!    more services, the healthy tasks short of desired summed over them (`overlay_services.svg`); then the
 //!    cluster (`overlay_cluster.svg`): CPU utilization, instances in service (summed over the Auto Scaling
@@ -26,15 +26,21 @@
 //! variant's line is identical to an earlier variant's, it would hide under it; its legend says so
 //! (`az-spread = base`).
 //!
+//! **Numbers** ([`estimate_text`], [`difference_text`], shared with `report.html`) are rounded to their
+//! interval as in the terminal table (two significant digits of the half-width, the mean to the same
+//! decimals), but to at most [`SIGNIFICANT_MAX`] significant digits: the terminal's `12.893346 ± 0.000037`
+//! reads `12.89 ± < 0.01` here, with thousands grouped (`544,474 ± 3,549`); the exact values are in
+//! `comparison_summary.csv` and in the page's tooltips.
+//!
 //! Determinism: everything is a function of the [`Comparison`] alone, variants and metrics in a fixed order,
 //! numbers formatted by comparisons (no logarithms), so two renders are byte-identical.
 
 use plotters::style::RGBColor;
 
-use super::table::{decimals_for, difference_cell, estimate_cell, select_key_metrics};
+use super::table::{decimals_for, select_key_metrics};
 use super::{Comparison, MetricStats, summarise};
 use crate::report::plots::{FileNames, PALETTE, Plot, PlotError};
-use crate::report::readable::{decimals_for_significant, fixed};
+use crate::report::readable::{decimals_for_significant, fixed, significant};
 use crate::statistics::Estimate;
 
 mod intervals;
@@ -123,34 +129,39 @@ fn half_width_text(h: f64, d: usize) -> String {
     }
 }
 
-/// `mean ± h` for reading (`12.89 ± < 0.01`, `1,234 ± 56`); the mean alone without an interval, as
-/// [`estimate_cell`] writes it.
+/// `mean ± h` for reading (`12.89 ± < 0.01`, `1,234 ± 56`); without an interval (one replicate, or every
+/// replicate equal), the mean alone with [`SIGNIFICANT_MAX`] significant digits (`542,387`, `7.101`).
 pub fn estimate_text(e: &Estimate) -> String {
     match e.half_width() {
         Some(h) if h > 0.0 => {
             let d = decimals(e.mean, h);
             format!("{} ± {}", fixed(e.mean, d), half_width_text(h, d))
         }
-        _ => estimate_cell(e),
+        _ => significant(e.mean, SIGNIFICANT_MAX),
     }
 }
 
-/// `+Δ ± h` for reading, starred when the interval excludes 0; `same` when every pair was equal, as
-/// [`difference_cell`] writes it.
+/// `+Δ ± h` for reading, starred when the interval excludes 0 (a difference the same non-zero amount in
+/// every pair is starred too); `same` when every pair was equal; a single pair without an interval.
 pub fn difference_text(d: &Estimate) -> String {
-    match d.half_width() {
-        Some(h) if h > 0.0 && !(d.mean == 0.0 && d.stddev == Some(0.0)) => {
-            let places = decimals(d.mean, h);
-            let mean = fixed(d.mean, places);
-            let sign = if d.mean > 0.0 && mean.chars().any(|ch| ch.is_ascii_digit() && ch != '0') {
-                "+"
-            } else {
-                ""
-            };
-            let star = if d.excludes_zero() { " *" } else { "" };
-            format!("{sign}{mean} ± {}{star}", half_width_text(h, places))
+    if d.mean == 0.0 && d.stddev.unwrap_or(0.0) == 0.0 {
+        return "same".to_owned();
+    }
+    let signed = |text: String| {
+        if d.mean > 0.0 && text.chars().any(|ch| ch.is_ascii_digit() && ch != '0') {
+            format!("+{text}")
+        } else {
+            text
         }
-        _ => difference_cell(d),
+    };
+    let star = if d.excludes_zero() { " *" } else { "" };
+    match d.half_width() {
+        Some(h) if h > 0.0 => {
+            let places = decimals(d.mean, h);
+            let mean = signed(fixed(d.mean, places));
+            format!("{mean} ± {}{star}", half_width_text(h, places))
+        }
+        _ => format!("{}{star}", signed(significant(d.mean, SIGNIFICANT_MAX))),
     }
 }
 

@@ -57,6 +57,7 @@ fn the_page_has_the_description_the_reproduce_commands_the_checks_tally_and_no_s
         "<li><b>base</b>, <code>service.web.availability</code>: failed in 1 of 3; first, seed 9: \
          service.web.availability = 0.97: expected at least 0.972</li>"
     ));
+    assert!(text.contains("1 of 1 check failed in some replicate, in base, same"));
     assert!(!text.to_ascii_lowercase().contains("<script"));
     assert!(!text.contains("src=\"http") && !text.contains("href=\"http"));
 }
@@ -97,9 +98,10 @@ fn sections_come_in_the_documented_order_with_every_plot_inline() {
 fn the_key_metrics_table_reads_availability_in_percent_with_a_starred_difference() {
     let text = page(&comparison());
     // base: 98 ± 2.5 points over 3 replicates; more: Δ +0.50 ± 0.25 points, significant.
-    assert!(text.contains("98.0 ± 2.5 %"), "{text}");
+    assert!(text.contains(">98.0 ± 2.5<"), "{text}");
+    assert!(text.contains("requests served without a 5XX; in %"));
     assert!(text.contains("<span class=\"diff sig\""));
-    assert!(text.contains(">Δ +0.50 ± 0.25 % *</span>"));
+    assert!(text.contains(">Δ +0.50 ± 0.25 *</span>"));
     assert!(text.contains(">Δ same</span>"));
     // cost.total_usd is 2 in every run: folded away with its value.
     assert!(text.contains("1 key metric with the same value in every run of every variant"));

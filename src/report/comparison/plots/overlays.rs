@@ -5,7 +5,7 @@
 //! lines, outages shaded) and the legend are the run's own. What is new here is only which series make a
 //! line: one variant's series, or a sum over its series (instances over the Auto Scaling groups, cost over
 //! every series that has `cost_usd`, shortfall over the services), read from replicate 0's time series. A
-//! variant whose replicate 0 did not keep its series (none does when `--replicates 0`) has no line.
+//! variant whose replicate 0 kept no series (a `Comparison` built without them) has no line.
 //!
 //! A series is read on its own run's periods, so variants with a different `metric_period` or `duration`
 //! still line up in simulated time; the axis spans the longest of them.

@@ -236,4 +236,23 @@ fn estimates_read_with_at_most_four_significant_digits() {
         ci95: Some((0.0, 0.0)),
     };
     assert_eq!(difference_text(&same), "same");
+    // One replicate: no interval, four significant digits, thousands grouped.
+    let single = |mean: f64| Estimate {
+        n: 1,
+        mean,
+        stddev: None,
+        ci95: None,
+    };
+    assert_eq!(estimate_text(&single(542_387.0)), "542,387");
+    assert_eq!(estimate_text(&single(7.101_234)), "7.101");
+    assert_eq!(difference_text(&single(-25.113)), "-25.11");
+    assert_eq!(difference_text(&single(2.0)), "+2");
+    // The same non-zero difference in every pair: certain, starred.
+    let constant = Estimate {
+        n: 3,
+        mean: -1.0,
+        stddev: Some(0.0),
+        ci95: Some((-1.0, -1.0)),
+    };
+    assert_eq!(difference_text(&constant), "-1 *");
 }
