@@ -9,7 +9,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/placement-strategies.toml");
-    let loaded = ecsim::scenario::load(&path, &[]).unwrap_or_else(|d| panic!("{}", d.render(false)));
+    let loaded =
+        ecsim::scenario::load(&path, &[]).unwrap_or_else(|d| panic!("{}", d.render(false)));
     let replicates = 4;
     let plan = ecsim::compare::plan(&path, &loaded, &[], replicates)
         .unwrap_or_else(|d| panic!("{}", d.render(false)));
@@ -18,9 +19,10 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(runs));
     for jobs in [1, 2] {
-        group.bench_function(format!("placement_strategies_{runs}_runs_jobs_{jobs}"), |b| {
-            b.iter(|| ecsim::compare::run(&loaded, &[], &plan, jobs, None))
-        });
+        group.bench_function(
+            format!("placement_strategies_{runs}_runs_jobs_{jobs}"),
+            |b| b.iter(|| ecsim::compare::run(&loaded, &[], &plan, jobs, None)),
+        );
     }
     group.finish();
 }

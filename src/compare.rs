@@ -51,6 +51,8 @@ pub struct Plan {
     pub seeds: Vec<u64>,
     /// Sentences for the terminal.
     pub notes: Vec<String>,
+    /// The scenario file's path as given (for the reproducing commands of `report.html`).
+    pub scenario_file: String,
 }
 
 /// Loads every variant of `base` (loaded from `path` with `overrides`) and fixes the replicates' seeds.
@@ -91,6 +93,7 @@ pub fn plan(
         variants,
         seeds,
         notes,
+        scenario_file: path.display().to_string(),
     })
 }
 
@@ -143,6 +146,7 @@ pub fn run(
         scenario_name: base.scenario.name.clone(),
         description: base.scenario.description.clone(),
         scenario_sha256: base.sha256.clone(),
+        scenario_file: plan.scenario_file.clone(),
         overrides: overrides.to_vec(),
         seeds: plan.seeds.clone(),
         duration_s: base.scenario.simulation.duration.as_secs_f64(),

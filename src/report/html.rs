@@ -47,7 +47,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::readable::{
     Unit, count as count_text, exact, metric_kind, metric_value, whole_count, with_unit,
 };
-use super::recorded::{CheckRow, EventRow, Recorded, SummaryMetric};
+use super::recorded::{CheckRow, EventMarker, EventRow, Recorded, SummaryMetric};
 use super::text::{html_escape, in_order};
 use crate::engine::{SimDuration, SimTime};
 
@@ -97,7 +97,8 @@ pub const KEY_KIND_FRAGMENTS: [&str; 15] = [
     "SCALING",
 ];
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1000px;\
+/// The page's CSS, shared with the comparison's `report.html` so that both read as one product.
+pub(crate) const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1000px;\
 padding:0 1em;color:#222;line-height:1.4}\
 h1{margin-bottom:.2em}.description{font-size:1.15em;margin:.3em 0 .6em}.meta{color:#555;font-size:.9em}\
 code{font-family:ui-monospace,monospace;font-size:.9em}\
@@ -162,7 +163,7 @@ pub fn render(rec: &Recorded, plots: &[Plot]) -> Vec<u8> {
 }
 
 /// `1h30m (5400 s)`: the human form and the seconds the CSV files use.
-fn duration_text(seconds: f64) -> String {
+pub(crate) fn duration_text(seconds: f64) -> String {
     if !(seconds.is_finite() && seconds >= 0.0) {
         return "an unknown time".to_owned();
     }
@@ -223,7 +224,7 @@ fn checks_section(page: &mut String, rec: &Recorded) {
 /// The value cell and the expected text of a check, rounded with the metric's unit. Where rounding would make
 /// the value read the same as a bound it is not equal to, both are written exactly, so that a verdict never
 /// contradicts the numbers next to it.
-fn check_texts(c: &CheckRow) -> (String, String) {
+pub(crate) fn check_texts(c: &CheckRow) -> (String, String) {
     let unit = metric_kind(&c.metric).0;
     let Some(v) = c.value else {
         let bounds = bounds_text(
@@ -265,12 +266,18 @@ fn markers_section(page: &mut String, rec: &Recorded) {
     if rec.markers.is_empty() {
         return;
     }
-    let end = SimTime::from_ms((rec.manifest.duration_s.max(0.0) * 1000.0).round() as u64);
-    let markers = in_order(&rec.markers, |a, b| a.time.cmp(&b.time));
     page.push_str("<h2>Scenario events</h2>\n");
     page.push_str(
         "<p>The scenario's <code>[[events]]</code>, numbered as the dashed vertical lines that mark them on every plot.</p>\n",
     );
+    markers_table(page, &rec.markers, rec.manifest.duration_s);
+}
+
+/// The scenario's `[[events]]` as a table, numbered as the plots number them (at most
+/// [`MARKERS_LISTED_MAX`]); an event after `duration_s` says it was not reached.
+pub(crate) fn markers_table(page: &mut String, markers: &[EventMarker], duration_s: f64) {
+    let end = SimTime::from_ms((duration_s.max(0.0) * 1000.0).round() as u64);
+    let markers = in_order(markers, |a, b| a.time.cmp(&b.time));
     page.push_str(
         "<table class=\"markers\">\n<thead><tr><th>#</th><th>at</th><th>action</th><th>what it does</th></tr></thead>\n<tbody>\n",
     );
@@ -546,8 +553,9 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
     }
 }
 
-/// A plot as a figure with its caption, or, if it was not drawn, the sentence saying why in its place.
-fn figure(page: &mut String, p: &Plot) {
+/// A plot as a `<figure>` (its SVG inline, captioned with its title and file), or, if it was not drawn, the
+/// sentence saying why in its place.
+pub(crate) fn figure(page: &mut String, p: &Plot) {
     if let Some(why) = &p.not_drawn {
         let _ = writeln!(page, "<p class=\"note\">{}</p>", html_escape(why));
         return;

@@ -74,7 +74,9 @@ use std::borrow::Cow;
 
 use plotters::prelude::*;
 
-use super::recorded::{Recorded, Scope};
+use super::recorded::{EventMarker, Recorded, Scope};
+use super::text::in_order;
+use crate::engine::SimTime;
 
 /// Width of every plot, in SVG pixels.
 pub const WIDTH_PX: u32 = 1000;
@@ -110,7 +112,7 @@ pub const MARKERS_MAX: usize = 50;
 pub const MARKER_COLOUR: RGBColor = RGBColor(68, 68, 68);
 
 /// Colours by series position: the Tableau 10 palette, readable on white and for most colour-blind readers.
-const PALETTE: [RGBColor; 8] = [
+pub(crate) const PALETTE: [RGBColor; 8] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -208,8 +210,8 @@ fn emptiness(panels: &[Panel]) -> Option<String> {
     })
 }
 
-/// A scenario event as drawn: where, its number, and its legend text.
-struct Marker {
+/// A scenario event as drawn: where, its number, and its legend text ([`markers_on`]).
+pub(crate) struct Marker {
     /// Time in axis units.
     x: f64,
     /// Where what it started ends (an outage), in axis units; `None` for an instant.
@@ -223,7 +225,7 @@ struct Marker {
 }
 
 /// One line of a panel: its points as two columns, borrowed from the timeseries where it holds them.
-struct Line<'a> {
+pub(crate) struct Line<'a> {
     label: String,
     /// Its colour; `None`: the palette's colour for its position in the panel.
     colour: Option<RGBColor>,
@@ -236,7 +238,7 @@ struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
-    fn new(label: &str, xs: Cow<'a, [f64]>, ys: Cow<'a, [f64]>) -> Line<'a> {
+    pub(crate) fn new(label: &str, xs: Cow<'a, [f64]>, ys: Cow<'a, [f64]>) -> Line<'a> {
         assert_eq!(xs.len(), ys.len(), "one time per value");
         let datapoints = ys.iter().filter(|y| y.is_finite()).count();
         Line {
@@ -249,7 +251,7 @@ impl<'a> Line<'a> {
     }
 
     /// The line drawn in `colour` whatever its position (red for errors, green for healthy).
-    fn coloured(self, colour: RGBColor) -> Line<'a> {
+    pub(crate) fn coloured(self, colour: RGBColor) -> Line<'a> {
         Line {
             colour: Some(colour),
             ..self
@@ -257,7 +259,7 @@ impl<'a> Line<'a> {
     }
 
     /// The datapoints (time in axis units, value), in time order.
-    fn points(&self) -> impl Iterator<Item = Point> + '_ {
+    pub(crate) fn points(&self) -> impl Iterator<Item = Point> + '_ {
         self.xs
             .iter()
             .zip(self.ys.iter())
@@ -282,7 +284,7 @@ enum Subject<'a> {
 }
 
 /// A plot to draw: its file name, its title, what it is about, its panels, and the deployments it marks.
-struct Planned<'a> {
+pub(crate) struct Planned<'a> {
     file: String,
     title: String,
     subject: Subject<'a>,
@@ -295,7 +297,7 @@ struct Planned<'a> {
 
 impl<'a> Planned<'a> {
     /// A plot about the whole run (not one service).
-    fn overall((file, title, panels): (String, String, Vec<Panel<'a>>)) -> Planned<'a> {
+    pub(crate) fn overall((file, title, panels): (String, String, Vec<Panel<'a>>)) -> Planned<'a> {
         Planned {
             file,
             title,
@@ -305,32 +307,52 @@ impl<'a> Planned<'a> {
             panel_height_px: PANEL_HEIGHT_PX,
         }
     }
+
+    /// The same plot with panels `px` SVG pixels high.
+    pub(crate) fn with_panel_height(self, px: u32) -> Planned<'a> {
+        Planned {
+            panel_height_px: px,
+            ..self
+        }
+    }
+
+    /// The plot's file name.
+    pub(crate) fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The plot's title.
+    pub(crate) fn title(&self) -> &str {
+        &self.title
+    }
 }
 
 /// One chart area: a title, a y-axis description, lines, and what to say if it has none.
-struct Panel<'a> {
-    title: String,
-    y_desc: Cow<'static, str>,
+pub(crate) struct Panel<'a> {
+    pub(crate) title: String,
+    pub(crate) y_desc: Cow<'static, str>,
     /// The y axis always reaches at least this (100 for percentages), so small values keep their scale.
-    y_max_at_least: f64,
+    pub(crate) y_max_at_least: f64,
     /// Whole-number ticks only (the axis counts tasks, instances or requests).
-    whole_ticks: bool,
-    lines: Vec<Line<'a>>,
-    empty_note: &'static str,
+    pub(crate) whole_ticks: bool,
+    pub(crate) lines: Vec<Line<'a>>,
+    pub(crate) empty_note: &'static str,
 }
 
 /// The shared time axis.
-struct TimeAxis {
+pub(crate) struct TimeAxis {
     /// Seconds per axis unit (1, 60 or 3600).
-    unit_s: f64,
+    pub(crate) unit_s: f64,
     /// `simulated time (min)` etc.
-    desc: &'static str,
+    pub(crate) desc: &'static str,
     /// The axis' end in axis units.
-    end: f64,
+    pub(crate) end: f64,
 }
 
 impl TimeAxis {
-    fn for_span(last_s: f64) -> TimeAxis {
+    /// The axis for a run whose last instant is `last_s` seconds: in s up to 10 minutes, in min up to 3 hours,
+    /// in h beyond.
+    pub(crate) fn for_span(last_s: f64) -> TimeAxis {
         let (unit_s, desc) = if last_s <= 600.0 {
             (1.0, "simulated time (s)")
         } else if last_s <= 3.0 * 3600.0 {
@@ -347,10 +369,27 @@ impl TimeAxis {
     }
 }
 
+/// The scenario events inside `axis` as drawn markers, numbered 1, 2, … in time order (file order within one
+/// instant), as every plot and `report.html` number them.
+pub(crate) fn markers_on(markers: &[EventMarker], axis: &TimeAxis) -> Vec<Marker> {
+    in_order(markers, |a, b| a.time.cmp(&b.time))
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| Marker {
+            x: m.time.as_secs_f64() / axis.unit_s,
+            end: m.duration.map(|d| (m.time + d).as_secs_f64() / axis.unit_s),
+            number: i + 1,
+            when: format!("{} at {}", i + 1, m.time - SimTime::ZERO),
+            label: m.label.clone(),
+        })
+        .filter(|m| m.x <= axis.end)
+        .collect()
+}
+
 /// A series: (scope, id, metric).
 type SeriesKey<'a> = (Scope, &'a str, &'static str);
 /// (time in axis units, value).
-type Point = (f64, f64);
+pub(crate) type Point = (f64, f64);
 
 mod deployments;
 mod draw;
@@ -364,12 +403,11 @@ pub use task_timeline::{
     TIMELINE_FILE, TIMELINE_LANES_MAX, TIMELINE_ROWS_MAX, TIMELINE_TASKS_MAX, TIMELINE_TITLE,
 };
 
-use draw::draw;
 #[cfg(test)]
 use draw::tick_label;
+pub(crate) use draw::{DrawResult, draw};
 use plan::Data;
-#[cfg(test)]
-use plan::{FileNames, cumulative_at_period_ends, shortfall};
+pub(crate) use plan::{FileNames, count_panel, cumulative_at_period_ends, shortfall};
 #[cfg(test)]
 use reduce::{column_extremes, pixel_line, visible_vertices};
 

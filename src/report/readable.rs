@@ -88,6 +88,19 @@ pub fn metric_kind(name: &str) -> (Unit, &'static str) {
     }
 }
 
+/// How a chart or a table of estimates shows a metric in `unit`: the factor its values are multiplied by (100
+/// for a ratio read as a percentage) and the unit's short name (`%`, `USD`, `ms`, `tasks`; empty without one).
+pub fn display_unit(unit: Unit) -> (f64, &'static str) {
+    match unit {
+        Unit::Percent => (1.0, "%"),
+        Unit::RatioAsPercent => (100.0, "%"),
+        Unit::Usd => (1.0, "USD"),
+        Unit::Ms => (1.0, "ms"),
+        Unit::Count(_, many) | Unit::WholeCount(_, many) => (1.0, many),
+        Unit::Plain => (1.0, ""),
+    }
+}
+
 /// A summary metric's value for reading, with its unit.
 pub fn metric_value(name: &str, value: f64) -> String {
     with_unit(metric_kind(name).0, value)
@@ -197,7 +210,7 @@ pub fn significant(value: f64, sig: usize) -> String {
 
 /// How many decimals show `sig` significant digits of `v` (> 0), found by comparison rather than a
 /// logarithm so that every machine picks the same.
-fn decimals_for_significant(v: f64, sig: usize) -> usize {
+pub(crate) fn decimals_for_significant(v: f64, sig: usize) -> usize {
     let mut integer_digits: i32 = 1;
     let mut bound = 10.0;
     while v >= bound && integer_digits < 308 {
@@ -218,7 +231,7 @@ fn decimals_for_significant(v: f64, sig: usize) -> usize {
 }
 
 /// `value` with exactly `decimals` decimals and `,` between thousands (`1,234.50`); `-0` reads `0`.
-fn fixed(value: f64, decimals: usize) -> String {
+pub(crate) fn fixed(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) if rest.chars().any(|c| c.is_ascii_digit() && c != '0') => ("-", rest),

@@ -342,7 +342,8 @@ fn the_published_placement_study_reproduces() {
     let loaded = ecsim::scenario::load(&scenario, &[]).expect("valid");
     let plan = ecsim::compare::plan(&scenario, &loaded, &[], 30).expect("variants load");
     let c = ecsim::compare::run(&loaded, &[], &plan, 2, None);
-    let published = read(&root().join("results/placement-strategies-compare/comparison_summary.csv"));
+    let published =
+        read(&root().join("results/placement-strategies-compare/comparison_summary.csv"));
     let fresh = String::from_utf8(comparison::csv::render_summary(&c)).unwrap();
     assert!(
         fresh == published,

@@ -12,13 +12,18 @@
 //! | `comparison.csv` (every run's summary metrics, long form) | [`csv`] |
 //! | `comparison_summary.csv` (mean, spread, intervals, paired differences) | [`csv`] |
 //! | `manifest.json` (what ran: version, scenario, overrides, variants, seeds) | [`manifest`] |
+//! | `plots/interval_<metric>.svg` (mean and 95 % interval per variant, Δ to `base`) | [`plots`] |
+//! | `plots/overlay_*.svg` (replicate 0 of every variant over time) | [`plots`] |
+//! | `report.html` (one page: what ran, checks, key metrics, the plots inline) | [`html`] (takes the plots) |
 //!
 //! Statistics ([`summarise`]): for each variant and each summary metric, the [`Estimate`] over the replicates
 //! that produced the metric (a service offered no requests has no availability), and for every variant but
 //! `base` the estimate of the paired differences to `base` over the replicates where both have it.
 
 pub mod csv;
+pub mod html;
 pub mod manifest;
+pub mod plots;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +44,9 @@ pub struct Comparison {
     pub description: String,
     /// Hex SHA-256 of the scenario file's bytes.
     pub scenario_sha256: String,
+    /// The scenario file's path as the user gave it (`report.html` writes the command that repeats each run
+    /// with it).
+    pub scenario_file: String,
     /// `--set` overrides as typed, applied to every variant, in order.
     pub overrides: Vec<String>,
     /// The seed of each replicate, in order: the same in every variant.
@@ -192,18 +200,31 @@ pub fn tally_checks(c: &Comparison) -> Vec<CheckTally> {
     out
 }
 
-/// Writes the comparison's files atomically under `dir` (created if missing): `manifest.json`,
-/// `comparison.csv`, `comparison_summary.csv`. Returns the paths written, in order.
+/// Writes the comparison's files atomically under `dir` (created, with `plots/`, if missing):
+/// `manifest.json`, `comparison.csv`, `comparison_summary.csv`, `plots/*.svg`, `report.html`. Everything is
+/// rendered before the first file is written, so a plot that cannot be drawn leaves the folder untouched.
+/// Returns the paths written, in order.
 pub fn write_all(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>, ReportError> {
-    let files = [
-        ("manifest.json", manifest::render(c)),
-        ("comparison.csv", csv::render_runs(c)),
-        ("comparison_summary.csv", csv::render_summary(c)),
-    ];
-    std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
-        path: dir.to_path_buf(),
+    let drawn = plots::render_all(c).map_err(|source| ReportError::Plot {
+        path: Path::new("plots").join(&source.file),
         source,
     })?;
+    let page = html::render(c, &drawn);
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        ("manifest.json".into(), manifest::render(c)),
+        ("comparison.csv".into(), csv::render_runs(c)),
+        ("comparison_summary.csv".into(), csv::render_summary(c)),
+    ];
+    for plot in drawn.intervals.into_iter().chain(drawn.overlays) {
+        files.push((Path::new("plots").join(&plot.file), plot.svg.into_bytes()));
+    }
+    files.push(("report.html".into(), page));
+    for folder in [dir.to_path_buf(), dir.join("plots")] {
+        std::fs::create_dir_all(&folder).map_err(|source| ReportError::CreateDir {
+            path: folder.clone(),
+            source,
+        })?;
+    }
     let mut written = Vec::with_capacity(files.len());
     for (name, bytes) in files {
         let path = dir.join(name);

@@ -76,8 +76,45 @@ pub fn key_metrics(c: &Comparison) -> Vec<String> {
     out
 }
 
+/// Which key metrics to show, at most `max`, and how many were left out and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeySelection {
+    /// The metrics shown, in [`key_metrics`]' order.
+    pub shown: Vec<String>,
+    /// Key metrics left out because they have the same value in every run of every variant.
+    pub constant: usize,
+    /// Key metrics that vary but were left out for room (those whose difference to `base` is significant
+    /// in no variant go first).
+    pub left_out: usize,
+}
+
+/// The key metrics of `c` that vary between runs, at most `max`: when more vary, those whose paired
+/// difference to `base` excludes 0 in some variant are kept first; the shown ones stay in [`key_metrics`]'
+/// order. `stats` is [`summarise`]`(c)`.
+pub fn select_key_metrics(c: &Comparison, stats: &[MetricStats], max: usize) -> KeySelection {
+    let keys = key_metrics(c);
+    let varying: Vec<&String> = keys.iter().filter(|k| !constant(c, k)).collect();
+    let significant = |m: &str| {
+        stats
+            .iter()
+            .filter(|s| s.variant > 0 && s.metric == m)
+            .any(|s| s.difference.is_some_and(|d| d.excludes_zero()))
+    };
+    let mut shown: Vec<&String> = varying.clone();
+    if shown.len() > max {
+        shown.sort_by_key(|m| !significant(m));
+        shown.truncate(max);
+        shown.sort_by_key(|m| varying.iter().position(|k| k == m));
+    }
+    KeySelection {
+        constant: keys.len() - varying.len(),
+        left_out: varying.len() - shown.len(),
+        shown: shown.into_iter().cloned().collect(),
+    }
+}
+
 /// Whether metric `name` has the same value (or is absent) in every run of every variant.
-fn constant(c: &Comparison, name: &str) -> bool {
+pub fn constant(c: &Comparison, name: &str) -> bool {
     let mut values = c
         .variants
         .iter()
@@ -95,23 +132,11 @@ pub fn render(c: &Comparison, width: usize) -> String {
             .iter()
             .find(|s| s.variant == variant && s.metric == metric)
     };
-    let keys = key_metrics(c);
-    let varying: Vec<&String> = keys.iter().filter(|k| !constant(c, k)).collect();
-    let hidden_constant = keys.len() - varying.len();
-    let significant = |m: &str| {
-        (1..c.variants.len()).any(|v| {
-            find(v, m)
-                .and_then(|s| s.difference)
-                .is_some_and(|d| d.excludes_zero())
-        })
-    };
-    let mut shown: Vec<&String> = varying.clone();
-    if shown.len() > ROWS_MAX {
-        shown.sort_by_key(|m| !significant(m));
-        shown.truncate(ROWS_MAX);
-        shown.sort_by_key(|m| varying.iter().position(|k| k == m));
-    }
-    let hidden_rows = varying.len() - shown.len();
+    let KeySelection {
+        shown,
+        constant: hidden_constant,
+        left_out: hidden_rows,
+    } = select_key_metrics(c, &stats, ROWS_MAX);
 
     // The cells: per metric a values line and a differences line, per variant.
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
@@ -128,7 +153,7 @@ pub fn render(c: &Comparison, width: usize) -> String {
                     .map_or_else(String::new, |d| difference_cell(&d))
             });
         }
-        rows.push(((*metric).clone(), values));
+        rows.push((metric.clone(), values));
         rows.push(("  Δ vs base".to_owned(), diffs));
     }
 
@@ -213,7 +238,8 @@ pub fn render(c: &Comparison, width: usize) -> String {
     out
 }
 
-fn seed_range(seeds: &[u64]) -> String {
+/// `first–last` of the replicates' seeds (`7–16`), the one seed, or `none`.
+pub fn seed_range(seeds: &[u64]) -> String {
     match seeds {
         [] => "none".to_owned(),
         [one] => one.to_string(),
@@ -247,7 +273,7 @@ pub fn difference_cell(d: &Estimate) -> String {
 }
 
 /// Decimals that show two significant digits of `h` (> 0), found by comparison, not a logarithm.
-fn decimals_for(h: f64) -> usize {
+pub(crate) fn decimals_for(h: f64) -> usize {
     let mut d = 0;
     let mut scaled = h;
     while scaled < 10.0 && d < 12 {

@@ -198,3 +198,38 @@ fn checks_are_tallied_per_variant() {
     assert_eq!(tally[0].runs, 3);
     assert_eq!(tally[0].first_failure.as_deref(), Some("seed 9: too low"));
 }
+
+#[test]
+fn write_all_puts_the_plots_and_the_page_beside_the_csv_files() {
+    let dir = crate::report::atomic::tests::fresh_dir("comparison-write-all");
+    let c = plots::tests::comparison();
+    let written = write_all(&dir, &c).expect("write");
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "manifest.json",
+            "comparison.csv",
+            "comparison_summary.csv",
+            "plots/interval_service.web.availability.svg",
+            "plots/overlay_service_web.svg",
+            "plots/overlay_cluster.svg",
+            "report.html",
+        ]
+    );
+    let page = std::fs::read_to_string(dir.join("report.html")).expect("read");
+    let svg = std::fs::read_to_string(dir.join("plots/overlay_cluster.svg")).expect("read");
+    assert!(
+        page.contains(svg.trim_end()),
+        "the page inlines the plot as written"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -23,7 +23,7 @@ use super::{
     Marker, PALETTE, Panel, Planned, TimeAxis, WIDTH_PX,
 };
 
-pub(super) type DrawResult<T> = Result<T, DrawingAreaErrorKind<std::io::Error>>;
+pub(crate) type DrawResult<T> = Result<T, DrawingAreaErrorKind<std::io::Error>>;
 
 /// The colour of a deployment's band and label (the palette's purple, which no series of a service's plot
 /// uses).
@@ -51,7 +51,7 @@ const Y_LABEL_AREA_PX: u32 = 72;
 const X_LABEL_AREA_PX: u32 = 48;
 
 /// Draws the panels stacked vertically into one SVG document.
-pub(super) fn draw(planned: &Planned, axis: &TimeAxis, markers: &[Marker]) -> DrawResult<String> {
+pub(crate) fn draw(planned: &Planned, axis: &TimeAxis, markers: &[Marker]) -> DrawResult<String> {
     let panels = &planned.panels;
     let deployments = &planned.deployments[..planned.deployments.len().min(DEPLOYMENTS_MAX)];
     let mut svg = String::new();

@@ -11,7 +11,6 @@ use super::{
 };
 use crate::engine::{SimDuration, SimTime};
 use crate::report::recorded::{Recorded, Scope};
-use crate::report::text::in_order;
 
 /// The timeseries as the plots read them: (scope, id, metric) → the series' values (borrowed, one per
 /// period, NaN where the period has none), the periods' starts, the time axis, the markers and the services'
@@ -52,18 +51,7 @@ impl<'a> Data<'a> {
                 )
             })
             .collect();
-        let markers = in_order(&rec.markers, |a, b| a.time.cmp(&b.time))
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| Marker {
-                x: m.time.as_secs_f64() / axis.unit_s,
-                end: m.duration.map(|d| (m.time + d).as_secs_f64() / axis.unit_s),
-                number: i + 1,
-                when: format!("{} at {}", i + 1, m.time - SimTime::ZERO),
-                label: m.label.clone(),
-            })
-            .filter(|m| m.x <= axis.end)
-            .collect();
+        let markers = super::markers_on(&rec.markers, &axis);
         let xs = rec
             .timeseries
             .starts
@@ -336,7 +324,7 @@ impl<'a> Data<'a> {
 /// Per period, over the services' (desired, healthy) task counts: the healthy tasks short of desired (desired
 /// − healthy where positive, summed) and the number of services short. A period where no service has both
 /// counts is NaN (no datapoint).
-pub(super) fn shortfall(periods: usize, services: &[(&[f64], &[f64])]) -> (Vec<f64>, Vec<f64>) {
+pub(crate) fn shortfall(periods: usize, services: &[(&[f64], &[f64])]) -> (Vec<f64>, Vec<f64>) {
     let mut tasks = vec![f64::NAN; periods];
     let mut short = vec![f64::NAN; periods];
     for (desired, healthy) in services {
@@ -358,7 +346,7 @@ pub(super) fn shortfall(periods: usize, services: &[(&[f64], &[f64])]) -> (Vec<f
 /// at the first period's start and reaches each period's total at that period's end, which is the next
 /// period's start; the last period is as long as the one before it (or runs to the axis end if it is alone),
 /// but never past the axis end when it starts before it.
-pub(super) fn cumulative_at_period_ends(points: &[Point], axis_end: f64) -> Vec<Point> {
+pub(crate) fn cumulative_at_period_ends(points: &[Point], axis_end: f64) -> Vec<Point> {
     let Some(&(first, _)) = points.first() else {
         return Vec::new();
     };
@@ -382,7 +370,7 @@ pub(super) fn cumulative_at_period_ends(points: &[Point], axis_end: f64) -> Vec<
     out
 }
 
-pub(super) fn count_panel<'a>(
+pub(crate) fn count_panel<'a>(
     title: &str,
     y_desc: impl Into<Cow<'static, str>>,
     lines: Vec<Line<'a>>,
@@ -401,12 +389,12 @@ pub(super) fn count_panel<'a>(
 /// Unique, file-system-safe plot file names: `<prefix>_<id>.svg`, with characters outside `[A-Za-z0-9._-]`
 /// replaced by `_` and `-2`, `-3` ... appended if two ids map to the same name.
 #[derive(Default)]
-pub(super) struct FileNames {
+pub(crate) struct FileNames {
     used: std::collections::BTreeSet<String>,
 }
 
 impl FileNames {
-    pub(super) fn unique(&mut self, prefix: &str, id: &str) -> String {
+    pub(crate) fn unique(&mut self, prefix: &str, id: &str) -> String {
         let safe: String = id
             .chars()
             .map(|c| {
