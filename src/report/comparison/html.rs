@@ -38,7 +38,7 @@ use crate::report::text::html_escape;
 const COMPARE_STYLE: &str = ".swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;\
 margin-right:.45em;vertical-align:-.05em}td .diff{display:block;color:#666;font-size:.9em}\
 td .diff.sig{color:#222;font-weight:700}div.what{color:#666;font-size:.85em}\
-pre.commands{background:#f6f8fa;border:1px solid #ddd;padding:.6em .8em;overflow-x:auto;font-size:.85em}td.name,table.compare th,table.tally th{white-space:nowrap}table.tally td.num{text-align:center}table.compare td.num{line-height:1.3}";
+pre.commands{background:#f6f8fa;border:1px solid #ddd;padding:.6em .8em;overflow-x:auto;font-size:.85em}td.name,table.compare th,table.tally th{white-space:nowrap}table.tally td.num{text-align:center}table.compare td.num{line-height:1.3}body{max-width:1180px}table.compare{font-size:.85em}";
 
 /// The bytes of `report.html` for `c`, with `plots` inline.
 pub fn render(c: &Comparison, plots: &ComparisonPlots) -> Vec<u8> {

@@ -182,6 +182,32 @@ pub(super) fn ticks(low: f64, high: f64) -> (Vec<f64>, usize) {
     ((first..=last).map(|k| k as f64 * step).collect(), decimals)
 }
 
+/// About how wide a tick label's character is, in SVG pixels, at [`TEXT_FONT`] (plotters writes 0.8 of the
+/// size; a browser's sans-serif digit is a little over half its height wide).
+const TICK_CHAR_PX: i32 = 9;
+/// The least room between two tick labels.
+const TICK_GAP_PX: i32 = 16;
+
+/// Keeps every other tick (so the labels stay round numbers) until the labels fit side by side in
+/// `width_px`: long labels such as `15.0306` would otherwise run into each other.
+pub(super) fn thin_to_fit(mut points: Vec<f64>, decimals: usize, width_px: i32) -> Vec<f64> {
+    let label_px = |points: &[f64]| {
+        points
+            .iter()
+            .map(|x| i32::try_from(fixed(*x, decimals).chars().count()).unwrap_or(i32::MAX / 64))
+            .max()
+            .unwrap_or(0)
+            * TICK_CHAR_PX
+            + TICK_GAP_PX
+    };
+    while points.len() > 2
+        && i32::try_from(points.len()).unwrap_or(i32::MAX / 64) * label_px(&points) > width_px
+    {
+        points = points.into_iter().step_by(2).collect();
+    }
+    points
+}
+
 fn draw(svg: &mut String, title: &str, axis_title: &str, rows: &[Row]) -> DrawResult<()> {
     let n = rows.len().max(1);
     let rows_px = ROW_PX * i32::try_from(n).unwrap_or(i32::MAX / ROW_PX / 2);
@@ -229,6 +255,7 @@ fn draw(svg: &mut String, title: &str, axis_title: &str, rows: &[Row]) -> DrawRe
     let area = root.margin(top, MARGIN_PX, plot_left, width - plot_right);
     let (x_low, x_high) = x_range(rows);
     let (key_points, decimals) = ticks(x_low, x_high);
+    let key_points = thin_to_fit(key_points, decimals, plot_right - plot_left);
     let y_top = n as f64 - 0.5;
     let mut chart = ChartBuilder::on(&area)
         .x_label_area_size(AXIS_PX)

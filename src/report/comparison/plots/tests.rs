@@ -1,6 +1,6 @@
 //! Tests of the comparison's plots: which charts, what each shows, the colours, and the number formats.
 
-use super::intervals::ticks;
+use super::intervals::{thin_to_fit, ticks};
 use super::*;
 use crate::engine::SimTime;
 use crate::report::comparison::{BASE, RunResult, VariantRuns};
@@ -209,6 +209,21 @@ fn ticks_are_round_steps_with_the_decimals_they_need() {
     assert_eq!(decimals, 1);
     assert_eq!(points[0], -0.5);
     assert_eq!(ticks(3.0, 3.0), (Vec::new(), 0));
+}
+
+#[test]
+fn long_tick_labels_are_thinned_until_they_fit_side_by_side() {
+    // 15.0306 … 15.0322 by 0.0002: nine labels of seven characters do not fit in 400 px.
+    let (points, decimals) = ticks(15.0305, 15.0323);
+    assert_eq!(decimals, 4);
+    assert!(points.len() >= 8, "{points:?}");
+    let thinned = thin_to_fit(points.clone(), decimals, 400);
+    assert!(thinned.len() <= 5, "{thinned:?}");
+    assert!(thinned.len() >= 2);
+    assert_eq!(thinned[0], points[0], "every other tick, from the first");
+    // Short labels are left alone.
+    let (points, decimals) = ticks(72.8, 100.2);
+    assert_eq!(thin_to_fit(points.clone(), decimals, 400), points);
 }
 
 #[test]
