@@ -153,7 +153,7 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Validate { scenario, set } => {
-            let Some(loaded) = load(&scenario, &set)? else {
+            let Some(loaded) = load(&scenario, &set, scenario::Variants::Check)? else {
                 return Ok(Outcome::BadInput);
             };
             let s = &loaded.scenario;
@@ -190,7 +190,7 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
                     return Ok(Outcome::BadInput);
                 }
             };
-            let Some(loaded) = load(&scenario, &set)? else {
+            let Some(loaded) = load(&scenario, &set, scenario::Variants::Read)? else {
                 return Ok(Outcome::BadInput);
             };
             print_notes(&loaded);
@@ -224,7 +224,7 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             trace,
             quiet,
         } => {
-            let Some(loaded) = load(&scenario, &set)? else {
+            let Some(loaded) = load(&scenario, &set, scenario::Variants::Read)? else {
                 return Ok(Outcome::BadInput);
             };
             if !quiet {
@@ -304,7 +304,7 @@ fn compare(
     set: &[String],
     quiet: bool,
 ) -> anyhow::Result<Outcome> {
-    let Some(loaded) = load(scenario, set)? else {
+    let Some(loaded) = load(scenario, set, scenario::Variants::Check)? else {
         return Ok(Outcome::BadInput);
     };
     let plan = match ecsim::compare::plan(scenario, &loaded, set, replicates) {
@@ -321,6 +321,11 @@ fn compare(
             .filter(|n| !scenario::advice::is_variants_note(n))
         {
             eprintln!("note: {}: {}", note.location, note.message);
+        }
+        if loaded.scenario.variants.is_empty() {
+            eprintln!(
+                "note: the scenario has no [[variants]]: compare runs the base scenario alone, {replicates} times, to show how much its metrics vary from seed to seed; add [[variants]] entries (name, set) to compare choices"
+            );
         }
         for note in &plan.notes {
             eprintln!("note: {note}");
@@ -364,11 +369,15 @@ fn compare(
             ecsim::report::comparison::table::render(&comparison, width)
         );
         println!(
-            "\n{total} runs ({} variants × {} replicates) in {:.2} s wall time on {jobs} job{}; {} files written to {}",
+            "\n{total} run{} ({} variant{} × {} replicate{}) in {:.2} s wall time on {} job{}; {} files written to {}",
+            plural(total),
             plan.variants.len(),
+            plural(plan.variants.len()),
             plan.seeds.len(),
+            plural(plan.seeds.len()),
             comparison.wall_seconds,
-            if jobs == 1 { "" } else { "s" },
+            jobs.min(total),
+            plural(jobs.min(total)),
             written.len(),
             dir.display()
         );
@@ -398,9 +407,18 @@ fn compare(
     })
 }
 
+/// `"s"` unless `n` is 1.
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// Loads a scenario; on bad input prints every diagnostic and returns `None`.
-fn load(path: &Path, set: &[String]) -> anyhow::Result<Option<Loaded>> {
-    match scenario::load(path, set) {
+fn load(
+    path: &Path,
+    set: &[String],
+    variants: scenario::Variants,
+) -> anyhow::Result<Option<Loaded>> {
+    match scenario::load_with(path, set, variants) {
         Ok(loaded) => Ok(Some(loaded)),
         Err(diagnostics) => {
             print_diagnostics(&diagnostics);

@@ -76,7 +76,7 @@ pub fn plan(
     for v in &base.scenario.variants {
         let mut all = overrides.to_vec();
         all.extend(v.set.iter().map(|(path, value)| format!("{path}={value}")));
-        let loaded = scenario::load(path, &all)?;
+        let loaded = scenario::load_with(path, &all, scenario::Variants::Read)?;
         if v.set.iter().any(|(p, _)| p == "simulation.seed") {
             notes.push(format!(
                 "variant `{}` sets simulation.seed; compare runs every variant with the base's seeds ({first_seed} + replicate) so that the runs pair up",
@@ -97,8 +97,8 @@ pub fn plan(
     })
 }
 
-/// Runs every (variant, replicate) of `plan` on `jobs` threads and gathers the results; `done` is called as
-/// each run finishes. The result does not depend on `jobs`.
+/// Runs every (variant, replicate) of `plan` on `jobs` threads (at most one per run and four per core) and
+/// gathers the results; `done` is called as each run finishes. The result does not depend on `jobs`.
 pub fn run(
     base: &Loaded,
     overrides: &[String],
@@ -110,8 +110,12 @@ pub fn run(
     let runs: Vec<(usize, usize)> = (0..plan.variants.len())
         .flat_map(|v| (0..plan.seeds.len()).map(move |r| (v, r)))
         .collect();
+    // More threads than runs, or than a few per core, only cost memory and switches; the results do not
+    // depend on the count.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let threads = jobs.min(runs.len()).min(4 * cores).max(1);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
+        .num_threads(threads)
         .build()
         .expect("a thread pool of a few threads can be built");
     let results: Vec<(RunResult, Option<crate::report::recorded::TimeSeries>)> =

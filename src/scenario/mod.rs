@@ -71,10 +71,31 @@ pub struct Loaded {
     pub sha256: String,
 }
 
-/// Reads, parses and validates the scenario at `path`, with `--set` overrides as typed (`PATH=VALUE`).
+/// Whether loading applies every `[[variants]]` entry to a copy of the scenario and validates it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variants {
+    /// Read the entries and check each variant (`validate`, and `compare` for its base).
+    Check,
+    /// Read the entries (their names and `set` tables) without applying them: for a scenario whose variants
+    /// are not run (`run`, `explain`) or that is itself one variant (`compare`). Another variant that the
+    /// `--set` overrides of this one happen to break must not stop it.
+    Read,
+}
+
+/// Reads, parses and validates the scenario at `path`, with `--set` overrides as typed (`PATH=VALUE`), and
+/// checks every variant ([`Variants::Check`]).
 /// A file that cannot be read is one problem about the whole file ([`Diagnostics::is_unreadable_file`]);
 /// a file that is not UTF-8 is a problem at its first invalid byte.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Loaded, Diagnostics> {
+    load_with(path, overrides, Variants::Check)
+}
+
+/// [`load`], choosing whether the variants are checked.
+pub fn load_with(
+    path: &Path,
+    overrides: &[String],
+    variants: Variants,
+) -> Result<Loaded, Diagnostics> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         let message = match e.kind() {
@@ -97,7 +118,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Loaded, Diagnostics> {
         )])
     })?;
     let base_dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-    load_str(&name, &text, &base_dir, overrides)
+    load_str_with(&name, &text, &base_dir, overrides, variants)
 }
 
 /// Parses and validates `text` as the scenario `file_name` (JSON if it ends in `.json`, else TOML); relative
@@ -107,6 +128,17 @@ pub fn load_str(
     text: &str,
     base_dir: &Path,
     overrides: &[String],
+) -> Result<Loaded, Diagnostics> {
+    load_str_with(file_name, text, base_dir, overrides, Variants::Check)
+}
+
+/// [`load_str`], choosing whether the variants are checked.
+pub fn load_str_with(
+    file_name: &str,
+    text: &str,
+    base_dir: &Path,
+    overrides: &[String],
+    variants: Variants,
 ) -> Result<Loaded, Diagnostics> {
     let sha256 = format!("{:x}", Sha256::digest(text.as_bytes()));
     let mut sources = Sources::default();
@@ -144,8 +176,10 @@ pub fn load_str(
     }
     let (scenario, variant_sources) = validate(&mut cx, &tree, true);
     let base_diags = cx.diags.clone();
-    for v in &variant_sources {
-        check_variant(&mut cx, &tree, v, &base_diags);
+    if variants == Variants::Check {
+        for v in &variant_sources {
+            check_variant(&mut cx, &tree, v, &base_diags);
+        }
     }
     if !cx.diags.is_empty() {
         return Err(finish_diagnostics(&cx, cx.diags.clone()));

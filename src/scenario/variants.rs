@@ -1,6 +1,6 @@
 //! `[[variants]]` (SPEC §3.12): named sets of overrides for `compare`.
 //!
-//! This file reads the entries (`name`, required, unique, not `base`; `set`, a table of `"dotted.path" = value`)
+//! This file reads the entries (`name`, required, unique, not `base`, not empty, on one line; `set`, a table of `"dotted.path" = value`)
 //! into [`Variant`]s, keeping each override's key and value nodes so that [`super::load_str`] can apply every
 //! variant to a copy of the tree and validate it, reporting problems at the variant's own location.
 
@@ -29,6 +29,19 @@ pub(super) fn read<'n>(cx: &mut Cx, node: Option<&'n Node>) -> Vec<VariantSource
         };
         let name = t.req_str(cx, "name").unwrap_or_default();
         if let Some(n) = item.get("name") {
+            if name.trim().is_empty() {
+                cx.error(
+                    n,
+                    "a variant's name is empty",
+                    Some("name it after what it changes, e.g. name = \"spread-instance\"".into()),
+                );
+            } else if name.chars().any(char::is_control) {
+                cx.error(
+                    n,
+                    "a variant's name has a control character (a line break or a tab)",
+                    Some("keep the name on one line: it heads a column of the comparison".into()),
+                );
+            }
             if name == "base" {
                 cx.error(
                     n,

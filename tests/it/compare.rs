@@ -350,3 +350,68 @@ fn the_published_placement_study_reproduces() {
         "rerun: cargo run --release -- compare scenarios/placement-strategies.toml --replicates 30"
     );
 }
+
+/// Each variant is checked on top of the base; one variant's overrides are never checked against another
+/// variant. Here `small` caps the group at 2 and `floor3` raises its minimum to 3: each is valid alone,
+/// together they are not, and neither compare nor the `ecsim run --set …` that repeats `small` may fail.
+#[test]
+fn variants_are_checked_one_at_a_time_and_each_run_repeats_alone() {
+    let text = NOISY_WEB
+        .replace(
+            "[[variants]]\nname = \"unchanged\"",
+            "[[variants]]\nname = \"small\"\nset = { \"auto_scaling_groups.nodes.max_size\" = 2, \"auto_scaling_groups.nodes.min_size\" = 2, \"auto_scaling_groups.nodes.desired_capacity\" = 2 }\n\n[[variants]]\nname = \"floor3\"\nset = { \"auto_scaling_groups.nodes.min_size\" = 3, \"auto_scaling_groups.nodes.desired_capacity\" = 3 }\n\n[[variants]]\nname = \"unchanged\"",
+        )
+        .replace("min_size = 6\nmax_size = 6", "min_size = 6\nmax_size = 8");
+    let scenario = scenario_file("compare-one-at-a-time", &text);
+    let out_dir = scenario.parent().unwrap().join("out");
+    let o = compare(&scenario, &out_dir, &["--replicates", "1", "--quiet"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = ecsim()
+        .arg("run")
+        .arg(&scenario)
+        .args([
+            "--quiet",
+            "--set",
+            "auto_scaling_groups.nodes.max_size=2",
+            "--set",
+            "auto_scaling_groups.nodes.min_size=2",
+            "--set",
+            "auto_scaling_groups.nodes.desired_capacity=2",
+            "--out",
+        ])
+        .arg(scenario.parent().unwrap().join("run"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // `validate` with the same overrides does check every variant on top of them, and says floor3 breaks.
+    let o = ecsim()
+        .arg("validate")
+        .arg(&scenario)
+        .args([
+            "--set",
+            "auto_scaling_groups.nodes.max_size=2",
+            "--set",
+            "auto_scaling_groups.nodes.min_size=2",
+            "--set",
+            "auto_scaling_groups.nodes.desired_capacity=2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("variant `floor3`"), "{stderr}");
+    assert!(
+        !stderr.contains("variant `small`"),
+        "only floor3 breaks: {stderr}"
+    );
+}

@@ -68,7 +68,7 @@ pub fn render(c: &Comparison, plots: &ComparisonPlots) -> Vec<u8> {
         .sum();
     let _ = writeln!(
         page,
-        "<p class=\"meta\">ecsim {} · {} variant{} × {n} replicate{} (seeds {}) · {} simulated per run · {events} \
+        "<p class=\"meta\">ecsim {} · {} variant{} × {n} replicate{} ({}) · {} simulated per run · {events} \
          events processed in all · scenario SHA-256 <code>{}</code></p>",
         html_escape(env!("CARGO_PKG_VERSION")),
         c.variants.len(),
@@ -214,17 +214,16 @@ fn checks_section(page: &mut String, c: &Comparison) {
         return;
     }
     let failing: Vec<_> = tally.iter().filter(|t| t.passed < t.runs).collect();
-    // Rows: the checks of the first variant that has them, in file order; a cell per variant.
-    let per_variant: Vec<Vec<&super::CheckTally>> = (0..c.variants.len())
-        .map(|v| tally.iter().filter(|t| t.variant == v).collect())
-        .collect();
-    let rows = per_variant.iter().map(Vec::len).max().unwrap_or(0);
+    // Rows: every distinct check (the base's in file order, then any a variant adds); a cell per variant.
+    let checks = super::checks_of(c);
+    let rows = checks.len();
+    let cell = |variant: usize, check: usize| {
+        tally
+            .iter()
+            .find(|t| t.variant == variant && t.check == check)
+    };
     let failed_checks = (0..rows)
-        .filter(|&k| {
-            per_variant
-                .iter()
-                .any(|t| t.get(k).is_some_and(|t| t.passed < t.runs))
-        })
+        .filter(|&k| failing.iter().any(|t| t.check == k))
         .count();
     if failing.is_empty() {
         let _ = writeln!(
@@ -251,22 +250,15 @@ fn checks_section(page: &mut String, c: &Comparison) {
         let _ = write!(page, "<th>{}{}</th>", swatch(i), html_escape(&v.name));
     }
     page.push_str("</tr></thead>\n<tbody>\n");
-    for k in 0..rows {
-        let Some(first) = per_variant.iter().find_map(|t| t.get(k)) else {
-            continue;
-        };
-        let expected = c.variants[first.variant]
-            .runs
-            .first()
-            .and_then(|r| r.checks.get(k))
-            .map_or_else(String::new, |row| check_texts(row).1);
+    for (k, check) in checks.iter().enumerate() {
         let _ = write!(
             page,
-            "<tr><td><code>{}</code></td><td>{expected}</td>",
-            html_escape(&first.metric)
+            "<tr><td><code>{}</code></td><td>{}</td>",
+            html_escape(&check.metric),
+            check_texts(check).1
         );
-        for t in &per_variant {
-            match t.get(k) {
+        for v in 0..c.variants.len() {
+            match cell(v, k) {
                 Some(t) => {
                     let class = if t.passed == t.runs { "pass" } else { "fail" };
                     let _ = write!(
@@ -275,7 +267,9 @@ fn checks_section(page: &mut String, c: &Comparison) {
                         t.passed, t.runs, t.passed, t.runs
                     );
                 }
-                None => page.push_str("<td class=\"num\">—</td>"),
+                None => page.push_str(
+                    "<td class=\"num\" title=\"this variant does not have this check\">—</td>",
+                ),
             }
         }
         page.push_str("</tr>\n");

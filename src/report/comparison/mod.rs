@@ -154,12 +154,15 @@ pub fn summarise(c: &Comparison) -> Vec<MetricStats> {
     rows
 }
 
-/// How each `[[checks]]` entry fared in one variant: how many replicates passed, and the first failure's
-/// sentence.
+/// How one `[[checks]]` entry fared in one variant: how many replicates passed, and the first failure's
+/// sentence. A check is identified by its metric and bounds, so a variant that overrides `checks` has checks
+/// of its own.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckTally {
     /// Index into [`Comparison::variants`].
     pub variant: usize,
+    /// Index into [`checks_of`]'s list: which check this is.
+    pub check: usize,
     /// The metric checked.
     pub metric: String,
     /// Replicates in which it held.
@@ -170,19 +173,43 @@ pub struct CheckTally {
     pub first_failure: Option<String>,
 }
 
-/// The checks' verdicts per variant, variants in order, checks in file order.
+/// Every distinct check of the comparison (metric and bounds), in the order they first appear: the base's
+/// in file order, then any a variant adds by overriding `checks`. Each is a verdict row of its first run,
+/// for its metric and bounds.
+pub fn checks_of(c: &Comparison) -> Vec<CheckRow> {
+    let mut out: Vec<CheckRow> = Vec::new();
+    for row in c
+        .variants
+        .iter()
+        .filter_map(|v| v.runs.first())
+        .flat_map(|r| &r.checks)
+    {
+        if !out.iter().any(|o| same_check(o, row)) {
+            out.push(row.clone());
+        }
+    }
+    out
+}
+
+fn same_check(a: &CheckRow, b: &CheckRow) -> bool {
+    a.metric == b.metric && a.min == b.min && a.max == b.max
+}
+
+/// The checks' verdicts per variant, variants in order, checks in [`checks_of`]'s order; a variant without a
+/// check has no tally for it.
 pub fn tally_checks(c: &Comparison) -> Vec<CheckTally> {
+    let checks = checks_of(c);
     let mut out = Vec::new();
     for (index, variant) in c.variants.iter().enumerate() {
-        let Some(first) = variant.runs.first() else {
-            continue;
-        };
-        for (k, check) in first.checks.iter().enumerate() {
+        for (check, wanted) in checks.iter().enumerate() {
             let verdicts: Vec<(&RunResult, &CheckRow)> = variant
                 .runs
                 .iter()
-                .filter_map(|r| Some((r, r.checks.get(k)?)))
+                .filter_map(|r| Some((r, r.checks.iter().find(|v| same_check(v, wanted))?)))
                 .collect();
+            if verdicts.is_empty() {
+                continue;
+            }
             let passed = verdicts.iter().filter(|(_, v)| v.passed).count();
             let first_failure = verdicts
                 .iter()
@@ -190,7 +217,8 @@ pub fn tally_checks(c: &Comparison) -> Vec<CheckTally> {
                 .map(|(r, v)| format!("seed {}: {}", r.seed, v.message));
             out.push(CheckTally {
                 variant: index,
-                metric: check.metric.clone(),
+                check,
+                metric: wanted.metric.clone(),
                 passed,
                 runs: variant.runs.len(),
                 first_failure,

@@ -113,15 +113,19 @@ pub fn select_key_metrics(c: &Comparison, stats: &[MetricStats], max: usize) -> 
     }
 }
 
-/// Whether metric `name` has the same value (or is absent) in every run of every variant.
+/// Whether metric `name` has the same value, up to rounding ([`crate::statistics::ROUNDING`]), or is absent,
+/// in every run of every variant.
 pub fn constant(c: &Comparison, name: &str) -> bool {
     let mut values = c
         .variants
         .iter()
         .flat_map(|v| &v.runs)
-        .map(|r| r.metric(name).map(f64::to_bits));
+        .map(|r| r.metric(name));
     let first = values.next().flatten();
-    values.all(|v| v == first)
+    values.all(|v| match (v, first) {
+        (Some(a), Some(b)) => crate::statistics::same_up_to_rounding(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    })
 }
 
 /// The table, lines joined by `\n`, at most `width` characters wide where the variants allow.
@@ -217,7 +221,7 @@ pub fn render(c: &Comparison, width: usize) -> String {
     let n = c.seeds.len();
     let _ = writeln!(
         out,
-        "\nmean ± half-width of the 95 % Student-t interval over {n} replicate{} (seeds {}); Δ: paired difference to base, replicate by replicate (same seeds); * its interval excludes 0",
+        "\nmean ± half-width of the 95 % Student-t interval over {n} replicate{} ({}); Δ: paired difference to base, replicate by replicate (same seeds); * its interval excludes 0",
         if n == 1 { "" } else { "s" },
         seed_range(&c.seeds),
     );
@@ -241,9 +245,9 @@ pub fn render(c: &Comparison, width: usize) -> String {
 /// `first–last` of the replicates' seeds (`7–16`), the one seed, or `none`.
 pub fn seed_range(seeds: &[u64]) -> String {
     match seeds {
-        [] => "none".to_owned(),
-        [one] => one.to_string(),
-        [first, .., last] => format!("{first}–{last}"),
+        [] => "no seed".to_owned(),
+        [one] => format!("seed {one}"),
+        [first, .., last] => format!("seeds {first}–{last}"),
     }
 }
 

@@ -233,3 +233,39 @@ fn write_all_puts_the_plots_and_the_page_beside_the_csv_files() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_variant_that_overrides_a_check_is_tallied_under_its_own_check() {
+    let mut c = comparison();
+    let verdict = |metric: &str, max: f64, passed: bool| CheckRow {
+        metric: metric.into(),
+        min: None,
+        max: Some(max),
+        value: None,
+        passed,
+        message: format!("{metric} checked"),
+    };
+    for r in 0..3 {
+        c.variants[0].runs[r].checks = vec![verdict("cost.total_usd", 2.5, true)];
+        c.variants[1].runs[r].checks = vec![verdict("cluster.instances_max", 3.0, false)];
+        c.variants[2].runs[r].checks = vec![verdict("cost.total_usd", 2.5, true)];
+    }
+    let checks = checks_of(&c);
+    let metrics: Vec<&str> = checks.iter().map(|c| c.metric.as_str()).collect();
+    assert_eq!(metrics, ["cost.total_usd", "cluster.instances_max"]);
+    let tally = tally_checks(&c);
+    let of = |v: usize| -> Vec<(usize, usize)> {
+        tally
+            .iter()
+            .filter(|t| t.variant == v)
+            .map(|t| (t.check, t.passed))
+            .collect()
+    };
+    assert_eq!(of(0), [(0, 3)]);
+    assert_eq!(
+        of(1),
+        [(1, 0)],
+        "the variant's failure is under its own check"
+    );
+    assert_eq!(of(2), [(0, 3)]);
+}

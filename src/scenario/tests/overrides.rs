@@ -234,3 +234,20 @@ fn a_variant_cannot_be_named_base() {
         "`base` is the name of the unmodified scenario in comparisons"
     );
 }
+
+#[test]
+fn a_variant_name_must_be_one_non_empty_line() {
+    for (name, message) in [
+        ("\"\"", "a variant's name is empty"),
+        (
+            "\"x\\necho hi\"",
+            "a variant's name has a control character (a line break or a tab)",
+        ),
+    ] {
+        let text = format!(
+            "{}[[variants]]\nname = {name}\nset = {{ \"simulation.seed\" = 2 }}\n",
+            scenario()
+        );
+        assert_eq!(one_error(&text).message, message, "{name}");
+    }
+}
