@@ -138,6 +138,7 @@ pub fn run(
             set: p.set.clone(),
             runs: Vec::with_capacity(plan.seeds.len()),
             first_timeseries: None,
+            duration_s: p.scenario.simulation.duration.as_secs_f64(),
         })
         .collect();
     for (&(v, _), (result, series)) in runs.iter().zip(results) {

@@ -68,7 +68,7 @@ pub fn render(c: &Comparison, plots: &ComparisonPlots) -> Vec<u8> {
         .sum();
     let _ = writeln!(
         page,
-        "<p class=\"meta\">ecsim {} · {} variant{} × {n} replicate{} ({}) · {} simulated per run · {events} \
+        "<p class=\"meta\">ecsim {} · {} variant{} × {n} replicate{} ({}) · {} simulated per run{} · {events} \
          events processed in all · scenario SHA-256 <code>{}</code></p>",
         html_escape(env!("CARGO_PKG_VERSION")),
         c.variants.len(),
@@ -76,6 +76,11 @@ pub fn render(c: &Comparison, plots: &ComparisonPlots) -> Vec<u8> {
         plural(n),
         seed_range(&c.seeds),
         duration_text(c.duration_s),
+        if c.variants.iter().any(|v| v.duration_s != c.duration_s) {
+            " of base (some variants set another <code>simulation.duration</code>: see their overrides)"
+        } else {
+            ""
+        },
         html_escape(&c.scenario_sha256),
     );
     if !c.overrides.is_empty() {

@@ -10,7 +10,7 @@
 //! | `overrides` | array of strings | the `--set PATH=VALUE` overrides as typed, applied to every variant |
 //! | `replicates` | integer | runs per variant |
 //! | `seeds` | array of integers | the seed of each replicate, the same in every variant |
-//! | `variants` | array of objects | `base` then each `[[variants]]` entry: `name`, `set` (its overrides as `PATH=VALUE`, the value in TOML syntax), `events_processed` (summed over its runs) |
+//! | `variants` | array of objects | `base` then each `[[variants]]` entry: `name`, `set` (its overrides as `PATH=VALUE`, the value in TOML syntax), `events_processed` (summed over its runs), `simulated_duration_s` (of each of its runs) |
 //! | `simulated_duration_s` | number | simulated seconds of the base scenario |
 //! | `wall_seconds` | number | wall-clock seconds of the whole comparison (the only value that differs between runs) |
 //!
@@ -43,8 +43,9 @@ pub fn render(c: &Comparison) -> Vec<u8> {
             );
             let events: u64 = v.runs.iter().map(|r| r.events_processed).sum();
             format!(
-                "    {{\n      \"name\": {},\n      \"set\": {set},\n      \"events_processed\": {events}\n    }}",
-                json_string(&v.name)
+                "    {{\n      \"name\": {},\n      \"set\": {set},\n      \"events_processed\": {events},\n      \"simulated_duration_s\": {}\n    }}",
+                json_string(&v.name),
+                float_json(v.duration_s)
             )
         })
         .collect();

@@ -73,6 +73,8 @@ pub struct VariantRuns {
     /// The time series of replicate 0, kept for the overlay plots (the other replicates' are dropped as
     /// soon as they finish, so memory does not grow with the replicates).
     pub first_timeseries: Option<TimeSeries>,
+    /// Simulated seconds of each of its runs (a variant may set `simulation.duration`).
+    pub duration_s: f64,
 }
 
 /// What one run contributes to a comparison.

@@ -28,6 +28,7 @@ fn variant(name: &str, runs: Vec<RunResult>) -> VariantRuns {
         },
         runs,
         first_timeseries: None,
+        duration_s: 0.0,
     }
 }
 
@@ -268,4 +269,18 @@ fn a_variant_that_overrides_a_check_is_tallied_under_its_own_check() {
         "the variant's failure is under its own check"
     );
     assert_eq!(of(2), [(0, 3)]);
+}
+
+#[test]
+fn the_manifest_gives_each_variants_simulated_duration() {
+    let mut c = comparison();
+    c.duration_s = 1800.0;
+    for v in &mut c.variants {
+        v.duration_s = 1800.0;
+    }
+    c.variants[1].duration_s = 7200.0;
+    let json: serde_json::Value = serde_json::from_slice(&manifest::render(&c)).unwrap();
+    assert_eq!(json["simulated_duration_s"], 1800);
+    assert_eq!(json["variants"][0]["simulated_duration_s"], 1800);
+    assert_eq!(json["variants"][1]["simulated_duration_s"], 7200);
 }

@@ -59,6 +59,7 @@ fn variant(name: &str, runs: Vec<RunResult>, ts: TimeSeries) -> VariantRuns {
         },
         runs,
         first_timeseries: Some(ts),
+        duration_s: 600.0,
     }
 }
 
