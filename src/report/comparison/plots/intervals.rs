@@ -16,7 +16,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::super::{BASE, Comparison, MetricStats};
 use super::{cut, difference_text, estimate_text, find, scaled, variant_colour};
 use crate::report::plots::{DrawResult, MARKER_COLOUR, Plot, PlotError, WIDTH_PX};
-use crate::report::readable::{display_unit, fixed, metric_kind};
+use crate::report::readable::{Unit, display_unit, fixed, metric_kind};
 
 /// Height of the title strip, in SVG pixels.
 const TITLE_PX: i32 = 40;
@@ -84,7 +84,7 @@ pub(super) fn render(
                 name: cut(&v.name, NAME_MAX_CHARS),
                 colour: variant_colour(i),
                 mean: e.map(|e| e.mean),
-                ci: e.and_then(|e| e.ci95),
+                ci: e.and_then(|e| e.ci95).map(|ci| within_bounds(unit, ci)),
                 mean_text: e.map_or_else(|| "not produced".to_owned(), |e| estimate_text(&e)),
                 diff_text,
                 significant: i > 0 && d.is_some_and(|d| d.excludes_zero()),
@@ -116,6 +116,18 @@ pub(super) fn render(
         target_group: None,
         deployments: 0,
     })
+}
+
+/// The interval as drawn: cut at what the metric can be (every summary metric is at least 0; a ratio at
+/// most 100 %), since the t interval is symmetric and can reach past them (`tasks_failed 1.7 ± 3.8`). The
+/// text beside the row keeps the interval as computed.
+pub(super) fn within_bounds(unit: Unit, (low, high): (f64, f64)) -> (f64, f64) {
+    let top = if unit == Unit::RatioAsPercent {
+        100.0
+    } else {
+        f64::INFINITY
+    };
+    (low.max(0.0), high.min(top))
 }
 
 /// The x range shown: every mean and interval end, with 8 % room each side (a range of one value gets room

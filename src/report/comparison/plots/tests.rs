@@ -1,6 +1,6 @@
 //! Tests of the comparison's plots: which charts, what each shows, the colours, and the number formats.
 
-use super::intervals::{thin_to_fit, ticks};
+use super::intervals::{thin_to_fit, ticks, within_bounds};
 use super::*;
 use crate::engine::SimTime;
 use crate::report::comparison::{BASE, RunResult, VariantRuns};
@@ -271,4 +271,19 @@ fn estimates_read_with_at_most_four_significant_digits() {
         ci95: Some((-1.0, -1.0)),
     };
     assert_eq!(difference_text(&constant), "-1 *");
+}
+
+#[test]
+fn interval_bars_stop_where_the_metric_must_stop() {
+    use crate::report::readable::Unit;
+    // tasks_failed 1.7 ± 3.8 cannot be below 0 tasks; availability cannot pass 100 %.
+    assert_eq!(
+        within_bounds(Unit::Count("task", "tasks"), (-2.1, 5.5)),
+        (0.0, 5.5)
+    );
+    assert_eq!(
+        within_bounds(Unit::RatioAsPercent, (99.85, 100.15)),
+        (99.85, 100.0)
+    );
+    assert_eq!(within_bounds(Unit::Ms, (12.0, 15.0)), (12.0, 15.0));
 }
