@@ -181,17 +181,10 @@ impl MetricStore {
         scope: Scope,
         id: &str,
     ) -> (MetricId, MetricId, MetricId) {
-        let numerator = self.push(None, None, Kind::Gauge);
-        let denominator = self.push(None, None, Kind::Gauge);
-        let mean = self.push(
-            Some(key),
-            Some((scope, id.to_string())),
-            Kind::Mean {
-                numerator,
-                denominator,
-            },
-        );
-        (mean, numerator, denominator)
+        self.quotient(key, scope, id, |numerator, denominator| Kind::Mean {
+            numerator,
+            denominator,
+        })
     }
 
     /// Registers `rate`'s number per period ÷ `units`' mean over it, reported as `(scope, id)`; no datapoint
@@ -224,17 +217,29 @@ impl MetricStore {
         scope: Scope,
         id: &str,
     ) -> (MetricId, MetricId, MetricId) {
+        self.quotient(key, scope, id, |numerator, denominator| Kind::Ratio {
+            numerator,
+            denominator,
+        })
+    }
+
+    /// Registers two hidden gauges and the series `kind` makes of them, reported as `(scope, id)`; returns
+    /// (series, numerator, denominator).
+    fn quotient(
+        &mut self,
+        key: MetricKey,
+        scope: Scope,
+        id: &str,
+        kind: fn(MetricId, MetricId) -> Kind,
+    ) -> (MetricId, MetricId, MetricId) {
         let numerator = self.push(None, None, Kind::Gauge);
         let denominator = self.push(None, None, Kind::Gauge);
-        let ratio = self.push(
+        let series = self.push(
             Some(key),
             Some((scope, id.to_string())),
-            Kind::Ratio {
-                numerator,
-                denominator,
-            },
+            kind(numerator, denominator),
         );
-        (ratio, numerator, denominator)
+        (series, numerator, denominator)
     }
 
     /// The series registered under `key`, if any.

@@ -140,18 +140,7 @@ pub fn render(rec: &Recorded, plots: &[Plot]) -> Vec<u8> {
         m.events_processed,
         html_escape(&m.scenario_sha256),
     );
-    if !m.overrides.is_empty() {
-        let items: Vec<String> = m
-            .overrides
-            .iter()
-            .map(|o| format!("<code>{}</code>", html_escape(o)))
-            .collect();
-        let _ = writeln!(
-            page,
-            "<p class=\"meta\">Overrides: {}</p>",
-            items.join(", ")
-        );
-    }
+    overrides_line(&mut page, "Overrides", &m.overrides);
     checks_section(&mut page, rec);
     markers_section(&mut page, rec);
     notes_section(&mut page, rec);
@@ -551,6 +540,18 @@ fn plots_section(page: &mut String, rec: &Recorded, plots: &[Plot]) {
         }
         page.push_str("</details>\n");
     }
+}
+
+/// The `--set` overrides as one line of code spans after `label`; nothing when there are none.
+pub(crate) fn overrides_line(page: &mut String, label: &str, overrides: &[String]) {
+    if overrides.is_empty() {
+        return;
+    }
+    let items: Vec<String> = overrides
+        .iter()
+        .map(|o| format!("<code>{}</code>", html_escape(o)))
+        .collect();
+    let _ = writeln!(page, "<p class=\"meta\">{label}: {}</p>", items.join(", "));
 }
 
 /// A plot as a `<figure>` (its SVG inline, captioned with its title and file), or, if it was not drawn, the

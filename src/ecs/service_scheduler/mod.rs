@@ -434,17 +434,7 @@ fn stop_and_trip(
 ) {
     let first = stopped.len();
     for &t in tasks {
-        let reason = unhealthy_reason(world, t);
-        task_lifecycle::stop(
-            now,
-            world,
-            cx,
-            &mut ecs.scheduler,
-            t,
-            StopCode::ServiceSchedulerInitiated,
-            reason,
-        );
-        stopped.push(t);
+        stop_as_unhealthy(now, world, cx, ecs, t, stopped);
     }
     write_stopped_event(now, world, cx, &world.services[s.index()].name, stopped);
     for &t in &stopped[first..] {
@@ -465,6 +455,21 @@ fn stop_unhealthy(
     stopped: &mut Vec<TaskIdx>,
 ) {
     debug_assert_eq!(world.task(t).service, Some(s));
+    stop_as_unhealthy(now, world, cx, ecs, t, stopped);
+    let how = failure_of(world, t);
+    deployment::on_task_failed(now, world, cx, &mut ecs.scheduler, t, how);
+}
+
+/// Stops task `t` with the stop reason of its failed health check and records it in `stopped`; the callers
+/// then tell the circuit breaker, each in its own order.
+fn stop_as_unhealthy(
+    now: SimTime,
+    world: &mut World,
+    cx: &mut Cx,
+    ecs: &mut Ecs,
+    t: TaskIdx,
+    stopped: &mut Vec<TaskIdx>,
+) {
     let reason = unhealthy_reason(world, t);
     task_lifecycle::stop(
         now,
@@ -476,8 +481,6 @@ fn stop_unhealthy(
         reason,
     );
     stopped.push(t);
-    let how = failure_of(world, t);
-    deployment::on_task_failed(now, world, cx, &mut ecs.scheduler, t, how);
 }
 
 /// The `stoppedReason` of unhealthy task `t`: a target's group's "Task failed ELB health checks in

@@ -30,7 +30,9 @@ use super::plots::{
 };
 use super::table::{self, KeySelection, seed_range};
 use super::{BASE, Comparison, MetricStats, summarise, tally_checks};
-use crate::report::html::{STYLE, check_texts, duration_text, figure, markers_table};
+use crate::report::html::{
+    STYLE, check_texts, duration_text, figure, markers_table, overrides_line,
+};
 use crate::report::readable::{display_unit, exact, metric_kind, metric_value};
 use crate::report::text::html_escape;
 
@@ -83,18 +85,11 @@ pub fn render(c: &Comparison, plots: &ComparisonPlots) -> Vec<u8> {
         },
         html_escape(&c.scenario_sha256),
     );
-    if !c.overrides.is_empty() {
-        let items: Vec<String> = c
-            .overrides
-            .iter()
-            .map(|o| format!("<code>{}</code>", html_escape(o)))
-            .collect();
-        let _ = writeln!(
-            page,
-            "<p class=\"meta\">Overrides applied to every variant: {}</p>",
-            items.join(", ")
-        );
-    }
+    overrides_line(
+        &mut page,
+        "Overrides applied to every variant",
+        &c.overrides,
+    );
     variants_section(&mut page, c);
     checks_section(&mut page, c);
     metrics_section(&mut page, c, &stats);
