@@ -276,15 +276,9 @@ pub fn difference_cell(d: &Estimate) -> String {
     }
 }
 
-/// Decimals that show two significant digits of `h` (> 0), found by comparison, not a logarithm.
+/// Decimals that show two significant digits of `h` (> 0), at most 12.
 pub(crate) fn decimals_for(h: f64) -> usize {
-    let mut d = 0;
-    let mut scaled = h;
-    while scaled < 10.0 && d < 12 {
-        scaled *= 10.0;
-        d += 1;
-    }
-    d
+    crate::report::readable::decimals_for_significant(h, 2).min(12)
 }
 
 /// A value with four significant digits, trailing zeros removed; whole numbers as integers.
