@@ -29,7 +29,7 @@ use super::plots::{
     variant_css_colour,
 };
 use super::table::{self, KeySelection, seed_range};
-use super::{BASE, Comparison, MetricStats, summarise, tally_checks};
+use super::{BASE, Comparison, MetricStats, stats_of as find, summarise, tally_checks};
 use crate::report::html::{
     STYLE, check_texts, duration_text, figure, markers_table, overrides_line,
 };
@@ -290,13 +290,6 @@ fn checks_section(page: &mut String, c: &Comparison) {
         }
         page.push_str("</ul>\n");
     }
-}
-
-/// The statistics of (variant, metric).
-fn find<'s>(stats: &'s [MetricStats], variant: usize, metric: &str) -> Option<&'s MetricStats> {
-    stats
-        .iter()
-        .find(|s| s.variant == variant && s.metric == metric)
 }
 
 /// An interval's exact text for a tooltip: `mean (low to high), n = 5`.

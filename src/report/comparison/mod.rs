@@ -156,6 +156,17 @@ pub fn summarise(c: &Comparison) -> Vec<MetricStats> {
     rows
 }
 
+/// The statistics of (variant, metric) among [`summarise`]'s rows, if the variant produced the metric.
+pub fn stats_of<'s>(
+    stats: &'s [MetricStats],
+    variant: usize,
+    metric: &str,
+) -> Option<&'s MetricStats> {
+    stats
+        .iter()
+        .find(|s| s.variant == variant && s.metric == metric)
+}
+
 /// How one `[[checks]]` entry fared in one variant: how many replicates passed, and the first failure's
 /// sentence. A check is identified by its metric and bounds, so a variant that overrides `checks` has checks
 /// of its own.

@@ -38,7 +38,7 @@
 use plotters::style::RGBColor;
 
 use super::table::{decimals_for, select_key_metrics};
-use super::{Comparison, MetricStats, summarise};
+use super::{Comparison, stats_of as find, summarise};
 use crate::report::plots::{FileNames, PALETTE, Plot, PlotError};
 use crate::report::readable::{decimals_for_significant, fixed, significant};
 use crate::statistics::Estimate;
@@ -163,13 +163,6 @@ pub fn difference_text(d: &Estimate) -> String {
         }
         _ => format!("{}{star}", signed(significant(d.mean, SIGNIFICANT_MAX))),
     }
-}
-
-/// The statistics of (variant, metric), if the variant produced the metric.
-fn find<'s>(stats: &'s [MetricStats], variant: usize, metric: &str) -> Option<&'s MetricStats> {
-    stats
-        .iter()
-        .find(|s| s.variant == variant && s.metric == metric)
 }
 
 /// `label` cut to `max` characters with `…`.

@@ -131,11 +131,7 @@ pub fn constant(c: &Comparison, name: &str) -> bool {
 /// The table, lines joined by `\n`, at most `width` characters wide where the variants allow.
 pub fn render(c: &Comparison, width: usize) -> String {
     let stats = summarise(c);
-    let find = |variant: usize, metric: &str| -> Option<&MetricStats> {
-        stats
-            .iter()
-            .find(|s| s.variant == variant && s.metric == metric)
-    };
+    let find = |variant: usize, metric: &str| super::stats_of(&stats, variant, metric);
     let KeySelection {
         shown,
         constant: hidden_constant,
