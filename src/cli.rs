@@ -171,7 +171,7 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             )?;
             stdout.flush()?;
             drop(stdout);
-            print_notes(&loaded);
+            print_notes(&loaded.notes);
             Ok(Outcome::Ok)
         }
         Command::Explain {
@@ -193,7 +193,7 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
             let Some(loaded) = load(&scenario, &set, scenario::Variants::Read)? else {
                 return Ok(Outcome::BadInput);
             };
-            print_notes(&loaded);
+            print_notes(&loaded.notes);
             let opts = RunOptions {
                 seed,
                 narrate: true,
@@ -228,7 +228,7 @@ fn execute(cli: Cli) -> anyhow::Result<Outcome> {
                 return Ok(Outcome::BadInput);
             };
             if !quiet {
-                print_notes(&loaded);
+                print_notes(&loaded.notes);
             }
             let started = Instant::now();
             let bar = progress_bar(quiet);
@@ -315,18 +315,12 @@ fn compare(
         }
     };
     if !quiet {
-        for note in loaded
-            .notes
-            .iter()
-            .filter(|n| !scenario::advice::is_variants_note(n))
-        {
-            eprintln!("note: {}: {}", note.location, note.message);
-        }
-        if loaded.scenario.variants.is_empty() {
-            eprintln!(
-                "note: the scenario has no [[variants]]: compare runs the base scenario alone, {replicates} times, to show how much its metrics vary from seed to seed; add [[variants]] entries (name, set) to compare choices"
-            );
-        }
+        print_notes(
+            loaded
+                .notes
+                .iter()
+                .filter(|n| !scenario::advice::is_variants_note(n)),
+        );
         for note in &plan.notes {
             eprintln!("note: {note}");
         }
@@ -440,8 +434,8 @@ fn print_diagnostics(d: &Diagnostics) {
     );
 }
 
-fn print_notes(loaded: &Loaded) {
-    for note in &loaded.notes {
+fn print_notes<'n>(notes: impl IntoIterator<Item = &'n scenario::Note>) {
+    for note in notes {
         eprintln!("note: {}: {}", note.location, note.message);
     }
 }

@@ -73,6 +73,12 @@ pub fn plan(
         scenario: base.scenario.clone(),
     }];
     let mut notes = Vec::new();
+    if base.scenario.variants.is_empty() {
+        notes.push(format!(
+            "the scenario has no [[variants]]: compare runs the base scenario alone, {replicates} time{}, to show how much its metrics vary from seed to seed; add [[variants]] entries (name, set) to compare choices",
+            if replicates == 1 { "" } else { "s" }
+        ));
+    }
     for v in &base.scenario.variants {
         let mut all = overrides.to_vec();
         all.extend(v.set.iter().map(|(path, value)| format!("{path}={value}")));
