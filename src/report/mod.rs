@@ -193,16 +193,7 @@ pub fn write_all(
     opts: &WriteOptions,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let files = sources(rec, opts)?;
-    let mut folders = vec![dir.to_path_buf()];
-    if opts.plots {
-        folders.push(dir.join("plots"));
-    }
-    for folder in folders {
-        std::fs::create_dir_all(&folder).map_err(|source| ReportError::CreateDir {
-            path: folder.clone(),
-            source,
-        })?;
-    }
+    create_folders(dir, opts.plots)?;
     let mut written = Vec::with_capacity(files.len());
     for (rel, source) in files {
         let path = dir.join(&rel);
@@ -217,6 +208,21 @@ pub fn write_all(
         written.push(path);
     }
     Ok(written)
+}
+
+/// Creates the results folder `dir` and, if `plots`, its `plots/`, where missing.
+pub(crate) fn create_folders(dir: &Path, plots: bool) -> Result<(), ReportError> {
+    let mut folders = vec![dir.to_path_buf()];
+    if plots {
+        folders.push(dir.join("plots"));
+    }
+    for folder in folders {
+        std::fs::create_dir_all(&folder).map_err(|source| ReportError::CreateDir {
+            path: folder.clone(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

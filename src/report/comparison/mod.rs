@@ -260,12 +260,7 @@ pub fn write_all(dir: &Path, c: &Comparison) -> Result<Vec<PathBuf>, ReportError
         files.push((Path::new("plots").join(&plot.file), plot.svg.into_bytes()));
     }
     files.push(("report.html".into(), page));
-    for folder in [dir.to_path_buf(), dir.join("plots")] {
-        std::fs::create_dir_all(&folder).map_err(|source| ReportError::CreateDir {
-            path: folder.clone(),
-            source,
-        })?;
-    }
+    crate::report::create_folders(dir, true)?;
     let mut written = Vec::with_capacity(files.len());
     for (name, bytes) in files {
         let path = dir.join(name);
