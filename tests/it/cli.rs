@@ -1,7 +1,5 @@
 //! The command line (SPEC §1): exit codes, files written, nothing written on bad input.
 
-use std::process::Command;
-
 use crate::support::*;
 
 /// Asserts the exit code, showing stderr when it differs.
@@ -12,12 +10,6 @@ fn assert_exit(out: &std::process::Output, code: i32) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn ecsim() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ecsim"));
-    c.current_dir(root());
-    c
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! can be repeated alone, and bad variants caught before anything runs.
 
 use std::path::Path;
-use std::process::Command;
 
 use ecsim::report::comparison::{self, BASE};
 use ecsim::sim::{self, RunOptions};
@@ -69,12 +68,6 @@ set = { "services.web.desired_count" = 9 }
 name = "binpack"
 set = { "services.web.placement_strategy" = [{ type = "binpack", field = "memory" }] }
 "#;
-
-fn ecsim() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ecsim"));
-    c.current_dir(root());
-    c
-}
 
 /// Writes `text` as `scenario.toml` in a fresh folder and returns its path.
 fn scenario_file(name: &str, text: &str) -> std::path::PathBuf {

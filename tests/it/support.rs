@@ -89,6 +89,13 @@ pub fn secs(t: Option<ecsim::engine::SimTime>) -> f64 {
     t.expect("instant should have happened").as_secs_f64()
 }
 
+/// The `ecsim` binary, run from the repository root.
+pub fn ecsim() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"));
+    c.current_dir(root());
+    c
+}
+
 /// A fresh, empty temporary directory for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ecsim-it-{}-{name}", std::process::id()));
